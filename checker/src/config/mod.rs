@@ -1,0 +1,297 @@
+//! What to check: the parsed check spec ([`SpecFile`], from TLC-style `.cfg` text)
+//! and the resolved [`CheckConfig`] that [`crate::check`] runs.
+
+mod parse;
+#[cfg(test)]
+mod tests;
+
+pub use parse::parse_spec;
+
+use crate::error::ConfigError;
+use crate::value::Value;
+
+/// A position in a check spec, 1-based.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    /// Line, from 1.
+    pub line: u32,
+    /// Column in characters, from 1.
+    pub column: u32,
+}
+
+/// A name written in a check spec, with where it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Named {
+    /// The name.
+    pub name: String,
+    /// Where it starts.
+    pub span: Span,
+}
+
+/// One `CONSTANTS` assignment: `RM = {r1, r2, r3}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Constant {
+    /// The constant's name.
+    pub name: String,
+    /// Its value.
+    pub value: Value,
+    /// Where the name starts.
+    pub span: Span,
+}
+
+/// The `CONSTANTS` of a check spec, with typed accessors that produce
+/// [`ConfigError::BadConstant`] errors pointing at the offending assignment.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Constants {
+    /// The assignments, in file order.
+    pub items: Vec<Constant>,
+    /// Where the `MODEL` line is, for errors about missing constants.
+    pub model_span: Span,
+}
+
+impl Constants {
+    /// The assignment of `name`, if any.
+    pub fn get(&self, name: &str) -> Option<&Constant> {
+        self.items.iter().find(|c| c.name == name)
+    }
+
+    /// Rejects constants the model does not declare, listing the declared ones.
+    pub fn expect_only(&self, declared: &[&str]) -> Result<(), ConfigError> {
+        for c in &self.items {
+            if !declared.contains(&c.name.as_str()) {
+                return Err(ConfigError::unknown_name(
+                    "constant",
+                    &c.name,
+                    c.span,
+                    declared.iter().map(|s| s.to_string()).collect(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn required(&self, name: &str) -> Result<&Constant, ConfigError> {
+        self.get(name).ok_or_else(|| ConfigError::BadConstant {
+            span: self.model_span,
+            name: name.to_string(),
+            message: format!("the model needs a value for constant {name}, and the spec gives none"),
+        })
+    }
+
+    fn bad(c: &Constant, message: String) -> ConfigError {
+        ConfigError::BadConstant { span: c.span, name: c.name.clone(), message }
+    }
+
+    /// A set of model values, `RM = {r1, r2, r3}`, with between `min` and `max` elements.
+    pub fn model_values(&self, name: &str, min: usize, max: usize) -> Result<Vec<String>, ConfigError> {
+        let c = self.required(name)?;
+        let Value::Set(items) = &c.value else {
+            return Err(Self::bad(
+                c,
+                format!("{name} must be a set of model values such as {{r1, r2, r3}}, not {}", c.value.kind()),
+            ));
+        };
+        let mut names = Vec::with_capacity(items.len());
+        for item in items {
+            match item {
+                Value::ModelValue(s) => names.push(s.clone()),
+                other => {
+                    return Err(Self::bad(
+                        c,
+                        format!("{name} must contain model values such as r1, but {other} is {}", other.kind()),
+                    ))
+                }
+            }
+        }
+        if names.len() < min || names.len() > max {
+            return Err(Self::bad(
+                c,
+                format!("{name} has {} elements; this model supports {min} to {max}", names.len()),
+            ));
+        }
+        Ok(names)
+    }
+
+    /// An integer in `min..=max`.
+    pub fn int(&self, name: &str, min: i64, max: i64) -> Result<i64, ConfigError> {
+        let c = self.required(name)?;
+        match c.value {
+            Value::Int(i) if (min..=max).contains(&i) => Ok(i),
+            Value::Int(i) => Err(Self::bad(c, format!("{name} = {i} is out of range; this model supports {min} to {max}"))),
+            ref other => Err(Self::bad(c, format!("{name} must be an integer, not {}", other.kind()))),
+        }
+    }
+
+    /// A boolean, or `default` when the spec does not set it.
+    pub fn bool_or(&self, name: &str, default: bool) -> Result<bool, ConfigError> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(Constant { value: Value::Bool(b), .. }) => Ok(*b),
+            Some(c) => Err(Self::bad(c, format!("{name} must be TRUE or FALSE, not {}", c.value.kind()))),
+        }
+    }
+
+    /// A model value chosen from `choices`, or `default` when the spec does not set it.
+    pub fn choice_or(&self, name: &str, choices: &[&'static str], default: &'static str) -> Result<&'static str, ConfigError> {
+        let Some(c) = self.get(name) else { return Ok(default) };
+        if let Value::ModelValue(s) | Value::Str(s) = &c.value {
+            if let Some(choice) = choices.iter().find(|choice| **choice == s.as_str()) {
+                return Ok(choice);
+            }
+        }
+        Err(Self::bad(c, format!("{name} must be one of {}, not {}", choices.join(", "), c.value)))
+    }
+}
+
+/// `WF(A)`, `SF(A)` or `\A p: WF(A(p))` written in a check spec's `FAIRNESS` line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FairnessSpec {
+    /// Weak or strong.
+    pub strength: crate::model::Strength,
+    /// The action name.
+    pub action: Named,
+    /// `\A p: ...` form: each instance fair on its own.
+    pub per_instance: bool,
+}
+
+/// What a check spec expects the run to find.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expect {
+    /// Every invariant and property holds and no deadlock is found.
+    Ok,
+    /// The named invariant or property is violated (the model carries a seeded bug).
+    Violation(Named),
+    /// A deadlock is found.
+    Deadlock,
+}
+
+/// A parsed check spec: TLC `.cfg` keywords plus `MODEL` and `EXPECT`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpecFile {
+    /// `MODEL name`.
+    pub model: Named,
+    /// `CONSTANT(S)`.
+    pub constants: Constants,
+    /// `INVARIANT(S)`.
+    pub invariants: Vec<Named>,
+    /// `PROPERTY` / `PROPERTIES`.
+    pub properties: Vec<Named>,
+    /// `CONSTRAINT(S)`.
+    pub constraints: Vec<Named>,
+    /// `ACTION_CONSTRAINT(S)`.
+    pub action_constraints: Vec<Named>,
+    /// `SYMMETRY`.
+    pub symmetry: Option<Named>,
+    /// `FAIRNESS`.
+    pub fairness: Vec<FairnessSpec>,
+    /// `CHECK_DEADLOCK`; TLC's default is `TRUE`.
+    pub check_deadlock: bool,
+    /// `EXPECT`; the default is `OK`.
+    pub expect: Expect,
+    /// Where the `EXPECT` line is (the `MODEL` line when there is none).
+    pub expect_span: Span,
+    /// The text of the first comment line, if the file starts with one.
+    pub title: Option<String>,
+}
+
+/// How the state space is explored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Strategy {
+    /// Level-synchronous parallel breadth-first search: complete, shortest counterexamples.
+    Bfs,
+    /// Depth-first search on one thread: complete, counterexamples not shortest.
+    Dfs,
+    /// Seeded random walks up to `depth_max`: never proves, only finds.
+    Simulate,
+}
+
+impl Strategy {
+    /// The name used on the command line and in outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Strategy::Bfs => "bfs",
+            Strategy::Dfs => "dfs",
+            Strategy::Simulate => "simulate",
+        }
+    }
+}
+
+/// The limits every run has. Hitting one gives an `Unknown` verdict, never a pass.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Stop after this many distinct states.
+    pub states_max: u64,
+    /// Do not expand states at this depth (initial states are at depth 1, as in TLC).
+    pub depth_max: u32,
+    /// Stop when the engine's own memory (store plus frontier) exceeds this.
+    pub memory_bytes_max: u64,
+    /// Stop at this instant.
+    pub deadline: Option<std::time::Instant>,
+}
+
+/// Fingerprint width.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FingerprintBits {
+    /// 64-bit fingerprints in a lock-free table: 16 bytes per slot.
+    B64,
+    /// 128-bit fingerprints in a sharded map: for state spaces where a 64-bit
+    /// collision is no longer improbable.
+    B128,
+}
+
+/// A resolved configuration: what to check and how. [`crate::check`] validates
+/// every name against the model and rejects unsupported combinations.
+#[derive(Clone, Debug)]
+pub struct CheckConfig {
+    /// Invariant names to check.
+    pub invariants: Vec<Named>,
+    /// Property names to check.
+    pub properties: Vec<Named>,
+    /// State constraint names (all must hold for a state to be expanded).
+    pub constraints: Vec<Named>,
+    /// Action constraint names (all must hold for a step to be taken).
+    pub action_constraints: Vec<Named>,
+    /// Symmetry name.
+    pub symmetry: Option<Named>,
+    /// Fairness conditions from the spec, added to the model's own.
+    pub fairness: Vec<FairnessSpec>,
+    /// Report states without successors.
+    pub check_deadlock: bool,
+    /// Exploration strategy.
+    pub strategy: Strategy,
+    /// Worker threads (BFS); DFS and simulation run on one.
+    pub threads: usize,
+    /// Limits.
+    pub limits: Limits,
+    /// Fingerprint width.
+    pub fingerprint_bits: FingerprintBits,
+    /// Seed for fingerprints and for simulation.
+    pub seed: u64,
+    /// Number of random walks (simulation only).
+    pub simulation_traces: u64,
+    /// Keep exploring after a violation until every invariant is violated or
+    /// the space is exhausted (TLC's `-continue`).
+    pub continue_after_violation: bool,
+}
+
+impl CheckConfig {
+    /// The configuration a check spec asks for, with the given run settings.
+    pub fn from_spec(spec: &SpecFile, strategy: Strategy, threads: usize, limits: Limits) -> CheckConfig {
+        CheckConfig {
+            invariants: spec.invariants.clone(),
+            properties: spec.properties.clone(),
+            constraints: spec.constraints.clone(),
+            action_constraints: spec.action_constraints.clone(),
+            symmetry: spec.symmetry.clone(),
+            fairness: spec.fairness.clone(),
+            check_deadlock: spec.check_deadlock,
+            strategy,
+            threads,
+            limits,
+            fingerprint_bits: FingerprintBits::B64,
+            seed: 0,
+            simulation_traces: 1000,
+            continue_after_violation: false,
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! Type erasure for registries: any [`Model`] as a `dyn DynModel`, so a CLI can
+//! pick a model by name at run time.
+
+use crate::check::{check_with_progress, Progress};
+use crate::config::CheckConfig;
+use crate::error::CheckError;
+use crate::model::{ConstraintKind, InvariantKind, Model, PropertyKind};
+use crate::outcome::Outcome;
+
+/// What a model declares, for listings and error messages.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ModelInfo {
+    /// `Next` disjuncts.
+    pub actions: Vec<&'static str>,
+    /// State invariants.
+    pub invariants: Vec<&'static str>,
+    /// Step invariants.
+    pub step_invariants: Vec<&'static str>,
+    /// Temporal properties and witnesses, with their kind (`<>P`, `Sometimes`...).
+    pub properties: Vec<(&'static str, &'static str)>,
+    /// State constraints.
+    pub constraints: Vec<&'static str>,
+    /// Action constraints.
+    pub action_constraints: Vec<&'static str>,
+    /// Symmetries.
+    pub symmetries: Vec<&'static str>,
+}
+
+/// A model whose types are hidden: what a registry hands to the CLI.
+pub trait DynModel: Send + Sync {
+    /// Runs [`crate::check`] on this model.
+    fn check(&self, config: &CheckConfig, progress: &(dyn Fn(&Progress) + Sync)) -> Result<Outcome, CheckError>;
+    /// What the model declares.
+    fn info(&self) -> ModelInfo;
+}
+
+impl<M: Model> DynModel for M {
+    fn check(&self, config: &CheckConfig, progress: &(dyn Fn(&Progress) + Sync)) -> Result<Outcome, CheckError> {
+        check_with_progress(self, config, progress)
+    }
+
+    fn info(&self) -> ModelInfo {
+        let mut info = ModelInfo { actions: self.action_names(), ..ModelInfo::default() };
+        for i in self.invariants() {
+            match i.kind {
+                InvariantKind::State(_) => info.invariants.push(i.name),
+                InvariantKind::Step(_) => info.step_invariants.push(i.name),
+            }
+        }
+        for p in self.properties() {
+            let kind = match p.kind {
+                PropertyKind::Eventually(_) => "<>P",
+                PropertyKind::AlwaysEventually(_) => "[]<>P",
+                PropertyKind::EventuallyAlways(_) => "<>[]P",
+                PropertyKind::LeadsTo(..) => "P ~> Q",
+                PropertyKind::Sometimes(_) => "Sometimes P",
+            };
+            info.properties.push((p.name, kind));
+        }
+        for c in self.constraints() {
+            match c.kind {
+                ConstraintKind::State(_) => info.constraints.push(c.name),
+                ConstraintKind::Action(_) => info.action_constraints.push(c.name),
+            }
+        }
+        info.symmetries = self.symmetries().iter().map(|s| s.name).collect();
+        info
+    }
+}

@@ -1,0 +1,173 @@
+//! Errors: [`ConfigError`] for check specs that do not fit the model, and
+//! [`CheckError`] for everything [`crate::check`] can fail with.
+
+use std::fmt;
+
+use crate::config::Span;
+use crate::outcome::Trace;
+
+/// A check spec that cannot be run: bad syntax, an unknown name, a bad constant
+/// or an unsupported combination. Every variant carries the position in the
+/// spec; the caller adds the file name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The text is not a valid check spec.
+    Syntax {
+        /// Where.
+        span: Span,
+        /// What is wrong, and what was expected.
+        message: String,
+    },
+    /// A name that the model (or the registry) does not declare.
+    UnknownName {
+        /// Where.
+        span: Span,
+        /// What kind of name: "model", "invariant", "action", ...
+        kind: &'static str,
+        /// The name as written.
+        name: String,
+        /// Every valid name of that kind.
+        valid: Vec<String>,
+    },
+    /// A constant with the wrong type or an out-of-range value.
+    BadConstant {
+        /// Where.
+        span: Span,
+        /// The constant.
+        name: String,
+        /// What is wrong, and what the model accepts.
+        message: String,
+    },
+    /// A combination the engine does not support (never silently ignored).
+    Unsupported {
+        /// Where in the spec, or line 0 for a command-line setting.
+        span: Span,
+        /// What and why.
+        message: String,
+    },
+}
+
+impl ConfigError {
+    /// An [`ConfigError::UnknownName`] error.
+    pub fn unknown_name(kind: &'static str, name: &str, span: Span, valid: Vec<String>) -> ConfigError {
+        ConfigError::UnknownName { span, kind, name: name.to_string(), valid }
+    }
+
+    /// Where the error is.
+    pub fn span(&self) -> Span {
+        match self {
+            ConfigError::Syntax { span, .. }
+            | ConfigError::UnknownName { span, .. }
+            | ConfigError::BadConstant { span, .. }
+            | ConfigError::Unsupported { span, .. } => *span,
+        }
+    }
+
+    /// Whether this is a syntax error (TLC's exit code 150) rather than a
+    /// semantic one (151).
+    pub fn is_syntax(&self) -> bool {
+        matches!(self, ConfigError::Syntax { .. })
+    }
+}
+
+/// The valid name closest to `name`, if any is close enough to be a likely typo.
+pub fn nearest<'a>(name: &str, valid: &'a [String]) -> Option<&'a str> {
+    valid
+        .iter()
+        .map(|v| (strsim::damerau_levenshtein(&name.to_lowercase(), &v.to_lowercase()), v))
+        .filter(|(d, v)| *d <= 3.max(v.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, v)| v.as_str())
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::Syntax { message, .. } => write!(f, "syntax error: {message}"),
+            ConfigError::UnknownName { kind, name, valid, .. } => {
+                write!(f, "unknown {kind} `{name}`")?;
+                if let Some(near) = nearest(name, valid) {
+                    write!(f, "; did you mean `{near}`?")?;
+                }
+                if valid.is_empty() {
+                    write!(f, " (this model declares no {kind}s)")
+                } else {
+                    write!(f, " (valid {kind}s: {})", valid.join(", "))
+                }
+            }
+            ConfigError::BadConstant { message, .. } => write!(f, "bad constant: {message}"),
+            ConfigError::Unsupported { message, .. } => write!(f, "unsupported: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// What kind of model bug was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ModelErrorKind {
+    /// A model method panicked.
+    Panic,
+    /// `next` did not emit the same successors twice for the same state.
+    Nondeterminism,
+    /// A symmetry's `canonicalize` is not idempotent.
+    NonIdempotentSymmetry,
+}
+
+/// A bug in the model (not in the checker), with the state and action that
+/// exposed it and, where one exists, the trace that reaches that state.
+#[derive(Clone, Debug)]
+pub struct ModelError {
+    /// What kind of bug.
+    pub kind: ModelErrorKind,
+    /// A paragraph: what happened and the likely causes.
+    pub message: String,
+    /// The state involved, printed with `Debug`.
+    pub state: Option<String>,
+    /// The action involved, if any.
+    pub action: Option<String>,
+    /// A trace from an initial state to `state`, if one could be rebuilt.
+    pub trace: Option<Trace>,
+}
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "model error: {}", self.message)?;
+        if let Some(action) = &self.action {
+            write!(f, "\n  action: {action}")?;
+        }
+        if let Some(state) = &self.state {
+            write!(f, "\n  state: {state}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why [`crate::check`] did not produce an outcome.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum CheckError {
+    /// The configuration does not fit the model.
+    Config(ConfigError),
+    /// The model misbehaved.
+    Model(Box<ModelError>),
+}
+
+impl From<ConfigError> for CheckError {
+    fn from(e: ConfigError) -> Self {
+        CheckError::Config(e)
+    }
+}
+
+impl fmt::Display for CheckError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CheckError::Config(e) => e.fmt(f),
+            CheckError::Model(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for CheckError {}

@@ -1,0 +1,101 @@
+//! The bivalent engine: explicit-state model checking of TLA+-style state
+//! machines written in Rust.
+//!
+//! A protocol implements [`Model`]: `init`, a `next` that emits named
+//! `(action, successor)` steps, and named invariants, properties, constraints
+//! and symmetries. [`check`] explores every reachable state and returns an
+//! [`Outcome`]: statistics and one [`Verdict`] per checked item, with
+//! counterexamples that have been replayed through `next`.
+//!
+//! ```
+//! use checker::spec::*;
+//! use checker::{check, CheckConfig, Limits, Strategy, Verdict};
+//!
+//! /// A counter that wraps at 3; `BelowThree` holds, `NeverTwo` does not.
+//! struct Counter;
+//!
+//! impl Model for Counter {
+//!     type State = u8;
+//!     type Action = ();
+//!     fn init(&self, states: &mut Vec<u8>) {
+//!         states.push(0);
+//!     }
+//!     fn next(&self, s: &u8, steps: &mut Vec<((), u8)>) {
+//!         steps.push(((), (s + 1) % 3));
+//!     }
+//!     fn action_name(&self, _: &()) -> &'static str {
+//!         "Tick"
+//!     }
+//!     fn action_names(&self) -> Vec<&'static str> {
+//!         vec!["Tick"]
+//!     }
+//!     fn invariants(&self) -> Vec<Invariant<Self>> {
+//!         vec![
+//!             Invariant::state("BelowThree", |_, s| *s < 3),
+//!             Invariant::state("NeverTwo", |_, s| *s != 2),
+//!         ]
+//!     }
+//! }
+//!
+//! let config = CheckConfig {
+//!     invariants: vec![Named { name: "BelowThree".into(), span: Span::default() }],
+//!     properties: vec![],
+//!     constraints: vec![],
+//!     action_constraints: vec![],
+//!     symmetry: None,
+//!     fairness: vec![],
+//!     check_deadlock: true,
+//!     strategy: Strategy::Bfs,
+//!     threads: 2,
+//!     limits: Limits { states_max: 1_000, depth_max: 100, memory_bytes_max: 1 << 30, deadline: None },
+//!     fingerprint_bits: checker::FingerprintBits::B64,
+//!     seed: 0,
+//!     simulation_traces: 0,
+//!     continue_after_violation: false,
+//! };
+//! let outcome = check(&Counter, &config).unwrap();
+//! assert_eq!(outcome.stats.distinct_states, 3);
+//! assert_eq!(outcome.check("BelowThree").unwrap().verdict, Verdict::Holds);
+//!
+//! let config = CheckConfig {
+//!     invariants: vec![Named { name: "NeverTwo".into(), span: Span::default() }],
+//!     ..config
+//! };
+//! let outcome = check(&Counter, &config).unwrap();
+//! let Verdict::Violated(cex) = &outcome.check("NeverTwo").unwrap().verdict else { panic!() };
+//! assert_eq!(cex.len(), 3); // 0 -> 1 -> 2
+//! ```
+#![warn(missing_docs)]
+
+mod check;
+mod config;
+mod dyn_model;
+mod error;
+mod model;
+mod outcome;
+mod value;
+
+pub use check::{check, check_with_progress, Progress};
+pub use config::{
+    parse_spec, CheckConfig, Constant, Constants, Expect, FairnessSpec, FingerprintBits, Limits, Named, SpecFile,
+    Span, Strategy,
+};
+pub use dyn_model::{DynModel, ModelInfo};
+pub use error::{nearest, CheckError, ConfigError, ModelError, ModelErrorKind};
+pub use outcome::{
+    judge, ActionCoverage, Check, CheckKind, Counterexample, Failure, Judgement, Lasso, Outcome, Stats, StopReason, Trace, TraceAction,
+    TraceStep, Verdict,
+};
+pub use value::Value;
+
+/// The vocabulary for model authors: everything a `Model` implementation needs,
+/// and nothing of the engine.
+pub mod spec {
+    pub use crate::config::{Constants, Named, Span};
+    pub use crate::error::ConfigError;
+    pub use crate::model::{
+        Constraint, ConstraintKind, Fairness, Invariant, InvariantKind, Model, Property, PropertyKind, StatePredicate,
+        StepPredicate, Strength, Symmetry,
+    };
+    pub use crate::value::Value;
+}

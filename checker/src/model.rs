@@ -1,0 +1,247 @@
+//! The API boundary for model authors: the [`Model`] trait and the named items
+//! (invariants, properties, fairness, constraints, symmetries) a model declares.
+//!
+//! A model is `Init /\ [][Next]_vars /\ Fairness` written in Rust. Its fields are
+//! the spec's `CONSTANTS`. Everything a check spec can name is declared here with
+//! a `&'static str` name and a plain `fn` pointer, so a `.cfg` file selects items
+//! by name and unknown names are reported with the valid choices.
+
+use std::fmt::Debug;
+use std::hash::Hash;
+
+use crate::value::Value;
+
+/// A protocol written as a TLA+-style state machine.
+///
+/// # Contract
+///
+/// - **Determinism of the successor set.** For a given state, `next` must emit
+///   the same *set* of `(action, successor)` steps every time it is called. The
+///   order may vary. The checker rebuilds counterexamples by calling `next` again,
+///   so a model that reads a clock, a random number generator, a global counter
+///   or iterates a `HashMap` with a random seed is reported as a model error.
+/// - **Disabled actions are absent.** `next` emits only the steps that are
+///   enabled; a state from which `next` emits nothing is a deadlock (reported
+///   unless the check spec says `CHECK_DEADLOCK FALSE`).
+/// - **Names.** [`Model::action_name`] returns one of [`Model::action_names`],
+///   the TLA+ operator name of the disjunct of `Next` that the action belongs to
+///   (`RMPrepare`), while `format_action` shows the action with its parameters
+///   (`RMPrepare(r2)`).
+/// - **Symmetry.** Each [`Symmetry::canonicalize`] is idempotent
+///   (`c(c(s)) == c(s)`), and every invariant gives the same answer on a state
+///   and on its canonical form.
+/// - **Panics** in any method are caught and reported as a model error with the
+///   state and the trace that reached it.
+pub trait Model: Sized + Send + Sync {
+    /// A state: the values of all the spec's variables.
+    type State: Clone + Eq + Hash + Debug + Send + Sync;
+    /// One step of `Next`, with its parameters (`RMPrepare(r2)`).
+    type Action: Clone + Eq + Hash + Debug + Send + Sync;
+
+    /// `Init`: pushes every initial state.
+    fn init(&self, states: &mut Vec<Self::State>);
+
+    /// `Next`: pushes every enabled `(action, successor)` step from `state`.
+    fn next(&self, state: &Self::State, steps: &mut Vec<(Self::Action, Self::State)>);
+
+    /// The name of the `Next` disjunct `action` belongs to; one of [`Model::action_names`].
+    fn action_name(&self, action: &Self::Action) -> &'static str;
+
+    /// Every disjunct of `Next`, in the order the source spec lists them.
+    /// Coverage is reported per name; a name that never fires is flagged.
+    fn action_names(&self) -> Vec<&'static str>;
+
+    /// The action with its parameters, as shown in traces: `RMPrepare(r2)`.
+    fn format_action(&self, action: &Self::Action) -> String {
+        format!("{action:?}")
+    }
+
+    /// The state as named variables, as shown in traces and written to ITF.
+    /// The default shows the whole state as one variable, `state`.
+    fn variables(&self, state: &Self::State) -> Vec<(&'static str, Value)> {
+        vec![("state", Value::Str(format!("{state:?}")))]
+    }
+
+    /// Named invariants: state predicates (`[]P`) and step predicates (`[][A]_vars`).
+    fn invariants(&self) -> Vec<Invariant<Self>> {
+        Vec::new()
+    }
+
+    /// Named temporal properties and reachability witnesses.
+    fn properties(&self) -> Vec<Property<Self>> {
+        Vec::new()
+    }
+
+    /// Fairness conditions the model assumes (a check spec may add more).
+    fn fairness(&self) -> Vec<Fairness> {
+        Vec::new()
+    }
+
+    /// Named state constraints (`CONSTRAINT`) and action constraints (`ACTION_CONSTRAINT`).
+    fn constraints(&self) -> Vec<Constraint<Self>> {
+        Vec::new()
+    }
+
+    /// Named symmetries (`SYMMETRY`): each maps a state to its canonical representative.
+    fn symmetries(&self) -> Vec<Symmetry<Self>> {
+        Vec::new()
+    }
+}
+
+/// A state predicate.
+pub type StatePredicate<M> = fn(&M, &<M as Model>::State) -> bool;
+/// A step predicate over `(from, action, to)`.
+pub type StepPredicate<M> =
+    fn(&M, &<M as Model>::State, &<M as Model>::Action, &<M as Model>::State) -> bool;
+
+/// A named invariant.
+pub struct Invariant<M: Model> {
+    /// The name a check spec uses in `INVARIANT`, such as `TCConsistent`.
+    pub name: &'static str,
+    /// What must hold.
+    pub kind: InvariantKind<M>,
+}
+
+/// What an invariant constrains.
+pub enum InvariantKind<M: Model> {
+    /// `[]P`: every reachable state satisfies the predicate.
+    State(StatePredicate<M>),
+    /// `[][A]_vars`: every step taken satisfies the predicate (stuttering steps trivially do).
+    Step(StepPredicate<M>),
+}
+
+impl<M: Model> Invariant<M> {
+    /// `[]P`.
+    pub fn state(name: &'static str, predicate: StatePredicate<M>) -> Self {
+        Invariant { name, kind: InvariantKind::State(predicate) }
+    }
+
+    /// `[][A]_vars`: a refinement or transition invariant.
+    pub fn step(name: &'static str, predicate: StepPredicate<M>) -> Self {
+        Invariant { name, kind: InvariantKind::Step(predicate) }
+    }
+}
+
+/// A named temporal property or reachability witness.
+pub struct Property<M: Model> {
+    /// The name a check spec uses in `PROPERTY`.
+    pub name: &'static str,
+    /// The temporal formula.
+    pub kind: PropertyKind<M>,
+}
+
+/// The temporal formulas a model can declare.
+pub enum PropertyKind<M: Model> {
+    /// `<>P`.
+    Eventually(StatePredicate<M>),
+    /// `[]<>P`.
+    AlwaysEventually(StatePredicate<M>),
+    /// `<>[]P`.
+    EventuallyAlways(StatePredicate<M>),
+    /// `P ~> Q`.
+    LeadsTo(StatePredicate<M>, StatePredicate<M>),
+    /// Some reachable state satisfies `P`; fails as a vacuity alarm when none does.
+    Sometimes(StatePredicate<M>),
+}
+
+impl<M: Model> Property<M> {
+    /// `<>P`.
+    pub fn eventually(name: &'static str, p: StatePredicate<M>) -> Self {
+        Property { name, kind: PropertyKind::Eventually(p) }
+    }
+    /// `[]<>P`.
+    pub fn always_eventually(name: &'static str, p: StatePredicate<M>) -> Self {
+        Property { name, kind: PropertyKind::AlwaysEventually(p) }
+    }
+    /// `<>[]P`.
+    pub fn eventually_always(name: &'static str, p: StatePredicate<M>) -> Self {
+        Property { name, kind: PropertyKind::EventuallyAlways(p) }
+    }
+    /// `P ~> Q`.
+    pub fn leads_to(name: &'static str, p: StatePredicate<M>, q: StatePredicate<M>) -> Self {
+        Property { name, kind: PropertyKind::LeadsTo(p, q) }
+    }
+    /// A state satisfying `P` must be reachable.
+    pub fn sometimes(name: &'static str, p: StatePredicate<M>) -> Self {
+        Property { name, kind: PropertyKind::Sometimes(p) }
+    }
+}
+
+/// Weak or strong fairness.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Strength {
+    /// `WF`: an action continuously enabled from some point on is eventually taken.
+    Weak,
+    /// `SF`: an action enabled infinitely often is eventually taken.
+    Strong,
+}
+
+/// A fairness condition on the steps of one `Next` disjunct.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Fairness {
+    /// `WF` or `SF`.
+    pub strength: Strength,
+    /// An action name from [`Model::action_names`].
+    pub action: &'static str,
+    /// `true` for `\A p: WF(A(p))`: every parameter instance of the action is fair
+    /// on its own. `false` for `WF(A)`, fairness of the union of the instances.
+    pub per_instance: bool,
+}
+
+impl Fairness {
+    /// `WF(action)`.
+    pub fn weak(action: &'static str) -> Self {
+        Fairness { strength: Strength::Weak, action, per_instance: false }
+    }
+    /// `SF(action)`.
+    pub fn strong(action: &'static str) -> Self {
+        Fairness { strength: Strength::Strong, action, per_instance: false }
+    }
+    /// `\A p: WF(action(p))`.
+    pub fn weak_each(action: &'static str) -> Self {
+        Fairness { strength: Strength::Weak, action, per_instance: true }
+    }
+    /// `\A p: SF(action(p))`.
+    pub fn strong_each(action: &'static str) -> Self {
+        Fairness { strength: Strength::Strong, action, per_instance: true }
+    }
+}
+
+/// A named state or action constraint.
+pub struct Constraint<M: Model> {
+    /// The name a check spec uses in `CONSTRAINT` or `ACTION_CONSTRAINT`.
+    pub name: &'static str,
+    /// The predicate.
+    pub kind: ConstraintKind<M>,
+}
+
+/// What a constraint restricts.
+pub enum ConstraintKind<M: Model> {
+    /// `CONSTRAINT`: a state outside it is still checked against the invariants,
+    /// then not expanded.
+    State(StatePredicate<M>),
+    /// `ACTION_CONSTRAINT`: a step outside it is not taken.
+    Action(StepPredicate<M>),
+}
+
+impl<M: Model> Constraint<M> {
+    /// A state constraint.
+    pub fn state(name: &'static str, predicate: StatePredicate<M>) -> Self {
+        Constraint { name, kind: ConstraintKind::State(predicate) }
+    }
+    /// An action constraint.
+    pub fn action(name: &'static str, predicate: StepPredicate<M>) -> Self {
+        Constraint { name, kind: ConstraintKind::Action(predicate) }
+    }
+}
+
+/// A named symmetry: a canonicalizer that maps every state to one
+/// representative of its equivalence class under permutations of a set of
+/// model values (`SYMMETRY RM`).
+pub struct Symmetry<M: Model> {
+    /// The name a check spec uses in `SYMMETRY`, usually the constant permuted.
+    pub name: &'static str,
+    /// Must be idempotent; invariants must not distinguish a state from its
+    /// canonical form.
+    pub canonicalize: fn(&M, &M::State) -> M::State,
+}
