@@ -1,9 +1,15 @@
-//! `check()`: validates a configuration against a model and runs a strategy.
+//! `check()`: validates a configuration against a model, resolves names into a
+//! [`Plan`], runs a strategy and assembles the [`Outcome`].
 
-use crate::config::CheckConfig;
-use crate::error::{CheckError, ConfigError};
-use crate::model::Model;
-use crate::outcome::Outcome;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use crate::config::{CheckConfig, FingerprintBits, Named, Strategy};
+use crate::error::{CheckError, ConfigError, ModelError, ModelErrorKind};
+use crate::fingerprint::{collision_probability, Fingerprint};
+use crate::model::{ConstraintKind, InvariantKind, Model, PropertyKind, StatePredicate, StepPredicate};
+use crate::outcome::{ActionCoverage, Check, CheckKind, Counterexample, Outcome, Stats, StopReason, Trace, Verdict};
+use crate::store::{ShardedStore, Store, Table};
+use crate::trace;
 
 /// A snapshot of a running exploration, for progress displays.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -25,9 +31,331 @@ pub fn check<M: Model>(model: &M, config: &CheckConfig) -> Result<Outcome, Check
 
 /// [`check`], calling `progress` at every BFS level and every few thousand states.
 pub fn check_with_progress<M: Model>(
-    _model: &M,
-    _config: &CheckConfig,
-    _progress: &(dyn Fn(&Progress) + Sync),
+    model: &M,
+    config: &CheckConfig,
+    progress: &(dyn Fn(&Progress) + Sync),
 ) -> Result<Outcome, CheckError> {
-    Err(ConfigError::Unsupported { span: Default::default(), message: "engine not built yet".into() }.into())
+    let plan = catch_model_panic(|| Plan::new(model, config))??;
+    match config.fingerprint_bits {
+        FingerprintBits::B64 => run::<M, u64, Table>(&plan, config, progress),
+        FingerprintBits::B128 => run::<M, u128, ShardedStore<u128>>(&plan, config, progress),
+    }
+}
+
+/// Runs with the store the benchmark asks for: the lock-free table or the
+/// `DashMap` baseline (64-bit fingerprints either way).
+#[doc(hidden)]
+pub fn check_with_sharded_store<M: Model>(model: &M, config: &CheckConfig) -> Result<Outcome, CheckError> {
+    let plan = catch_model_panic(|| Plan::new(model, config))??;
+    run::<M, u64, ShardedStore<u64>>(&plan, config, &|_| {})
+}
+
+fn run<M: Model, F: Fingerprint, S: Store<F> + 'static>(
+    plan: &Plan<'_, M>,
+    config: &CheckConfig,
+    progress: &(dyn Fn(&Progress) + Sync),
+) -> Result<Outcome, CheckError> {
+    let explored = match config.strategy {
+        Strategy::Bfs => crate::bfs::explore::<M, F, S>(plan, config, progress)?,
+        Strategy::Dfs => crate::dfs::explore::<M, F, S>(plan, config, progress)?,
+        Strategy::Simulate => crate::simulate::explore::<M, F, S>(plan, config)?,
+    };
+    plan.outcome::<F>(explored, config)
+}
+
+/// Runs `f`, turning a panic into a model error (the state is added by the caller
+/// when it knows one).
+pub(crate) fn catch_model_panic<T>(f: impl FnOnce() -> T) -> Result<T, CheckError> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        CheckError::Model(Box::new(ModelError {
+            kind: ModelErrorKind::Panic,
+            message: format!(
+                "the model panicked: {}. The panic happened in a method of the model \
+                 (init, next, an invariant, a constraint or a canonicalizer), not in the checker.",
+                panic_message(&*payload)
+            ),
+            state: None,
+            action: None,
+            trace: None,
+        }))
+    })
+}
+
+pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic with a non-string payload".to_string()
+    }
+}
+
+/// One found violation (or witness), identified so that the smallest by
+/// `(depth, fingerprint, from)` can be chosen the same way on every thread count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Found<F> {
+    /// TLC depth of the violating state (of the target state, for a step).
+    pub depth: u32,
+    /// The violating state, or the target of the violating step.
+    pub fp: F,
+    /// For a step invariant: the source state of the step.
+    pub from: Option<F>,
+}
+
+/// What a strategy hands back.
+pub(crate) struct Explored<F> {
+    pub initial_states: u64,
+    pub generated_states: u64,
+    pub distinct_states: u64,
+    pub depth: u32,
+    pub queue_states: u64,
+    pub store_bytes: u64,
+    /// Per check (indexed as `Plan::checks`): the first violation or witness.
+    pub found: Vec<Option<Found<F>>>,
+    /// Traces already built (simulation keeps its walks), parallel to `found`.
+    pub traces: Vec<Option<Trace>>,
+    /// `(steps, distinct states)` per action.
+    pub coverage: Vec<(u64, u64)>,
+    /// Why the run ended early.
+    pub stopped: Option<StopReason>,
+    /// Trace rebuilding: the store, behind a closure giving parents.
+    pub parents: Box<dyn Fn(F) -> Option<F> + Send + Sync>,
+}
+
+/// A configuration resolved against a model: predicates instead of names.
+pub(crate) struct Plan<'m, M: Model> {
+    pub model: &'m M,
+    /// Every checked item, in outcome order.
+    pub checks: Vec<(String, CheckKind)>,
+    pub deadlock: Option<usize>,
+    pub state_invariants: Vec<(usize, StatePredicate<M>)>,
+    pub step_invariants: Vec<(usize, StepPredicate<M>)>,
+    pub sometimes: Vec<(usize, StatePredicate<M>)>,
+    pub constraints: Vec<StatePredicate<M>>,
+    pub action_constraints: Vec<StepPredicate<M>>,
+    pub canonicalize: Option<fn(&M, &M::State) -> M::State>,
+    pub action_names: Vec<&'static str>,
+    pub seed: u64,
+}
+
+fn find_named<'a, T>(
+    kind: &'static str,
+    named: &Named,
+    items: &'a [T],
+    name_of: impl Fn(&T) -> &'static str,
+) -> Result<&'a T, ConfigError> {
+    items.iter().find(|item| name_of(item) == named.name).ok_or_else(|| {
+        ConfigError::unknown_name(kind, &named.name, named.span, items.iter().map(|i| name_of(i).to_string()).collect())
+    })
+}
+
+impl<'m, M: Model> Plan<'m, M> {
+    fn new(model: &'m M, config: &CheckConfig) -> Result<Plan<'m, M>, CheckError> {
+        let unsupported = |message: String| ConfigError::Unsupported { span: Default::default(), message };
+        if config.threads == 0 {
+            return Err(unsupported("--threads must be at least 1".into()).into());
+        }
+        if config.strategy != Strategy::Bfs && config.threads > 1 {
+            return Err(unsupported(format!(
+                "the {} strategy runs on one thread; use --threads 1, or --strategy bfs for a parallel search",
+                config.strategy.name()
+            ))
+            .into());
+        }
+        let action_names = model.action_names();
+        let mut plan = Plan {
+            model,
+            checks: Vec::new(),
+            deadlock: None,
+            state_invariants: Vec::new(),
+            step_invariants: Vec::new(),
+            sometimes: Vec::new(),
+            constraints: Vec::new(),
+            action_constraints: Vec::new(),
+            canonicalize: None,
+            action_names,
+            seed: config.seed,
+        };
+        if config.check_deadlock {
+            plan.deadlock = Some(plan.checks.len());
+            plan.checks.push(("Deadlock".to_string(), CheckKind::Deadlock));
+        }
+        let invariants = model.invariants();
+        for named in &config.invariants {
+            if plan.checks.iter().any(|(n, _)| *n == named.name) {
+                continue;
+            }
+            let inv = find_named("invariant", named, &invariants, |i| i.name)?;
+            let index = plan.checks.len();
+            match inv.kind {
+                InvariantKind::State(p) => {
+                    plan.checks.push((named.name.clone(), CheckKind::Invariant));
+                    plan.state_invariants.push((index, p));
+                }
+                InvariantKind::Step(p) => {
+                    plan.checks.push((named.name.clone(), CheckKind::StepInvariant));
+                    plan.step_invariants.push((index, p));
+                }
+            }
+        }
+        let properties = model.properties();
+        for named in &config.properties {
+            if plan.checks.iter().any(|(n, _)| *n == named.name) {
+                continue;
+            }
+            let property = find_named("property", named, &properties, |p| p.name)?;
+            match property.kind {
+                PropertyKind::Sometimes(p) => {
+                    plan.sometimes.push((plan.checks.len(), p));
+                    plan.checks.push((named.name.clone(), CheckKind::Sometimes));
+                }
+                _ => {
+                    return Err(ConfigError::Unsupported {
+                        span: named.span,
+                        message: format!(
+                            "property {} is a temporal (liveness) property, which this version of bivalent \
+                             cannot check yet; remove it from PROPERTIES or check only Sometimes properties",
+                            named.name
+                        ),
+                    }
+                    .into())
+                }
+            }
+        }
+        for fairness in &config.fairness {
+            find_named("action", &fairness.action, &plan.action_names, |a| a)?;
+        }
+        let constraints = model.constraints();
+        let state_constraints: Vec<_> =
+            constraints.iter().filter(|c| matches!(c.kind, ConstraintKind::State(_))).collect();
+        let action_constraints: Vec<_> =
+            constraints.iter().filter(|c| matches!(c.kind, ConstraintKind::Action(_))).collect();
+        for named in &config.constraints {
+            if let ConstraintKind::State(p) = find_named("constraint", named, &state_constraints, |c| c.name)?.kind {
+                plan.constraints.push(p);
+            }
+        }
+        for named in &config.action_constraints {
+            if let ConstraintKind::Action(p) =
+                find_named("action constraint", named, &action_constraints, |c| c.name)?.kind
+            {
+                plan.action_constraints.push(p);
+            }
+        }
+        if let Some(named) = &config.symmetry {
+            let symmetries = model.symmetries();
+            plan.canonicalize = Some(find_named("symmetry", named, &symmetries, |s| s.name)?.canonicalize);
+        }
+        Ok(plan)
+    }
+
+    /// The state as stored: its canonical form under the symmetry, if any.
+    #[inline]
+    pub fn fingerprint<F: Fingerprint>(&self, state: &M::State) -> F {
+        match self.canonicalize {
+            None => F::of(state, self.seed),
+            Some(c) => F::of(&c(self.model, state), self.seed),
+        }
+    }
+
+    /// Checks that the canonicalizer is idempotent on `state`.
+    pub fn check_canonical(&self, state: &M::State) -> Result<(), CheckError> {
+        let Some(c) = self.canonicalize else { return Ok(()) };
+        let once = c(self.model, state);
+        let twice = c(self.model, &once);
+        if once == twice {
+            return Ok(());
+        }
+        Err(CheckError::Model(Box::new(ModelError {
+            kind: ModelErrorKind::NonIdempotentSymmetry,
+            message: "the symmetry's canonicalize is not idempotent: canonicalizing a canonical state \
+                      changed it, so equivalent states could get different fingerprints. A canonicalizer \
+                      must pick one representative per class, e.g. by sorting per-node data."
+                .to_string(),
+            state: Some(format!("{state:?}")),
+            action: None,
+            trace: None,
+        })))
+    }
+
+    /// Whether `state` may be expanded (every state constraint holds).
+    #[inline]
+    pub fn in_constraint(&self, state: &M::State) -> bool {
+        self.constraints.iter().all(|c| c(self.model, state))
+    }
+
+    /// Whether the step may be taken (every action constraint holds).
+    #[inline]
+    pub fn step_allowed(&self, from: &M::State, action: &M::Action, to: &M::State) -> bool {
+        self.action_constraints.iter().all(|c| c(self.model, from, action, to))
+    }
+
+    /// The index of the action's name in `action_names`.
+    #[inline]
+    pub fn action_index(&self, action: &M::Action) -> usize {
+        let name = self.model.action_name(action);
+        let names = &self.action_names;
+        names
+            .iter()
+            .position(|n| std::ptr::eq(n.as_ptr(), name.as_ptr()) && n.len() == name.len())
+            .or_else(|| names.iter().position(|n| *n == name))
+            .unwrap_or_else(|| panic!("action_name returned {name:?}, which is not in action_names {names:?}"))
+    }
+
+    fn outcome<F: Fingerprint>(&self, explored: Explored<F>, config: &CheckConfig) -> Result<Outcome, CheckError> {
+        let complete = explored.stopped.is_none();
+        let mut checks = Vec::with_capacity(self.checks.len());
+        for (index, (name, kind)) in self.checks.iter().enumerate() {
+            let found = explored.found[index];
+            let verdict = match (*kind, found) {
+                (CheckKind::Sometimes, Some(found)) => {
+                    let t = match &explored.traces[index] {
+                        Some(t) => t.clone(),
+                        None => trace::rebuild(self, &*explored.parents, found, index)?,
+                    };
+                    Verdict::Witnessed(t)
+                }
+                (CheckKind::Sometimes, None) if complete => Verdict::Violated(Counterexample::Trace(Trace::default())),
+                (_, Some(found)) => {
+                    let t = match &explored.traces[index] {
+                        Some(t) => t.clone(),
+                        None => trace::rebuild(self, &*explored.parents, found, index)?,
+                    };
+                    Verdict::Violated(Counterexample::Trace(t))
+                }
+                (_, None) if complete => Verdict::Holds,
+                (_, None) => Verdict::Unknown(explored.stopped.expect("incomplete runs have a reason")),
+            };
+            checks.push(Check { name: name.clone(), kind: *kind, verdict });
+        }
+        let bits = match config.fingerprint_bits {
+            FingerprintBits::B64 => u64::BITS - 1,
+            FingerprintBits::B128 => u128::BITS - 1,
+        };
+        Ok(Outcome {
+            stats: Stats {
+                initial_states: explored.initial_states,
+                generated_states: explored.generated_states,
+                distinct_states: explored.distinct_states,
+                depth: explored.depth,
+                queue_states: explored.queue_states,
+                collision_probability: collision_probability(
+                    explored.distinct_states,
+                    explored.generated_states,
+                    F::BITS.min(bits),
+                ),
+                store_bytes: explored.store_bytes,
+                fingerprint_bits: F::BITS + 1,
+            },
+            checks,
+            coverage: self
+                .action_names
+                .iter()
+                .zip(&explored.coverage)
+                .map(|(name, &(steps, distinct_states))| ActionCoverage { name, steps, distinct_states })
+                .collect(),
+            stopped: explored.stopped,
+        })
+    }
 }

@@ -67,24 +67,34 @@
 //! ```
 #![warn(missing_docs)]
 
+mod bfs;
 mod check;
 mod config;
+mod dfs;
 mod dyn_model;
 mod error;
+mod fingerprint;
+#[cfg(test)]
+mod fixtures;
 mod model;
 mod outcome;
+mod simulate;
+mod store;
+#[cfg(test)]
+mod tests;
+mod trace;
 mod value;
 
-pub use check::{check, check_with_progress, Progress};
+pub use check::{check, check_with_progress, check_with_sharded_store, Progress};
 pub use config::{
-    parse_spec, CheckConfig, Constant, Constants, Expect, FairnessSpec, FingerprintBits, Limits, Named, SpecFile,
-    Span, Strategy,
+    parse_spec, CheckConfig, Constant, Constants, Expect, FairnessSpec, FingerprintBits, Limits, Named, Span, SpecFile,
+    Strategy,
 };
 pub use dyn_model::{DynModel, ModelInfo};
 pub use error::{nearest, CheckError, ConfigError, ModelError, ModelErrorKind};
 pub use outcome::{
-    judge, ActionCoverage, Check, CheckKind, Counterexample, Failure, Judgement, Lasso, Outcome, Stats, StopReason, Trace, TraceAction,
-    TraceStep, Verdict,
+    judge, ActionCoverage, Check, CheckKind, Counterexample, Failure, Judgement, Lasso, Outcome, Stats, StopReason,
+    Trace, TraceAction, TraceStep, Verdict,
 };
 pub use value::Value;
 

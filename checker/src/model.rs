@@ -91,8 +91,7 @@ pub trait Model: Sized + Send + Sync {
 /// A state predicate.
 pub type StatePredicate<M> = fn(&M, &<M as Model>::State) -> bool;
 /// A step predicate over `(from, action, to)`.
-pub type StepPredicate<M> =
-    fn(&M, &<M as Model>::State, &<M as Model>::Action, &<M as Model>::State) -> bool;
+pub type StepPredicate<M> = fn(&M, &<M as Model>::State, &<M as Model>::Action, &<M as Model>::State) -> bool;
 
 /// A named invariant.
 pub struct Invariant<M: Model> {

@@ -117,7 +117,9 @@ impl Constants {
         let c = self.required(name)?;
         match c.value {
             Value::Int(i) if (min..=max).contains(&i) => Ok(i),
-            Value::Int(i) => Err(Self::bad(c, format!("{name} = {i} is out of range; this model supports {min} to {max}"))),
+            Value::Int(i) => {
+                Err(Self::bad(c, format!("{name} = {i} is out of range; this model supports {min} to {max}")))
+            }
             ref other => Err(Self::bad(c, format!("{name} must be an integer, not {}", other.kind()))),
         }
     }
@@ -132,7 +134,12 @@ impl Constants {
     }
 
     /// A model value chosen from `choices`, or `default` when the spec does not set it.
-    pub fn choice_or(&self, name: &str, choices: &[&'static str], default: &'static str) -> Result<&'static str, ConfigError> {
+    pub fn choice_or(
+        &self,
+        name: &str,
+        choices: &[&'static str],
+        default: &'static str,
+    ) -> Result<&'static str, ConfigError> {
         let Some(c) = self.get(name) else { return Ok(default) };
         if let Value::ModelValue(s) | Value::Str(s) = &c.value {
             if let Some(choice) = choices.iter().find(|choice| **choice == s.as_str()) {

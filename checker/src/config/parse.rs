@@ -1,9 +1,981 @@
-//! The pure parser for check specs.
+//! The pure parser for check specs: TLC's `.cfg` keywords plus `MODEL` and `EXPECT`.
+//!
+//! A small lexer turns the text into tokens that carry their [`Span`]s; a
+//! recursive-descent parser then reads one section at a time (a keyword and
+//! everything up to the next keyword). Only values recurse, and their nesting
+//! is bounded by [`DEPTH_MAX`], so no input can exhaust the stack. Every error
+//! says what was expected and what was found, at the position where it was
+//! found. `specs/README.md` documents the format for users.
 
-use super::SpecFile;
+use super::{Constant, Constants, Expect, FairnessSpec, Named, Span, SpecFile};
 use crate::error::ConfigError;
+use crate::model::Strength;
+use crate::value::Value;
+
+/// Values may nest this many levels deep: `{{1}}` is two levels.
+const DEPTH_MAX: usize = 64;
+
+/// Integer ranges (`1..5`) may produce this many elements in one spec, in all.
+/// The budget is per spec rather than per range because a short file with many
+/// large ranges would otherwise exhaust memory.
+const RANGE_ELEMENTS_MAX: u64 = 1_000_000;
+
+/// The section keywords bivalent reads, in the order the README lists them.
+const KEYWORDS: &[&str] = &[
+    "MODEL",
+    "CONSTANT",
+    "CONSTANTS",
+    "INVARIANT",
+    "INVARIANTS",
+    "PROPERTY",
+    "PROPERTIES",
+    "CONSTRAINT",
+    "CONSTRAINTS",
+    "ACTION_CONSTRAINT",
+    "ACTION_CONSTRAINTS",
+    "SYMMETRY",
+    "FAIRNESS",
+    "CHECK_DEADLOCK",
+    "EXPECT",
+];
+
+/// TLC keywords that bivalent recognises but refuses, each with the reason.
+/// They are still keywords: a name list such as `INVARIANTS` ends at them.
+const UNSUPPORTED: &[(&str, &str)] = &[
+    ("INIT", "bivalent models define Init in Rust; remove INIT"),
+    ("NEXT", "bivalent models define Next in Rust; remove NEXT"),
+    (
+        "SPECIFICATION",
+        "bivalent models define Init and Next in Rust and take fairness from FAIRNESS; remove SPECIFICATION",
+    ),
+    (
+        "VIEW",
+        "bivalent fingerprints whole states, so VIEW is not supported; remove it and leave out of the model's state \
+         what the view would hide",
+    ),
+    (
+        "ALIAS",
+        "bivalent shows the variables a model renders, so ALIAS is not supported; remove it and change how the model \
+         renders its state",
+    ),
+    (
+        "POSTCONDITION",
+        "bivalent does not evaluate postconditions; remove POSTCONDITION and check the condition as an invariant or \
+         property",
+    ),
+    ("TYPE", "TYPE is an obsolete TLC keyword that bivalent does not support; remove it"),
+    ("TYPE_CONSTRAINT", "TYPE_CONSTRAINT is an obsolete TLC keyword that bivalent does not support; remove it"),
+];
+
+/// The words that may follow `EXPECT`.
+const EXPECTATIONS: &[&str] = &["OK", "VIOLATION", "DEADLOCK"];
 
 /// Parses the text of a check spec.
-pub fn parse_spec(_text: &str) -> Result<SpecFile, ConfigError> {
-    Err(ConfigError::Syntax { span: Default::default(), message: "parser not written yet".into() })
+///
+/// The result is checked only against itself (duplicates, a missing `MODEL`,
+/// an `EXPECT` that the spec can never meet); names are checked against the
+/// model later, by the caller.
+pub fn parse_spec(text: &str) -> Result<SpecFile, ConfigError> {
+    let tokens = Lexer::new(text).tokens()?;
+    let mut parser = Parser { tokens, position: 0, range_elements: 0 };
+    let mut sections = Sections::default();
+    loop {
+        let token = parser.bump();
+        match token.kind {
+            TokenKind::Eof => break,
+            TokenKind::Word(word) => parser.section(&word, token.span, &mut sections)?,
+            other => {
+                return Err(syntax(
+                    token.span,
+                    format!("expected a keyword such as MODEL or CONSTANTS, found {}", describe(&other)),
+                ))
+            }
+        }
+    }
+    sections.finish(title(text))
+}
+
+/// The text of the file's first non-blank line if that line is a `\*` comment.
+fn title(text: &str) -> Option<String> {
+    let first = text.trim_start_matches('\u{feff}').lines().find(|line| !line.trim().is_empty())?;
+    let comment = first.trim().strip_prefix("\\*")?.trim();
+    (!comment.is_empty()).then(|| comment.to_string())
+}
+
+fn syntax(span: Span, message: impl Into<String>) -> ConfigError {
+    ConfigError::Syntax { span, message: message.into() }
+}
+
+fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word) || UNSUPPORTED.iter().any(|(keyword, _)| *keyword == word)
+}
+
+// ---------------------------------------------------------------------------
+// Lexer
+// ---------------------------------------------------------------------------
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum TokenKind {
+    /// A name or keyword: letters, digits and `_`, with at least one letter.
+    Word(String),
+    /// Digits, possibly after a `-`; kept as text so that the parser can report
+    /// an integer too large for `i64` at its own span.
+    Int(String),
+    /// A string literal, with its escapes resolved.
+    Str(String),
+    /// `=`, `<-`, `{`, `}`, `<<`, `>>`, `..`, `,`, `(`, `)`, `:`.
+    Punct(&'static str),
+    /// `\A`, `\in`, and any other backslash word (kept so that the parser can
+    /// say what it found).
+    Backslash(String),
+    /// A character that starts no token; the parser reports it in context.
+    Other(char),
+    /// The end of the text. Its span is the end of the last token, so that an
+    /// error about something missing points just after what came before it.
+    Eof,
+}
+
+#[derive(Clone, Debug)]
+struct Token {
+    kind: TokenKind,
+    span: Span,
+}
+
+/// How a token is shown after "found" in an error message.
+fn describe(kind: &TokenKind) -> String {
+    match kind {
+        TokenKind::Word(text) | TokenKind::Int(text) => format!("`{text}`"),
+        TokenKind::Str(text) => format!("the string {text:?}"),
+        TokenKind::Punct(text) => format!("`{text}`"),
+        TokenKind::Backslash(text) => format!("`\\{text}`"),
+        TokenKind::Other(c) => format!("`{}`", c.escape_debug()),
+        TokenKind::Eof => "the end of the file".to_string(),
+    }
+}
+
+struct Lexer {
+    chars: Vec<char>,
+    index: usize,
+    line: u32,
+    column: u32,
+}
+
+impl Lexer {
+    fn new(text: &str) -> Lexer {
+        // A byte-order mark is invisible in editors, so it must not shift columns.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        Lexer { chars: text.chars().collect(), index: 0, line: 1, column: 1 }
+    }
+
+    fn here(&self) -> Span {
+        Span { line: self.line, column: self.column }
+    }
+
+    fn peek(&self, ahead: usize) -> Option<char> {
+        self.chars.get(self.index + ahead).copied()
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek(0)?;
+        self.index += 1;
+        if c == '\n' {
+            self.line = self.line.saturating_add(1);
+            self.column = 1;
+        } else {
+            self.column = self.column.saturating_add(1);
+        }
+        Some(c)
+    }
+
+    fn tokens(mut self) -> Result<Vec<Token>, ConfigError> {
+        let mut tokens = Vec::new();
+        let mut end = Span { line: 1, column: 1 };
+        loop {
+            self.skip_trivia()?;
+            let span = self.here();
+            let Some(c) = self.peek(0) else {
+                tokens.push(Token { kind: TokenKind::Eof, span: end });
+                return Ok(tokens);
+            };
+            let kind = match (c, self.peek(1)) {
+                (c, _) if is_word_char(c) => self.word(span)?,
+                ('-', Some(d)) if d.is_ascii_digit() => {
+                    self.bump();
+                    match self.word(span)? {
+                        TokenKind::Int(digits) => TokenKind::Int(format!("-{digits}")),
+                        TokenKind::Word(word) => {
+                            return Err(syntax(span, format!("expected a number after `-`, found `-{word}`")))
+                        }
+                        other => {
+                            return Err(syntax(
+                                span,
+                                format!("expected a number after `-`, found {}", describe(&other)),
+                            ))
+                        }
+                    }
+                }
+                ('"', _) => self.string(span)?,
+                ('\\', Some(d)) if d.is_ascii_alphabetic() => {
+                    self.bump();
+                    let mut word = String::new();
+                    while let Some(c) = self.peek(0).filter(char::is_ascii_alphabetic) {
+                        word.push(c);
+                        self.bump();
+                    }
+                    TokenKind::Backslash(word)
+                }
+                _ => {
+                    let punct = match (c, self.peek(1)) {
+                        ('<', Some('<')) => Some("<<"),
+                        ('<', Some('-')) => Some("<-"),
+                        ('>', Some('>')) => Some(">>"),
+                        ('.', Some('.')) => Some(".."),
+                        ('=', _) => Some("="),
+                        ('{', _) => Some("{"),
+                        ('}', _) => Some("}"),
+                        (',', _) => Some(","),
+                        ('(', _) => Some("("),
+                        (')', _) => Some(")"),
+                        (':', _) => Some(":"),
+                        _ => None,
+                    };
+                    match punct {
+                        Some(text) => {
+                            for _ in text.chars() {
+                                self.bump();
+                            }
+                            TokenKind::Punct(text)
+                        }
+                        None => {
+                            self.bump();
+                            TokenKind::Other(c)
+                        }
+                    }
+                }
+            };
+            tokens.push(Token { kind, span });
+            end = self.here();
+        }
+    }
+
+    /// Skips whitespace, `\*` line comments and `(* *)` block comments, which nest.
+    fn skip_trivia(&mut self) -> Result<(), ConfigError> {
+        loop {
+            match (self.peek(0), self.peek(1)) {
+                (Some(c), _) if c.is_whitespace() => {
+                    self.bump();
+                }
+                (Some('\\'), Some('*')) => {
+                    while self.peek(0).is_some_and(|c| c != '\n') {
+                        self.bump();
+                    }
+                }
+                (Some('('), Some('*')) => self.block_comment()?,
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    fn block_comment(&mut self) -> Result<(), ConfigError> {
+        // The openings still waiting for their `*)`; an unterminated comment is
+        // reported at the innermost of them, the one the text ended inside.
+        let mut open = Vec::new();
+        loop {
+            match (self.peek(0), self.peek(1)) {
+                (Some('('), Some('*')) => {
+                    open.push(self.here());
+                    self.bump();
+                    self.bump();
+                }
+                (Some('*'), Some(')')) => {
+                    self.bump();
+                    self.bump();
+                    open.pop();
+                    if open.is_empty() {
+                        return Ok(());
+                    }
+                }
+                (Some(_), _) => {
+                    self.bump();
+                }
+                (None, _) => {
+                    let opened = open.last().copied().unwrap_or_else(|| self.here());
+                    return Err(syntax(
+                        opened,
+                        "expected `*)` to close the block comment opened here, found the end of the file",
+                    ));
+                }
+            }
+        }
+    }
+
+    /// A run of letters, digits and `_`: an integer if it is all digits, a word
+    /// if it has a letter (TLA+ allows names such as `1a`), else an error.
+    fn word(&mut self, span: Span) -> Result<TokenKind, ConfigError> {
+        let mut text = String::new();
+        while let Some(c) = self.peek(0).filter(|c| is_word_char(*c)) {
+            text.push(c);
+            self.bump();
+        }
+        if text.chars().all(|c| c.is_ascii_digit()) {
+            Ok(TokenKind::Int(text))
+        } else if text.chars().any(|c| c.is_ascii_alphabetic()) {
+            Ok(TokenKind::Word(text))
+        } else {
+            Err(syntax(
+                span,
+                format!("expected a number or a name, found `{text}`, which has neither a letter nor only digits"),
+            ))
+        }
+    }
+
+    /// A string literal with TLA+'s escapes; it may not span lines.
+    fn string(&mut self, span: Span) -> Result<TokenKind, ConfigError> {
+        self.bump();
+        let mut text = String::new();
+        loop {
+            let escape = self.here();
+            match self.bump() {
+                Some('"') => return Ok(TokenKind::Str(text)),
+                None | Some('\n') => {
+                    return Err(syntax(
+                        span,
+                        "expected `\"` to close the string opened here, found the end of the line",
+                    ))
+                }
+                Some('\\') => {
+                    let resolved = match self.peek(0) {
+                        Some('"') => '"',
+                        Some('\\') => '\\',
+                        Some('n') => '\n',
+                        Some('t') => '\t',
+                        Some('r') => '\r',
+                        Some('f') => '\u{c}',
+                        other => {
+                            let found = match other {
+                                None | Some('\n') => "the end of the line".to_string(),
+                                Some(c) => format!("`\\{}`", c.escape_debug()),
+                            };
+                            return Err(syntax(
+                                escape,
+                                format!(
+                                    "expected an escape such as `\\\"`, `\\\\` or `\\n` in a string, found {found}"
+                                ),
+                            ));
+                        }
+                    };
+                    self.bump();
+                    text.push(resolved);
+                }
+                Some(c) => text.push(c),
+            }
+        }
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+// ---------------------------------------------------------------------------
+// Parser
+// ---------------------------------------------------------------------------
+
+/// What the sections have given so far. Single-valued keys keep the span of
+/// their keyword, so that a duplicate can name the line of the first.
+#[derive(Default)]
+struct Sections {
+    model: Option<(Named, Span)>,
+    constants: Vec<Constant>,
+    invariants: Vec<Named>,
+    properties: Vec<Named>,
+    constraints: Vec<Named>,
+    action_constraints: Vec<Named>,
+    symmetry: Option<(Named, Span)>,
+    fairness: Vec<FairnessSpec>,
+    check_deadlock: Option<(bool, Span)>,
+    expect: Option<(Expect, Span)>,
+}
+
+impl Sections {
+    /// Checks what only the whole file can tell, and builds the [`SpecFile`].
+    fn finish(self, title: Option<String>) -> Result<SpecFile, ConfigError> {
+        let Some((model, model_keyword)) = self.model else {
+            return Err(syntax(
+                Span { line: 1, column: 1 },
+                "expected a `MODEL Name` line naming the model to check, found none",
+            ));
+        };
+        let (expect, expect_span) = self.expect.unwrap_or((Expect::Ok, model_keyword));
+        match &expect {
+            Expect::Deadlock => {
+                if let Some((false, check_span)) = self.check_deadlock {
+                    return Err(ConfigError::Unsupported {
+                        span: expect_span,
+                        message: format!(
+                            "EXPECT DEADLOCK needs deadlock checking, which CHECK_DEADLOCK FALSE on line {} turns off",
+                            check_span.line
+                        ),
+                    });
+                }
+            }
+            Expect::Violation(named) => {
+                // A violation of an item the spec does not check can never be
+                // found, so the spec could never pass: say so now.
+                let checked: Vec<String> =
+                    self.invariants.iter().chain(&self.properties).map(|item| item.name.clone()).collect();
+                if !checked.contains(&named.name) {
+                    if checked.is_empty() {
+                        return Err(syntax(
+                            named.span,
+                            format!(
+                                "expected EXPECT VIOLATION to name an invariant or property that this spec checks, \
+                                 found `{}`, but the spec lists no INVARIANTS or PROPERTIES",
+                                named.name
+                            ),
+                        ));
+                    }
+                    return Err(ConfigError::unknown_name("expected violation", &named.name, named.span, checked));
+                }
+            }
+            Expect::Ok => {}
+        }
+        let model_span = model.span;
+        Ok(SpecFile {
+            model,
+            constants: Constants { items: self.constants, model_span },
+            invariants: self.invariants,
+            properties: self.properties,
+            constraints: self.constraints,
+            action_constraints: self.action_constraints,
+            symmetry: self.symmetry.map(|(named, _)| named),
+            fairness: self.fairness,
+            check_deadlock: !matches!(self.check_deadlock, Some((false, _))),
+            expect,
+            expect_span,
+            title,
+        })
+    }
+}
+
+/// Rejects a second occurrence of a single-valued keyword.
+fn once(first: Option<Span>, keyword: &str, how_many: &str, span: Span) -> Result<(), ConfigError> {
+    match first {
+        Some(first) => Err(syntax(
+            span,
+            format!("expected {how_many} {keyword} line, found a second one; the first is on line {}", first.line),
+        )),
+        None => Ok(()),
+    }
+}
+
+struct Parser {
+    /// Never empty: the lexer always ends the list with an `Eof` token.
+    tokens: Vec<Token>,
+    position: usize,
+    /// Integers produced by ranges so far, against [`RANGE_ELEMENTS_MAX`].
+    range_elements: u64,
+}
+
+impl Parser {
+    fn peek(&self) -> &Token {
+        &self.tokens[self.position]
+    }
+
+    /// The next token; at the end, `Eof` again and again.
+    fn bump(&mut self) -> Token {
+        let token = self.tokens[self.position].clone();
+        if self.position + 1 < self.tokens.len() {
+            self.position += 1;
+        }
+        token
+    }
+
+    fn peek_is(&self, punct: &str) -> bool {
+        matches!(self.peek().kind, TokenKind::Punct(p) if p == punct)
+    }
+
+    /// Consumes `punct`, or fails with "expected `punct` {after}, found ...".
+    fn expect_punct(&mut self, punct: &str, after: &str) -> Result<(), ConfigError> {
+        let token = self.bump();
+        match token.kind {
+            TokenKind::Punct(p) if p == punct => Ok(()),
+            other => Err(syntax(token.span, format!("expected `{punct}` {after}, found {}", describe(&other)))),
+        }
+    }
+
+    /// A name that is not a keyword, or "expected {what}, found ...".
+    fn name(&mut self, what: &str) -> Result<Named, ConfigError> {
+        let token = self.bump();
+        match token.kind {
+            TokenKind::Word(word) if !is_keyword(&word) => Ok(Named { name: word, span: token.span }),
+            other => Err(syntax(token.span, format!("expected {what}, found {}", describe(&other)))),
+        }
+    }
+
+    /// After a section that takes a fixed number of words, a further name on the
+    /// same line is a mistake in that section, not a misspelt keyword; on a later
+    /// line it is left for the keyword check, which suggests the nearest keyword.
+    fn end_of_line_section(&self, line: u32, written: &str, rule: &str) -> Result<(), ConfigError> {
+        let token = self.peek();
+        match &token.kind {
+            TokenKind::Word(word) if !is_keyword(word) && token.span.line == line => {
+                Err(syntax(token.span, format!("expected a keyword after `{written}`, found `{word}`; {rule}")))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn section(&mut self, keyword: &str, span: Span, sections: &mut Sections) -> Result<(), ConfigError> {
+        match keyword {
+            "MODEL" => {
+                once(sections.model.as_ref().map(|m| m.1), "MODEL", "exactly one", span)?;
+                let name = self.name("a model name after MODEL")?;
+                self.end_of_line_section(name.span.line, &format!("MODEL {}", name.name), "MODEL takes one name")?;
+                sections.model = Some((name, span));
+            }
+            "CONSTANT" | "CONSTANTS" => self.constants(keyword, &mut sections.constants)?,
+            "INVARIANT" | "INVARIANTS" => sections.invariants.extend(self.names(keyword, "an invariant")?),
+            "PROPERTY" | "PROPERTIES" => sections.properties.extend(self.names(keyword, "a property")?),
+            "CONSTRAINT" | "CONSTRAINTS" => sections.constraints.extend(self.names(keyword, "a constraint")?),
+            "ACTION_CONSTRAINT" | "ACTION_CONSTRAINTS" => {
+                sections.action_constraints.extend(self.names(keyword, "an action constraint")?)
+            }
+            "SYMMETRY" => {
+                once(sections.symmetry.as_ref().map(|s| s.1), "SYMMETRY", "at most one", span)?;
+                let name = self.name("a symmetry name after SYMMETRY")?;
+                self.end_of_line_section(
+                    name.span.line,
+                    &format!("SYMMETRY {}", name.name),
+                    "SYMMETRY takes one name",
+                )?;
+                sections.symmetry = Some((name, span));
+            }
+            "FAIRNESS" => self.fairness(&mut sections.fairness)?,
+            "CHECK_DEADLOCK" => {
+                once(sections.check_deadlock.map(|c| c.1), "CHECK_DEADLOCK", "at most one", span)?;
+                let token = self.bump();
+                let check = match token.kind {
+                    TokenKind::Word(word) if word == "TRUE" || word == "FALSE" => word == "TRUE",
+                    TokenKind::Word(word) if !is_keyword(&word) => {
+                        return Err(ConfigError::Unsupported {
+                            span: token.span,
+                            message: format!(
+                                "bivalent's CHECK_DEADLOCK takes TRUE or FALSE, not `{word}`, since it evaluates no \
+                                 TLA+ expressions"
+                            ),
+                        })
+                    }
+                    other => {
+                        return Err(syntax(
+                            token.span,
+                            format!("expected TRUE or FALSE after CHECK_DEADLOCK, found {}", describe(&other)),
+                        ))
+                    }
+                };
+                let written = format!("CHECK_DEADLOCK {}", if check { "TRUE" } else { "FALSE" });
+                self.end_of_line_section(token.span.line, &written, "CHECK_DEADLOCK takes only TRUE or FALSE")?;
+                sections.check_deadlock = Some((check, span));
+            }
+            "EXPECT" => {
+                once(sections.expect.as_ref().map(|e| e.1), "EXPECT", "at most one", span)?;
+                let expect = self.expect()?;
+                sections.expect = Some((expect, span));
+            }
+            _ => {
+                if let Some((_, why)) = UNSUPPORTED.iter().find(|(unsupported, _)| *unsupported == keyword) {
+                    return Err(ConfigError::Unsupported { span, message: why.to_string() });
+                }
+                return Err(ConfigError::unknown_name(
+                    "keyword",
+                    keyword,
+                    span,
+                    KEYWORDS.iter().map(|k| k.to_string()).collect(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// One or more names up to the next keyword, for `INVARIANTS` and its kin.
+    fn names(&mut self, keyword: &str, a_kind: &str) -> Result<Vec<Named>, ConfigError> {
+        let mut names = Vec::new();
+        loop {
+            let token = self.peek().clone();
+            match token.kind {
+                TokenKind::Word(word) if !is_keyword(&word) => {
+                    self.bump();
+                    names.push(Named { name: word, span: token.span });
+                }
+                TokenKind::Word(_) | TokenKind::Eof if !names.is_empty() => return Ok(names),
+                TokenKind::Punct(",") if !names.is_empty() => {
+                    return Err(syntax(
+                        token.span,
+                        format!("expected {a_kind} name or a keyword, found `,`; separate names with spaces"),
+                    ))
+                }
+                other if names.is_empty() => {
+                    return Err(syntax(
+                        token.span,
+                        format!("expected {a_kind} name after {keyword}, found {}", describe(&other)),
+                    ))
+                }
+                other => {
+                    return Err(syntax(
+                        token.span,
+                        format!("expected {a_kind} name or a keyword, found {}", describe(&other)),
+                    ))
+                }
+            }
+        }
+    }
+
+    /// One or more `Name = value` assignments up to the next keyword.
+    fn constants(&mut self, keyword: &str, constants: &mut Vec<Constant>) -> Result<(), ConfigError> {
+        let mut previous: Option<String> = None;
+        loop {
+            let token = self.peek().clone();
+            match (token.kind, &previous) {
+                (TokenKind::Word(word), _) if !is_keyword(&word) => {
+                    self.bump();
+                    let constant = self.assignment(word.clone(), token.span, constants)?;
+                    constants.push(constant);
+                    previous = Some(word);
+                }
+                (TokenKind::Word(_) | TokenKind::Eof, Some(_)) => return Ok(()),
+                (other, None) => {
+                    return Err(syntax(
+                        token.span,
+                        format!(
+                            "expected a constant assignment such as `N = 3` after {keyword}, found {}",
+                            describe(&other)
+                        ),
+                    ))
+                }
+                (other, Some(previous)) => {
+                    return Err(syntax(
+                        token.span,
+                        format!(
+                            "expected a constant name or a keyword after the value of {previous}, found {}",
+                            describe(&other)
+                        ),
+                    ))
+                }
+            }
+        }
+    }
+
+    /// `= value` after the constant name `name`.
+    fn assignment(&mut self, name: String, span: Span, earlier: &[Constant]) -> Result<Constant, ConfigError> {
+        if let Some(first) = earlier.iter().find(|c| c.name == name) {
+            return Err(syntax(
+                span,
+                format!(
+                    "expected each constant to be given one value, found a second value for {name}; the first is on \
+                     line {}",
+                    first.span.line
+                ),
+            ));
+        }
+        let token = self.bump();
+        match token.kind {
+            TokenKind::Punct("=") => {}
+            TokenKind::Punct("<-") => {
+                return Err(ConfigError::Unsupported {
+                    span: token.span,
+                    message: format!(
+                        "constants must be given values in bivalent, as in `{name} = {{a, b}}`, but `{name} <- ...` \
+                         substitutes a TLA+ definition, which only TLC can do"
+                    ),
+                })
+            }
+            other => {
+                return Err(syntax(
+                    token.span,
+                    format!("expected `=` after constant name {name}, found {}", describe(&other)),
+                ))
+            }
+        }
+        let value = self.value(0, &format!("a value for constant {name}"))?;
+        Ok(Constant { name, value, span })
+    }
+
+    /// A value inside `depth` enclosing sets or sequences; `what` names it for
+    /// the "expected ..." of an error.
+    fn value(&mut self, depth: usize, what: &str) -> Result<Value, ConfigError> {
+        let token = self.bump();
+        let value = match token.kind {
+            TokenKind::Int(digits) => {
+                let low = int(&digits, token.span)?;
+                if !self.peek_is("..") {
+                    return Ok(Value::Int(low));
+                }
+                self.bump();
+                let high_token = self.bump();
+                let TokenKind::Int(high_digits) = high_token.kind else {
+                    return Err(syntax(
+                        high_token.span,
+                        format!("expected an integer after `{low}..`, found {}", describe(&high_token.kind)),
+                    ));
+                };
+                let high = int(&high_digits, high_token.span)?;
+                return self.range(low, high, token.span);
+            }
+            TokenKind::Word(word) if word == "TRUE" => Value::Bool(true),
+            TokenKind::Word(word) if word == "FALSE" => Value::Bool(false),
+            TokenKind::Word(word) if !is_keyword(&word) => Value::ModelValue(word),
+            TokenKind::Str(text) => Value::Str(text),
+            TokenKind::Punct("{") => Value::set(self.elements(depth + 1, token.span, "set", "}")?),
+            TokenKind::Punct("<<") => Value::Seq(self.elements(depth + 1, token.span, "sequence", ">>")?),
+            other => return Err(syntax(token.span, format!("expected {what}, found {}", describe(&other)))),
+        };
+        // Only integers have ranges; without this, `a..b` would fail later with
+        // a message about `..` that does not say what is wrong with it.
+        if self.peek_is("..") {
+            return Err(syntax(
+                self.peek().span,
+                format!("expected integers on both sides of `..`, found {} before it", value.kind()),
+            ));
+        }
+        Ok(value)
+    }
+
+    /// The elements of a set or sequence whose opening bracket is at `open`,
+    /// up to and including `close`. `depth` counts the brackets around them.
+    fn elements(&mut self, depth: usize, open: Span, what: &str, close: &str) -> Result<Vec<Value>, ConfigError> {
+        if depth > DEPTH_MAX {
+            return Err(syntax(
+                open,
+                format!("expected values nested at most {DEPTH_MAX} levels deep, found a {what} at level {depth}"),
+            ));
+        }
+        let mut elements = Vec::new();
+        if self.peek_is(close) {
+            self.bump();
+            return Ok(elements);
+        }
+        loop {
+            let what_element = if elements.is_empty() {
+                format!("a {what} element or `{close}`")
+            } else {
+                format!("a {what} element after `,`")
+            };
+            elements.push(self.value(depth, &what_element)?);
+            let token = self.bump();
+            match token.kind {
+                TokenKind::Punct(p) if p == close => return Ok(elements),
+                TokenKind::Punct(",") => {}
+                other => {
+                    return Err(syntax(
+                        token.span,
+                        format!("expected `,` or `{close}` after a {what} element, found {}", describe(&other)),
+                    ))
+                }
+            }
+        }
+    }
+
+    /// The set `low..high`, empty when `high < low`, as in TLA+.
+    fn range(&mut self, low: i64, high: i64, span: Span) -> Result<Value, ConfigError> {
+        // i128 cannot overflow here, and a count above u64::MAX is over the budget anyway.
+        let count = u64::try_from((i128::from(high) - i128::from(low) + 1).max(0)).unwrap_or(u64::MAX);
+        let total = self.range_elements.saturating_add(count);
+        if total > RANGE_ELEMENTS_MAX {
+            return Err(syntax(
+                span,
+                format!(
+                    "expected integer ranges with at most {RANGE_ELEMENTS_MAX} elements in all, found {low}..{high}, \
+                     which brings the total to {total}"
+                ),
+            ));
+        }
+        self.range_elements = total;
+        Ok(Value::set((low..=high).map(Value::Int)))
+    }
+
+    /// One or more fairness conditions up to the next keyword.
+    fn fairness(&mut self, fairness: &mut Vec<FairnessSpec>) -> Result<(), ConfigError> {
+        let mut count = 0;
+        loop {
+            let token = self.peek().clone();
+            let condition = match token.kind {
+                TokenKind::Word(word) if word == "WF" || word == "SF" => {
+                    self.bump();
+                    self.fair_action(&word)?
+                }
+                TokenKind::Backslash(word) if word == "A" || word == "forall" => {
+                    self.bump();
+                    self.fair_each(&word)?
+                }
+                TokenKind::Word(word) if count > 0 && is_keyword(&word) => return Ok(()),
+                TokenKind::Eof if count > 0 => return Ok(()),
+                TokenKind::Word(word) if word.starts_with("WF_") || word.starts_with("SF_") => {
+                    return Err(syntax(
+                        token.span,
+                        format!(
+                            "expected WF(Action) or SF(Action), found `{word}`; bivalent's fairness is always over \
+                             all variables, so write it without the subscript"
+                        ),
+                    ))
+                }
+                other => {
+                    let after = if count == 0 { "after FAIRNESS" } else { "or a keyword" };
+                    return Err(syntax(
+                        token.span,
+                        format!(
+                            "expected WF(Action), SF(Action) or \\A x : WF(Action(x)) {after}, found {}",
+                            describe(&other)
+                        ),
+                    ));
+                }
+            };
+            fairness.push(condition);
+            count += 1;
+        }
+    }
+
+    /// `(Action)` after `WF` or `SF`.
+    fn fair_action(&mut self, strength: &str) -> Result<FairnessSpec, ConfigError> {
+        self.expect_punct("(", &format!("after {strength}"))?;
+        let action = self.name(&format!("an action name after `{strength}(`"))?;
+        let token = self.bump();
+        match token.kind {
+            TokenKind::Punct(")") => Ok(FairnessSpec { strength: strength_of(strength), action, per_instance: false }),
+            TokenKind::Punct("(") => Err(syntax(
+                token.span,
+                format!(
+                    "expected `)` after `{strength}({0}`, found `(`; to make each instance of {0} fair, write \
+                     `\\A x : {strength}({0}(x))`",
+                    action.name
+                ),
+            )),
+            other => Err(syntax(
+                token.span,
+                format!("expected `)` after `{strength}({}`, found {}", action.name, describe(&other)),
+            )),
+        }
+    }
+
+    /// `x : WF(Action(x))` or `x \in S : WF(Action(x))` after `\A`.
+    fn fair_each(&mut self, forall: &str) -> Result<FairnessSpec, ConfigError> {
+        let variable = self.name(&format!("a bound variable after `\\{forall}`"))?;
+        let bound = format!("\\{forall} {}", variable.name);
+        let token = self.bump();
+        let bound = match token.kind {
+            TokenKind::Punct(":") => bound,
+            TokenKind::Backslash(word) if word == "in" => {
+                // The set is the action's parameter domain; bivalent fairness is
+                // always over every instance, so the name is read but not kept.
+                let set = self.name(&format!("a set name after `{bound} \\in`"))?;
+                let bound = format!("{bound} \\in {}", set.name);
+                self.expect_punct(":", &format!("after `{bound}`"))?;
+                bound
+            }
+            other => {
+                return Err(syntax(
+                    token.span,
+                    format!("expected `:` or `\\in` after `{bound}`, found {}", describe(&other)),
+                ))
+            }
+        };
+        let token = self.bump();
+        let strength_word = match token.kind {
+            TokenKind::Word(word) if word == "WF" || word == "SF" => word,
+            other => {
+                return Err(syntax(
+                    token.span,
+                    format!("expected WF or SF after `{bound} :`, found {}", describe(&other)),
+                ))
+            }
+        };
+        let strength = strength_of(&strength_word);
+        self.expect_punct("(", &format!("after {strength_word}"))?;
+        let action = self.name(&format!("an action name after `{strength_word}(`"))?;
+        let written = format!("{strength_word}({}", action.name);
+        let token = self.bump();
+        if token.kind != TokenKind::Punct("(") {
+            return Err(syntax(
+                token.span,
+                format!(
+                    "expected `(` after `{written}`, found {}; per-instance fairness applies the action to the bound \
+                     variable, as in `{bound} : {written}({}))`",
+                    describe(&token.kind),
+                    variable.name
+                ),
+            ));
+        }
+        let argument =
+            self.name(&format!("the bound variable {} as the argument of {}", variable.name, action.name))?;
+        if argument.name != variable.name {
+            return Err(syntax(
+                argument.span,
+                format!(
+                    "expected the bound variable {} as the argument of {}, found `{}`",
+                    variable.name, action.name, argument.name
+                ),
+            ));
+        }
+        self.expect_punct(")", &format!("after `{written}({}`", variable.name))?;
+        self.expect_punct(")", &format!("after `{written}({})`", variable.name))?;
+        Ok(FairnessSpec { strength, action, per_instance: true })
+    }
+
+    /// What follows `EXPECT`.
+    fn expect(&mut self) -> Result<Expect, ConfigError> {
+        let token = self.bump();
+        let (expect, written, line) = match token.kind {
+            TokenKind::Word(word) if word == "OK" => (Expect::Ok, "EXPECT OK".to_string(), token.span.line),
+            TokenKind::Word(word) if word == "DEADLOCK" => {
+                (Expect::Deadlock, "EXPECT DEADLOCK".to_string(), token.span.line)
+            }
+            TokenKind::Word(word) if word == "VIOLATION" => {
+                let name = self.name("an invariant or property name after EXPECT VIOLATION")?;
+                if name.name == "Deadlock" {
+                    return Err(syntax(
+                        name.span,
+                        "expected EXPECT DEADLOCK for a deadlock, found EXPECT VIOLATION Deadlock",
+                    ));
+                }
+                let written = format!("EXPECT VIOLATION {}", name.name);
+                let line = name.span.line;
+                (Expect::Violation(name), written, line)
+            }
+            TokenKind::Word(word) if !is_keyword(&word) => {
+                return Err(ConfigError::unknown_name(
+                    "expectation",
+                    &word,
+                    token.span,
+                    EXPECTATIONS.iter().map(|e| e.to_string()).collect(),
+                ))
+            }
+            other => {
+                return Err(syntax(
+                    token.span,
+                    format!("expected OK, VIOLATION Name or DEADLOCK after EXPECT, found {}", describe(&other)),
+                ))
+            }
+        };
+        let rule = match expect {
+            Expect::Violation(_) => "EXPECT VIOLATION takes one name",
+            Expect::Ok | Expect::Deadlock => "EXPECT OK and EXPECT DEADLOCK take no name",
+        };
+        self.end_of_line_section(line, &written, rule)?;
+        Ok(expect)
+    }
+}
+
+/// The strength `WF` or `SF` names; callers have already checked the word is one of them.
+fn strength_of(word: &str) -> Strength {
+    if word == "WF" {
+        Strength::Weak
+    } else {
+        Strength::Strong
+    }
+}
+
+/// An integer literal that must fit in an `i64`.
+fn int(digits: &str, span: Span) -> Result<i64, ConfigError> {
+    digits
+        .parse()
+        .map_err(|_| syntax(span, format!("expected an integer from {} to {}, found `{digits}`", i64::MIN, i64::MAX)))
 }

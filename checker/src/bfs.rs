@@ -1,0 +1,466 @@
+//! Level-synchronous parallel breadth-first search.
+//!
+//! Each level's frontier is cut into segments; a segment is expanded by all
+//! threads at once (rayon, in chunks), each worker collecting new states,
+//! violations and counters in its own buffers. Between segments the engine
+//! has the store to itself: it grows the table, retries insertions that found
+//! it full, checks limits and reports progress. When a level ends, its new
+//! states are sealed, fixing each one's parent to the smallest fingerprint
+//! among its discoverers. Violations are kept as the smallest by
+//! `(depth, fingerprint)`, so the outcome is the same for any thread count.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::check::{catch_model_panic, Explored, Found, Plan, Progress};
+use crate::config::CheckConfig;
+use crate::error::CheckError;
+use crate::fingerprint::Fingerprint;
+use crate::model::Model;
+use crate::outcome::StopReason;
+use crate::store::{Insert, Store};
+use crate::trace;
+
+/// States per segment: the unit between two quiescent points.
+const SEGMENT: usize = 1 << 14;
+/// States per parallel task.
+const CHUNK: usize = 128;
+/// No action: the entry is an initial state.
+const NO_ACTION: u32 = u32::MAX;
+
+/// A state in the frontier.
+pub(crate) struct Entry<S, F> {
+    pub state: S,
+    pub fp: F,
+    pub parent: F,
+    pub action: u32,
+}
+
+/// Per-worker results of expanding part of a segment.
+struct Worker<M: Model, F> {
+    next: Vec<Entry<M::State, F>>,
+    overflow: Vec<Entry<M::State, F>>,
+    /// `(state, smaller parent, action)` for each lowered parent.
+    corrections: Vec<(F, F, u32)>,
+    found: Vec<Option<Found<F>>>,
+    steps: Vec<u64>,
+    generated: u64,
+    expanded: u64,
+    buffer: Vec<(M::Action, M::State)>,
+    bad_canonical: Option<M::State>,
+}
+
+impl<M: Model, F: Fingerprint> Worker<M, F> {
+    fn new(plan: &Plan<'_, M>) -> Self {
+        Worker {
+            next: Vec::new(),
+            overflow: Vec::new(),
+            corrections: Vec::new(),
+            found: vec![None; plan.checks.len()],
+            steps: vec![0; plan.action_names.len()],
+            generated: 0,
+            expanded: 0,
+            buffer: Vec::new(),
+            bad_canonical: None,
+        }
+    }
+
+    #[inline]
+    fn record(&mut self, index: usize, found: Found<F>) {
+        let slot = &mut self.found[index];
+        if slot.is_none_or(|old| found < old) {
+            *slot = Some(found);
+        }
+    }
+
+    /// Checks a newly inserted state against the state invariants and witnesses.
+    #[inline]
+    fn check_new(&mut self, plan: &Plan<'_, M>, state: &M::State, fp: F, depth: u32) {
+        for &(index, p) in &plan.state_invariants {
+            if !p(plan.model, state) {
+                self.record(index, Found { depth, fp, from: None });
+            }
+        }
+        for &(index, p) in &plan.sometimes {
+            if p(plan.model, state) {
+                self.record(index, Found { depth, fp, from: None });
+            }
+        }
+    }
+
+    /// Inserts one successor of `parent`.
+    #[inline]
+    fn offer<S: Store<F>>(&mut self, plan: &Plan<'_, M>, store: &S, entry: Entry<M::State, F>, depth: u32) {
+        match store.insert(entry.fp, entry.parent) {
+            Insert::New => {
+                self.check_new(plan, &entry.state, entry.fp, depth);
+                // Every distinct state's canonical form is checked once.
+                if plan.canonicalize.is_some()
+                    && self.bad_canonical.is_none()
+                    && plan.check_canonical(&entry.state).is_err()
+                {
+                    self.bad_canonical = Some(entry.state.clone());
+                }
+                self.next.push(entry);
+            }
+            Insert::Lowered => self.corrections.push((entry.fp, entry.parent, entry.action)),
+            Insert::Seen => {}
+            Insert::Full => self.overflow.push(entry),
+        }
+    }
+
+    /// Expands one frontier state at `depth`.
+    #[inline]
+    fn expand<S: Store<F>>(&mut self, plan: &Plan<'_, M>, store: &S, entry: &Entry<M::State, F>, depth: u32) {
+        if !plan.in_constraint(&entry.state) {
+            return;
+        }
+        self.expanded += 1;
+        let mut buffer = std::mem::take(&mut self.buffer);
+        plan.model.next(&entry.state, &mut buffer);
+        self.generated += buffer.len() as u64;
+        if buffer.is_empty() {
+            if let Some(index) = plan.deadlock {
+                self.record(index, Found { depth, fp: entry.fp, from: None });
+            }
+        }
+        for (action, state) in buffer.drain(..) {
+            if !plan.step_allowed(&entry.state, &action, &state) {
+                continue;
+            }
+            let action_index = plan.action_index(&action);
+            self.steps[action_index] += 1;
+            let fp = plan.fingerprint::<F>(&state);
+            for &(index, p) in &plan.step_invariants {
+                if !p(plan.model, &entry.state, &action, &state) {
+                    self.record(index, Found { depth: depth + 1, fp, from: Some(entry.fp) });
+                }
+            }
+            let successor = Entry { state, fp, parent: entry.fp, action: action_index as u32 };
+            self.offer(plan, store, successor, depth + 1);
+        }
+        self.buffer = buffer;
+    }
+
+    fn merge(mut self, mut other: Self) -> Self {
+        if self.next.len() < other.next.len() {
+            std::mem::swap(&mut self.next, &mut other.next);
+        }
+        self.next.append(&mut other.next);
+        self.overflow.append(&mut other.overflow);
+        self.corrections.append(&mut other.corrections);
+        for (mine, theirs) in self.found.iter_mut().zip(other.found) {
+            if let Some(t) = theirs {
+                if mine.is_none_or(|m| t < m) {
+                    *mine = Some(t);
+                }
+            }
+        }
+        for (mine, theirs) in self.steps.iter_mut().zip(&other.steps) {
+            *mine += theirs;
+        }
+        self.generated += other.generated;
+        self.expanded += other.expanded;
+        self.bad_canonical = self.bad_canonical.or(other.bad_canonical);
+        self
+    }
+}
+
+pub(crate) fn explore<M: Model, F: Fingerprint, S: Store<F> + 'static>(
+    plan: &Plan<'_, M>,
+    config: &CheckConfig,
+    progress: &(dyn Fn(&Progress) + Sync),
+) -> Result<Explored<F>, CheckError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .thread_name(|i| format!("bivalent-worker-{i}"))
+        .build()
+        .expect("checker bug: cannot start the worker threads");
+    pool.install(|| Bfs::<M, F, S>::new(plan, config, progress).run())
+}
+
+struct Bfs<'a, 'm, M: Model, F: Fingerprint, S: Store<F>> {
+    plan: &'a Plan<'m, M>,
+    config: &'a CheckConfig,
+    progress: &'a (dyn Fn(&Progress) + Sync),
+    store: S,
+    /// Totals over the whole run.
+    total: Worker<M, F>,
+    distinct: u64,
+    initial_states: u64,
+    depth: u32,
+    distinct_steps: Vec<u64>,
+    stopped: Option<StopReason>,
+}
+
+impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, S> {
+    fn new(plan: &'a Plan<'m, M>, config: &'a CheckConfig, progress: &'a (dyn Fn(&Progress) + Sync)) -> Self {
+        Bfs {
+            plan,
+            config,
+            progress,
+            store: S::with_capacity(1 << 12),
+            total: Worker::new(plan),
+            distinct: 0,
+            initial_states: 0,
+            depth: 0,
+            distinct_steps: vec![0; plan.action_names.len()],
+            stopped: None,
+        }
+    }
+
+    fn run(mut self) -> Result<Explored<F>, CheckError> {
+        let mut frontier = self.initial_states()?;
+        let mut level = 1u32;
+        while !frontier.is_empty() && self.stopped.is_none() {
+            let violated = self.violation_found();
+            if violated && !self.config.continue_after_violation {
+                self.stopped = Some(StopReason::StoppedAtViolation);
+                break;
+            }
+            if level >= self.config.limits.depth_max {
+                self.stopped = Some(StopReason::DepthLimit);
+                break;
+            }
+            let (next, unexpanded) = self.level(&frontier, level)?;
+            if unexpanded > 0 {
+                // A limit stopped the level part-way: report what is left.
+                return Ok(self.finish(unexpanded + next.len() as u64));
+            }
+            frontier = next;
+            if !frontier.is_empty() {
+                level += 1;
+                self.depth = level;
+            }
+        }
+        let queue = if self.stopped.is_some() { frontier.len() as u64 } else { 0 };
+        Ok(self.finish(queue))
+    }
+
+    /// Whether a violation (not a witness) has been found.
+    fn violation_found(&self) -> bool {
+        self.total
+            .found
+            .iter()
+            .enumerate()
+            .any(|(i, f)| f.is_some() && !self.plan.sometimes.iter().any(|(s, _)| *s == i))
+    }
+
+    fn initial_states(&mut self) -> Result<Vec<Entry<M::State, F>>, CheckError> {
+        let plan = self.plan;
+        let mut states = Vec::new();
+        catch_model_panic(|| plan.model.init(&mut states))?;
+        self.total.generated = states.len() as u64;
+        let mut frontier = Vec::new();
+        for state in states {
+            catch_model_panic(|| plan.check_canonical(&state))??;
+            let fp = catch_model_panic(|| plan.fingerprint::<F>(&state))?;
+            if self.store.insert_sealed(fp, F::ROOT) == Some(true) {
+                catch_model_panic(|| self.total.check_new(plan, &state, fp, 1))?;
+                frontier.push(Entry { state, fp, parent: F::ROOT, action: NO_ACTION });
+                self.store.reserve(frontier.len() as u64, 1);
+            }
+        }
+        self.initial_states = frontier.len() as u64;
+        self.distinct = frontier.len() as u64;
+        self.depth = u32::from(!frontier.is_empty());
+        Ok(frontier)
+    }
+
+    /// Expands one level. Returns the next frontier and how many states of
+    /// this level were left unexpanded because a limit was hit.
+    fn level(
+        &mut self,
+        frontier: &[Entry<M::State, F>],
+        depth: u32,
+    ) -> Result<(Vec<Entry<M::State, F>>, u64), CheckError> {
+        let plan = self.plan;
+        let stop = AtomicBool::new(false);
+        let deadline = self.config.limits.deadline;
+        let mut next: Vec<Entry<M::State, F>> = Vec::new();
+        let mut corrections = Vec::new();
+        let mut expanded_so_far = 0usize;
+        for segment in frontier.chunks(SEGMENT) {
+            // Expect as many new states per expanded state as seen so far.
+            let ratio = (self.distinct as f64 / (self.total.expanded.max(1)) as f64).clamp(1.0, 64.0);
+            self.store.reserve(self.distinct + next.len() as u64, (segment.len() as f64 * ratio) as u64);
+            let store = &self.store;
+            let result = catch_model_panic(|| {
+                segment
+                    .par_chunks(CHUNK)
+                    .fold(
+                        || Worker::<M, F>::new(plan),
+                        |mut worker, chunk| {
+                            if stop.load(Ordering::Relaxed) {
+                                return worker;
+                            }
+                            if deadline.is_some_and(|d| Instant::now() >= d) {
+                                stop.store(true, Ordering::Relaxed);
+                                return worker;
+                            }
+                            for entry in chunk {
+                                worker.expand(plan, store, entry, depth);
+                            }
+                            worker
+                        },
+                    )
+                    .reduce(|| Worker::new(plan), Worker::merge)
+            });
+            let mut worker = match result {
+                Ok(worker) => worker,
+                Err(error) => return Err(self.locate_panic(segment, depth, error)),
+            };
+            if let Some(state) = worker.bad_canonical.take() {
+                return Err(plan.check_canonical(&state).expect_err("checked twice"));
+            }
+            self.retry_overflow(&mut worker, depth)?;
+            corrections.append(&mut worker.corrections);
+            next.append(&mut worker.next);
+            self.absorb(worker);
+            let processed = if stop.load(Ordering::Relaxed) { 0 } else { segment.len() };
+            expanded_so_far += processed;
+            (self.progress)(&Progress {
+                distinct_states: self.distinct + next.len() as u64,
+                generated_states: self.total.generated,
+                queue_states: (frontier.len() - expanded_so_far + next.len()) as u64,
+                depth: depth + 1,
+            });
+            if stop.load(Ordering::Relaxed) {
+                self.stopped = Some(StopReason::TimeLimit);
+            } else if self.distinct + next.len() as u64 >= self.config.limits.states_max {
+                self.stopped = Some(StopReason::StatesLimit);
+            } else if self.memory_bytes(frontier.len() + next.len()) > self.config.limits.memory_bytes_max {
+                self.stopped = Some(StopReason::MemoryLimit);
+            }
+            if self.stopped.is_some() {
+                break;
+            }
+        }
+        self.seal(&mut next, corrections);
+        self.distinct += next.len() as u64;
+        let unexpanded = (frontier.len() - expanded_so_far) as u64;
+        Ok((next, unexpanded))
+    }
+
+    /// Inserts the successors that found the table full, growing it first.
+    fn retry_overflow(&mut self, worker: &mut Worker<M, F>, depth: u32) -> Result<(), CheckError> {
+        while !worker.overflow.is_empty() {
+            let pending = std::mem::take(&mut worker.overflow);
+            self.store.reserve(self.distinct + worker.next.len() as u64, pending.len() as u64);
+            let plan = self.plan;
+            let store = &self.store;
+            catch_model_panic(|| {
+                for entry in pending {
+                    worker.offer(plan, store, entry, depth + 1);
+                }
+            })?;
+        }
+        Ok(())
+    }
+
+    fn absorb(&mut self, worker: Worker<M, F>) {
+        let total = std::mem::replace(&mut self.total, Worker::new(self.plan));
+        self.total = total.merge(worker);
+    }
+
+    /// Engine memory: the store plus the frontier's entries.
+    fn memory_bytes(&self, entries: usize) -> u64 {
+        self.store.bytes() + (entries * std::mem::size_of::<Entry<M::State, F>>()) as u64
+    }
+
+    /// Seals the new states of a level and attributes each to the action of
+    /// its final (smallest) parent step.
+    fn seal(&mut self, next: &mut [Entry<M::State, F>], mut corrections: Vec<(F, F, u32)>) {
+        corrections.par_sort_unstable();
+        let store = &self.store;
+        let actions = self.distinct_steps.len();
+        let counts = next
+            .par_iter_mut()
+            .fold(
+                || vec![0u64; actions],
+                |mut counts, entry| {
+                    let parent = store.seal(entry.fp);
+                    if parent != entry.parent {
+                        let at = corrections.partition_point(|c| (c.0, c.1) < (entry.fp, parent));
+                        let c = corrections.get(at).filter(|c| c.0 == entry.fp && c.1 == parent);
+                        let c = c.expect("checker bug: a lowered parent was not recorded");
+                        entry.parent = parent;
+                        entry.action = c.2;
+                    }
+                    counts[entry.action as usize] += 1;
+                    counts
+                },
+            )
+            .reduce(
+                || vec![0u64; actions],
+                |mut a, b| {
+                    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                    a
+                },
+            );
+        self.distinct_steps.iter_mut().zip(counts).for_each(|(x, y)| *x += y);
+    }
+
+    /// Re-expands a segment one state at a time to find the state whose
+    /// expansion panicked, and reports it with the trace that reaches it.
+    fn locate_panic(&self, segment: &[Entry<M::State, F>], depth: u32, error: CheckError) -> CheckError {
+        let plan = self.plan;
+        let CheckError::Model(mut model_error) = error else { return error };
+        for entry in segment {
+            let scratch = S::with_capacity(64);
+            let mut worker = Worker::<M, F>::new(plan);
+            let panicked = catch_model_panic(|| worker.expand(plan, &scratch, entry, depth));
+            if let Err(CheckError::Model(e)) = panicked {
+                model_error.message = e.message;
+                model_error.state = Some(format!("{:?}", entry.state));
+                let parents = |fp: F| self.store.parent(fp);
+                let found = Found { depth, fp: entry.fp, from: None };
+                model_error.trace = rebuild_path(plan, &parents, found);
+                break;
+            }
+        }
+        CheckError::Model(model_error)
+    }
+
+    fn finish(self, queue_states: u64) -> Explored<F> {
+        let store = self.store;
+        Explored {
+            initial_states: self.initial_states,
+            generated_states: self.total.generated,
+            distinct_states: self.distinct,
+            depth: self.depth,
+            queue_states,
+            store_bytes: store.bytes(),
+            traces: vec![None; self.total.found.len()],
+            found: self.total.found,
+            coverage: self.total.steps.into_iter().zip(self.distinct_steps).collect(),
+            stopped: self.stopped,
+            parents: Box::new(move |fp| store.parent(fp)),
+        }
+    }
+}
+
+/// The trace to a state, for model-error reports (best effort).
+fn rebuild_path<M: Model, F: Fingerprint>(
+    plan: &Plan<'_, M>,
+    parents: &dyn Fn(F) -> Option<F>,
+    found: Found<F>,
+) -> Option<crate::outcome::Trace> {
+    let mut chain = vec![found.fp];
+    let mut current = found.fp;
+    while let Some(parent) = parents(current) {
+        if parent == F::ROOT {
+            break;
+        }
+        chain.push(parent);
+        current = parent;
+        if chain.len() > found.depth as usize + 1 {
+            return None;
+        }
+    }
+    chain.reverse();
+    let path = catch_model_panic(|| trace::replay(plan, &chain)).ok()?.ok()?;
+    Some(trace::render(plan, &path))
+}

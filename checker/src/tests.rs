@@ -1,0 +1,234 @@
+//! Engine tests on the fixtures; every expected number is derived by hand in
+//! the fixture's documentation.
+
+use std::sync::atomic::AtomicU64;
+
+use crate::config::{FingerprintBits, Strategy};
+use crate::error::{CheckError, ConfigError, ModelErrorKind};
+use crate::fixtures::{config, named, Flaky, Grid};
+use crate::outcome::{Counterexample, StopReason, Verdict};
+use crate::{check, check_with_sharded_store, Outcome};
+
+fn violated(outcome: &Outcome, name: &str) -> Vec<String> {
+    let Verdict::Violated(cex) = &outcome.check(name).unwrap().verdict else {
+        panic!("{name} is not violated: {:?}", outcome.check(name))
+    };
+    cex.trace()
+        .steps
+        .iter()
+        .map(|step| {
+            let state: Vec<String> = step.state.iter().map(|(_, v)| v.to_string()).collect();
+            match &step.action {
+                None => format!("({})", state.join(",")),
+                Some(a) => format!("{} ({})", a.label, state.join(",")),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn grid_counts_match_the_hand_count() {
+    for n in [1, 3, 10, 40] {
+        for threads in [1, 2, 4] {
+            let outcome = check(&Grid { n }, &config(&["InGrid"], threads)).unwrap();
+            let s = &outcome.stats;
+            assert_eq!(s.distinct_states, u64::from((n + 1) * (n + 1)), "n={n}");
+            assert_eq!(s.generated_states, u64::from(2 * n * (n + 1) + 1), "n={n}");
+            assert_eq!(s.depth, 2 * n + 1);
+            assert_eq!(s.initial_states, 1);
+            assert_eq!(outcome.check("InGrid").unwrap().verdict, Verdict::Holds);
+            assert_eq!(outcome.stopped, None);
+            let coverage: Vec<_> = outcome.coverage.iter().map(|c| (c.name, c.steps)).collect();
+            assert_eq!(coverage, [("IncX", u64::from(n * (n + 1))), ("IncY", u64::from(n * (n + 1))), ("Never", 0)]);
+            // Every state but the initial one is reached first by one action.
+            let distinct: u64 = outcome.coverage.iter().map(|c| c.distinct_states).sum();
+            assert_eq!(distinct, s.distinct_states - 1);
+        }
+    }
+}
+
+#[test]
+fn shortest_counterexample_is_the_same_for_every_thread_count_and_store() {
+    let grid = Grid { n: 30 };
+    let expected = check(&grid, &config(&["SumBelowFour"], 1)).unwrap();
+    let trace = violated(&expected, "SumBelowFour");
+    // Depth 5 is the first with x + y = 4, and the trace is a shortest path to it.
+    assert_eq!(trace.len(), 5);
+    for threads in [2, 3, 8] {
+        assert_eq!(check(&grid, &config(&["SumBelowFour"], threads)).unwrap(), expected);
+    }
+    let sharded = check_with_sharded_store(&grid, &config(&["SumBelowFour"], 2)).unwrap();
+    assert_eq!(violated(&sharded, "SumBelowFour"), trace);
+    let mut wide = config(&["SumBelowFour"], 2);
+    wide.fingerprint_bits = FingerprintBits::B128;
+    let wide = check(&grid, &wide).unwrap();
+    assert_eq!(violated(&wide, "SumBelowFour").len(), 5);
+    assert_eq!(wide.stats.fingerprint_bits, 128);
+}
+
+#[test]
+fn a_run_stops_at_the_level_of_the_first_violation() {
+    let outcome = check(&Grid { n: 30 }, &config(&["SumBelowFour", "InGrid"], 2)).unwrap();
+    assert_eq!(outcome.stopped, Some(StopReason::StoppedAtViolation));
+    assert_eq!(outcome.check("InGrid").unwrap().verdict, Verdict::Unknown(StopReason::StoppedAtViolation));
+    // Levels 1..=5 hold 1+2+3+4+5 states.
+    assert_eq!(outcome.stats.distinct_states, 15);
+    assert_eq!(outcome.stats.queue_states, 5);
+}
+
+#[test]
+fn deadlock_is_reported_with_a_shortest_trace() {
+    let mut c = config(&[], 2);
+    c.check_deadlock = true;
+    let outcome = check(&Grid { n: 2 }, &c).unwrap();
+    assert_eq!(violated(&outcome, "Deadlock").last().unwrap(), "IncY (2,2)");
+    assert_eq!(violated(&outcome, "Deadlock").len(), 5);
+}
+
+#[test]
+fn step_invariants_see_every_step_and_report_the_step() {
+    let outcome = check(&Grid { n: 3 }, &config(&["NoIncXOntoDiagonal"], 2)).unwrap();
+    let trace = violated(&outcome, "NoIncXOntoDiagonal");
+    assert_eq!(trace, ["(0,0)", "IncY (0,1)", "IncX (1,1)"]);
+}
+
+#[test]
+fn states_outside_the_constraint_are_checked_but_not_expanded() {
+    let mut c = config(&["InGrid"], 2);
+    c.constraints = named(&["XBelowTwo"]);
+    let outcome = check(&Grid { n: 3 }, &c).unwrap();
+    // x in 0..=2 (x = 2 reached, not expanded), y in 0..=3: 3 * 4 states.
+    assert_eq!(outcome.stats.distinct_states, 12);
+    // Expanded: x in 0..=1, 4 values of y; IncX enabled in all 8, IncY in 6.
+    assert_eq!(outcome.stats.generated_states, 1 + 8 + 6);
+
+    let mut c = config(&["SumBelowFour"], 2);
+    c.constraints = named(&["XBelowTwo"]);
+    let outcome = check(&Grid { n: 9 }, &c).unwrap();
+    // (2,2) is outside the constraint but still checked: x+y=4 at depth 5.
+    assert_eq!(violated(&outcome, "SumBelowFour").len(), 5);
+}
+
+#[test]
+fn action_constraints_remove_steps() {
+    let mut c = config(&["InGrid"], 2);
+    c.action_constraints = named(&["NoIncYAtZero"]);
+    let outcome = check(&Grid { n: 3 }, &c).unwrap();
+    // (0, y>0) is unreachable: 16 - 3 states.
+    assert_eq!(outcome.stats.distinct_states, 13);
+}
+
+#[test]
+fn symmetry_reduces_to_the_orbits() {
+    let mut c = config(&["InGrid"], 2);
+    c.symmetry = Some(named(&["Swap"]).remove(0));
+    let outcome = check(&Grid { n: 4 }, &c).unwrap();
+    // Pairs x <= y in 0..=4: 5 * 6 / 2 orbits.
+    assert_eq!(outcome.stats.distinct_states, 15);
+}
+
+#[test]
+fn a_non_idempotent_symmetry_is_a_model_error() {
+    let mut c = config(&["InGrid"], 1);
+    c.symmetry = Some(named(&["NotIdempotent"]).remove(0));
+    let Err(CheckError::Model(e)) = check(&Grid { n: 4 }, &c) else { panic!("expected a model error") };
+    assert_eq!(e.kind, ModelErrorKind::NonIdempotentSymmetry);
+}
+
+#[test]
+fn sometimes_is_witnessed_or_reported_vacuous() {
+    let mut c = config(&[], 2);
+    c.properties = named(&["ReachesCorner", "LeavesGrid"]);
+    let outcome = check(&Grid { n: 2 }, &c).unwrap();
+    let Verdict::Witnessed(trace) = &outcome.check("ReachesCorner").unwrap().verdict else { panic!() };
+    assert_eq!(trace.steps.len(), 5);
+    assert_eq!(
+        outcome.check("LeavesGrid").unwrap().verdict,
+        Verdict::Violated(Counterexample::Trace(Default::default()))
+    );
+}
+
+#[test]
+fn limits_give_unknown_never_a_pass() {
+    let mut c = config(&["InGrid"], 2);
+    c.limits.states_max = 10;
+    let outcome = check(&Grid { n: 50 }, &c).unwrap();
+    assert_eq!(outcome.check("InGrid").unwrap().verdict, Verdict::Unknown(StopReason::StatesLimit));
+
+    let mut c = config(&["InGrid"], 2);
+    c.limits.depth_max = 3;
+    let outcome = check(&Grid { n: 50 }, &c).unwrap();
+    assert_eq!(outcome.check("InGrid").unwrap().verdict, Verdict::Unknown(StopReason::DepthLimit));
+    assert_eq!(outcome.stats.depth, 3);
+
+    let mut c = config(&["InGrid"], 2);
+    c.limits.deadline = Some(std::time::Instant::now());
+    let outcome = check(&Grid { n: 50 }, &c).unwrap();
+    assert_eq!(outcome.check("InGrid").unwrap().verdict, Verdict::Unknown(StopReason::TimeLimit));
+
+    let mut c = config(&["InGrid"], 2);
+    c.limits.memory_bytes_max = 1;
+    let outcome = check(&Grid { n: 50 }, &c).unwrap();
+    assert_eq!(outcome.check("InGrid").unwrap().verdict, Verdict::Unknown(StopReason::MemoryLimit));
+}
+
+#[test]
+fn dfs_and_simulation_find_the_same_bug() {
+    let mut c = config(&["SumBelowFour"], 1);
+    c.strategy = Strategy::Dfs;
+    let outcome = check(&Grid { n: 30 }, &c).unwrap();
+    let trace = violated(&outcome, "SumBelowFour");
+    assert!(trace.len() >= 5);
+    let mut c = config(&["InGrid"], 1);
+    c.strategy = Strategy::Dfs;
+    let outcome = check(&Grid { n: 30 }, &c).unwrap();
+    assert_eq!(outcome.stats.distinct_states, 31 * 31);
+    assert_eq!(outcome.stats.generated_states, 2 * 30 * 31 + 1);
+
+    let mut c = config(&["SumBelowFour"], 1);
+    c.strategy = Strategy::Simulate;
+    let outcome = check(&Grid { n: 30 }, &c).unwrap();
+    assert_eq!(violated(&outcome, "SumBelowFour").len(), 5, "a walk reaches x+y=4 at its fifth state");
+    let mut c = config(&["InGrid"], 1);
+    c.strategy = Strategy::Simulate;
+    let outcome = check(&Grid { n: 30 }, &c).unwrap();
+    assert_eq!(outcome.check("InGrid").unwrap().verdict, Verdict::Unknown(StopReason::Simulation));
+}
+
+#[test]
+fn a_panicking_model_is_a_model_error_with_the_state_and_trace() {
+    for threads in [1, 2] {
+        let Err(CheckError::Model(e)) = check(&Grid { n: 4 }, &config(&["PanicsAtTwoTwo"], threads)) else {
+            panic!("expected a model error")
+        };
+        assert_eq!(e.kind, ModelErrorKind::Panic);
+        assert!(e.message.contains("boom at (2, 2)"), "{}", e.message);
+        assert!(e.state.is_some());
+        assert!(e.trace.is_some());
+    }
+}
+
+#[test]
+fn a_nondeterministic_model_is_caught_on_replay() {
+    let Err(CheckError::Model(e)) = check(&Flaky { calls: AtomicU64::new(0) }, &config(&["Zero"], 1)) else {
+        panic!("expected a model error")
+    };
+    assert_eq!(e.kind, ModelErrorKind::Nondeterminism);
+    assert!(e.message.contains("HashMap"), "{}", e.message);
+}
+
+#[test]
+fn unknown_names_and_unsupported_combinations_are_config_errors() {
+    let Err(CheckError::Config(e)) = check(&Grid { n: 1 }, &config(&["InGird"], 1)) else { panic!() };
+    assert_eq!(
+        e.to_string(),
+        "unknown invariant `InGird`; did you mean `InGrid`? \
+         (valid invariants: InGrid, SumBelowFour, NoIncXOntoDiagonal, PanicsAtTwoTwo)"
+    );
+    let mut c = config(&[], 2);
+    c.strategy = Strategy::Dfs;
+    assert!(matches!(check(&Grid { n: 1 }, &c), Err(CheckError::Config(ConfigError::Unsupported { .. }))));
+    let mut c = config(&[], 1);
+    c.properties = named(&["EventuallyCorner"]);
+    assert!(matches!(check(&Grid { n: 1 }, &c), Err(CheckError::Config(ConfigError::Unsupported { .. }))));
+}

@@ -1,0 +1,184 @@
+//! Traces rebuilt from parent fingerprints by replaying `next`, as TLC does:
+//! walk the parents back to an initial state, then go forward from `init`,
+//! at each step choosing the successor whose fingerprint is the next one on the
+//! path. The replay doubles as validation: a step that cannot be found means
+//! the model's `next` is not deterministic, and the violation is checked again
+//! on the rebuilt final state.
+
+use crate::check::{Found, Plan};
+use crate::error::{CheckError, ModelError, ModelErrorKind};
+use crate::fingerprint::Fingerprint;
+use crate::model::Model;
+use crate::outcome::{CheckKind, Trace, TraceAction, TraceStep};
+
+fn nondeterminism(message: String, state: Option<String>) -> CheckError {
+    CheckError::Model(Box::new(ModelError {
+        kind: ModelErrorKind::Nondeterminism,
+        message: format!(
+            "{message}. Replaying the counterexample through the model's init and next did not reproduce \
+             what the search saw, so the model is not deterministic. Likely causes: iterating a HashMap or \
+             HashSet with a random seed, reading a clock or a random number generator, global or \
+             thread-local mutable state, or a Hash implementation that disagrees with Eq."
+        ),
+        state,
+        action: None,
+        trace: None,
+    }))
+}
+
+/// The typed states and actions of a path, before rendering.
+pub(crate) type Path<M> = Vec<(Option<<M as Model>::Action>, <M as Model>::State)>;
+
+/// Rebuilds and validates the trace for a violation or witness of check `index`.
+pub(crate) fn rebuild<M: Model, F: Fingerprint>(
+    plan: &Plan<'_, M>,
+    parents: &(dyn Fn(F) -> Option<F> + Send + Sync),
+    found: Found<F>,
+    index: usize,
+) -> Result<Trace, CheckError> {
+    let last = found.from.unwrap_or(found.fp);
+    let mut chain = vec![last];
+    let mut current = last;
+    loop {
+        let parent = parents(current).expect("checker bug: a state on a trace has no parent entry");
+        if parent == F::ROOT {
+            break;
+        }
+        chain.push(parent);
+        current = parent;
+        assert!(chain.len() <= u32::MAX as usize, "checker bug: the parent chain has a cycle");
+    }
+    chain.reverse();
+
+    let path = replay(plan, &chain)?;
+    let mut path = path;
+    if found.from.is_some() {
+        let (_, from) = path.last().expect("a replayed path is never empty");
+        let from = from.clone();
+        let step = step_to(plan, &from, found.fp, |action, to| {
+            plan.step_invariants.iter().any(|(i, p)| *i == index && !p(plan.model, &from, action, to))
+        });
+        let Some((action, to)) = step else {
+            return Err(nondeterminism(
+                "the step that violated a step invariant was not produced again from its source state".into(),
+                Some(format!("{from:?}")),
+            ));
+        };
+        path.push((Some(action), to));
+    }
+    confirm(plan, &path, index)?;
+    Ok(render(plan, &path))
+}
+
+/// Replays a fingerprint path from an initial state.
+pub(crate) fn replay<M: Model, F: Fingerprint>(plan: &Plan<'_, M>, chain: &[F]) -> Result<Path<M>, CheckError> {
+    let mut inits = Vec::new();
+    plan.model.init(&mut inits);
+    let Some(first) = inits.into_iter().find(|s| plan.fingerprint::<F>(s) == chain[0]) else {
+        return Err(nondeterminism("the initial state of the trace is no longer produced by init".into(), None));
+    };
+    let mut path: Path<M> = vec![(None, first)];
+    for &fp in &chain[1..] {
+        let (_, from) = path.last().expect("a replayed path is never empty");
+        let Some(step) = step_to(plan, from, fp, |_, _| true) else {
+            return Err(nondeterminism(
+                format!("from the state below, next no longer produces step {} of the trace", path.len()),
+                Some(format!("{from:?}")),
+            ));
+        };
+        path.push((Some(step.0), step.1));
+    }
+    Ok(path)
+}
+
+/// The successor of `from` with fingerprint `fp` that satisfies `extra`,
+/// chosen deterministically: smallest action index, then smallest label.
+fn step_to<M: Model, F: Fingerprint>(
+    plan: &Plan<'_, M>,
+    from: &M::State,
+    fp: F,
+    extra: impl Fn(&M::Action, &M::State) -> bool,
+) -> Option<(M::Action, M::State)> {
+    let mut steps = Vec::new();
+    plan.model.next(from, &mut steps);
+    steps
+        .into_iter()
+        .filter(|(a, to)| plan.fingerprint::<F>(to) == fp && plan.step_allowed(from, a, to) && extra(a, to))
+        .min_by_cached_key(|(a, _)| (plan.action_index(a), plan.model.format_action(a)))
+}
+
+trait MinByCachedKey: Iterator + Sized {
+    fn min_by_cached_key<K: Ord>(self, key: impl Fn(&Self::Item) -> K) -> Option<Self::Item> {
+        self.map(|item| (key(&item), item)).min_by(|a, b| a.0.cmp(&b.0)).map(|(_, item)| item)
+    }
+}
+impl<I: Iterator> MinByCachedKey for I {}
+
+/// Checks the violation (or witness) again on the rebuilt path.
+pub(crate) fn confirm<M: Model>(plan: &Plan<'_, M>, path: &Path<M>, index: usize) -> Result<(), CheckError> {
+    let (_, last) = path.last().expect("a replayed path is never empty");
+    let (name, kind) = &plan.checks[index];
+    let holds = match kind {
+        CheckKind::Deadlock => {
+            let mut steps = Vec::new();
+            plan.model.next(last, &mut steps);
+            steps.is_empty()
+        }
+        CheckKind::Invariant => plan.state_invariants.iter().any(|(i, p)| *i == index && !p(plan.model, last)),
+        CheckKind::Sometimes => plan.sometimes.iter().any(|(i, p)| *i == index && p(plan.model, last)),
+        CheckKind::StepInvariant => {
+            let (action, to) = path.last().expect("a replayed path is never empty");
+            let (_, from) = &path[path.len() - 2];
+            let action = action.as_ref().expect("a step has an action");
+            plan.step_invariants.iter().any(|(i, p)| *i == index && !p(plan.model, from, action, to))
+        }
+        CheckKind::Liveness => true,
+    };
+    if holds {
+        Ok(())
+    } else {
+        Err(nondeterminism(
+            format!("the replayed trace does not end in a state that shows {name} as the search found it"),
+            Some(format!("{last:?}")),
+        ))
+    }
+}
+
+/// Renders a typed path as plain data.
+pub(crate) fn render<M: Model>(plan: &Plan<'_, M>, path: &Path<M>) -> Trace {
+    Trace {
+        steps: path
+            .iter()
+            .map(|(action, state)| TraceStep {
+                action: action
+                    .as_ref()
+                    .map(|a| TraceAction { name: plan.model.action_name(a), label: plan.model.format_action(a) }),
+                state: plan.model.variables(state),
+            })
+            .collect(),
+    }
+}
+
+/// Validates a path that a strategy built itself (simulation): every state
+/// must be an initial state or a successor of the one before, then the
+/// violation is confirmed on the last state.
+pub(crate) fn validate<M: Model>(plan: &Plan<'_, M>, path: &Path<M>, index: usize) -> Result<(), CheckError> {
+    let mut inits = Vec::new();
+    plan.model.init(&mut inits);
+    if !inits.contains(&path[0].1) {
+        return Err(nondeterminism("the walk's first state is no longer produced by init".into(), None));
+    }
+    for pair in path.windows(2) {
+        let (_, from) = &pair[0];
+        let (action, to) = &pair[1];
+        let mut steps = Vec::new();
+        plan.model.next(from, &mut steps);
+        if !steps.iter().any(|(a, s)| Some(a) == action.as_ref() && s == to) {
+            return Err(nondeterminism(
+                "from the state below, next no longer produces the walk's next step".into(),
+                Some(format!("{from:?}")),
+            ));
+        }
+    }
+    confirm(plan, path, index)
+}
