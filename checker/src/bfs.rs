@@ -38,6 +38,9 @@ pub(crate) struct Entry<S, F> {
     pub action: u32,
 }
 
+/// A level's states.
+type Frontier<M, F> = Vec<Entry<<M as Model>::State, F>>;
+
 /// Per-worker results of expanding part of a segment.
 struct Worker<M: Model, F> {
     next: Vec<Entry<M::State, F>>,
@@ -275,7 +278,7 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
         &mut self,
         frontier: &[Entry<M::State, F>],
         depth: u32,
-    ) -> Result<(Vec<Entry<M::State, F>>, u64), CheckError> {
+    ) -> Result<(Frontier<M, F>, u64), CheckError> {
         let plan = self.plan;
         let stop = AtomicBool::new(false);
         let deadline = self.config.limits.deadline;

@@ -103,6 +103,9 @@ pub(crate) struct Found<F> {
     pub from: Option<F>,
 }
 
+/// The parent of a stored fingerprint, for rebuilding traces.
+pub(crate) type Parents<F> = Box<dyn Fn(F) -> Option<F> + Send + Sync>;
+
 /// What a strategy hands back.
 pub(crate) struct Explored<F> {
     pub initial_states: u64,
@@ -120,8 +123,11 @@ pub(crate) struct Explored<F> {
     /// Why the run ended early.
     pub stopped: Option<StopReason>,
     /// Trace rebuilding: the store, behind a closure giving parents.
-    pub parents: Box<dyn Fn(F) -> Option<F> + Send + Sync>,
+    pub parents: Parents<F>,
 }
+
+/// A symmetry's canonicalizer.
+pub(crate) type Canonicalize<M> = fn(&M, &<M as Model>::State) -> <M as Model>::State;
 
 /// A configuration resolved against a model: predicates instead of names.
 pub(crate) struct Plan<'m, M: Model> {
@@ -134,7 +140,7 @@ pub(crate) struct Plan<'m, M: Model> {
     pub sometimes: Vec<(usize, StatePredicate<M>)>,
     pub constraints: Vec<StatePredicate<M>>,
     pub action_constraints: Vec<StepPredicate<M>>,
-    pub canonicalize: Option<fn(&M, &M::State) -> M::State>,
+    pub canonicalize: Option<Canonicalize<M>>,
     pub action_names: Vec<&'static str>,
     pub seed: u64,
 }

@@ -115,7 +115,7 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Dfs<'a, 'm, M, F, 
                 break;
             }
             expanded += 1;
-            if expanded % TICK == 0 {
+            if expanded.is_multiple_of(TICK) {
                 progress(&Progress {
                     distinct_states: self.distinct,
                     generated_states: self.generated,

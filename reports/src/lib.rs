@@ -1,1 +1,196 @@
-//! placeholder
+//! Renderers for bivalent's outputs: pure functions from a checked spec to text.
+//!
+//! Only this crate knows output formats, and it does no IO: `cli` decides where
+//! the strings go. Each renderer takes a [`SpecRun`], one checked spec described
+//! as plain data (the spec's path, model, constants, expectation, how it ran, and
+//! the [`checker::Outcome`]), and returns a `String` or a serializable value.
+//!
+//! - [`status`]: whether the run met the spec's `EXPECT` (a [`Status`]).
+//! - [`text::summary`]: one aligned table row per spec; [`text::report`]: the
+//!   block printed after one run, with counts, checks, coverage and counterexamples.
+//! - [`json::spec_json`] and [`json::render_json_line`]: one JSON object per spec,
+//!   the stable interface for CI. The serde types live here; `checker`'s types
+//!   do not derive `Serialize`.
+//!
+//! ```
+//! use checker::{Check, CheckKind, Expect, Outcome, Stats, Verdict};
+//! use reports::{status, SpecRun, Status};
+//!
+//! let outcome = Outcome {
+//!     stats: Stats {
+//!         initial_states: 1,
+//!         generated_states: 4,
+//!         distinct_states: 3,
+//!         depth: 3,
+//!         queue_states: 0,
+//!         collision_probability: 0.0,
+//!         store_bytes: 72,
+//!         fingerprint_bits: 64,
+//!     },
+//!     checks: vec![Check { name: "BelowThree".into(), kind: CheckKind::Invariant, verdict: Verdict::Holds }],
+//!     coverage: vec![],
+//!     stopped: None,
+//! };
+//! let run = SpecRun {
+//!     spec: "specs/counter.cfg",
+//!     title: Some("A counter that wraps at 3"),
+//!     model: "Counter",
+//!     constants: vec![("N".into(), "3".into())],
+//!     expect: &Expect::Ok,
+//!     strategy: "bfs",
+//!     threads: 1,
+//!     seconds: 0.5,
+//!     outcome: &outcome,
+//! };
+//! assert_eq!(status(&run), Status::Pass);
+//! assert!(reports::text::report(&run).contains("4 states generated, 3 distinct states found"));
+//! assert!(reports::json::render_json_line(&run).starts_with(r#"{"spec":"specs/counter.cfg","#));
+//! ```
+#![warn(missing_docs)]
+
+pub mod json;
+pub mod text;
+
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+
+use checker::{judge, CheckKind, Expect, Failure, Judgement, Outcome, StopReason};
+
+/// One checked spec, as plain data: what was checked, how, and what the run found.
+#[derive(Clone, Debug)]
+pub struct SpecRun<'a> {
+    /// The check spec's path as given on the command line: `specs/twophase-3.cfg`.
+    pub spec: &'a str,
+    /// The spec's first comment line, if it has one.
+    pub title: Option<&'a str>,
+    /// The `MODEL` name.
+    pub model: &'a str,
+    /// The `CONSTANTS`, in file order: name and value as printed by `Value`'s `Display`.
+    pub constants: Vec<(String, String)>,
+    /// The spec's `EXPECT`.
+    pub expect: &'a Expect,
+    /// The exploration strategy: `bfs`, `dfs` or `simulate`.
+    pub strategy: &'a str,
+    /// Worker threads used.
+    pub threads: usize,
+    /// Wall-clock duration of the run.
+    pub seconds: f64,
+    /// What the run found.
+    pub outcome: &'a Outcome,
+}
+
+/// How a run compares with its spec's `EXPECT`, ready for display.
+///
+/// A spec passes when [`checker::judge`] says [`Judgement::Met`]: either
+/// [`Status::Pass`] or [`Status::ExpectedViolationFound`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Every check holds, as expected.
+    Pass,
+    /// The spec expected a violation of this item (`Deadlock` for a deadlock),
+    /// and it was found: a pass.
+    ExpectedViolationFound(String),
+    /// The run found something other than what was expected; a sentence fragment
+    /// such as `invariant TCConsistent is violated`.
+    Fail(String),
+    /// The run stopped before it could tell.
+    Incomplete(StopReason),
+}
+
+impl Status {
+    /// Whether the spec passes (its expectation is met).
+    pub fn passed(&self) -> bool {
+        matches!(self, Status::Pass | Status::ExpectedViolationFound(_))
+    }
+
+    /// One lowercase word: `pass`, `fail` or `incomplete`.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Status::Pass | Status::ExpectedViolationFound(_) => "pass",
+            Status::Fail(_) => "fail",
+            Status::Incomplete(_) => "incomplete",
+        }
+    }
+
+    /// What qualifies the word, if anything: `expected violation of X`, the
+    /// failure, or why the run stopped.
+    pub fn detail(&self) -> Option<String> {
+        match self {
+            Status::Pass => None,
+            Status::ExpectedViolationFound(name) => Some(expected_violation(name)),
+            Status::Fail(description) => Some(description.clone()),
+            Status::Incomplete(reason) => Some(reason.describe().to_string()),
+        }
+    }
+}
+
+/// `PASS`, `PASS (expected violation of TCConsistent)`, `FAIL: ...` or `INCOMPLETE: ...`.
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Status::Pass => f.write_str("PASS"),
+            Status::ExpectedViolationFound(name) => write!(f, "PASS ({})", expected_violation(name)),
+            Status::Fail(description) => write!(f, "FAIL: {description}"),
+            Status::Incomplete(reason) => write!(f, "INCOMPLETE: {}", reason.describe()),
+        }
+    }
+}
+
+/// Judges the run against its spec's `EXPECT` (see [`checker::judge`]).
+pub fn status(run: &SpecRun) -> Status {
+    match judge(run.outcome, run.expect) {
+        Judgement::Met => match run.expect {
+            Expect::Ok => Status::Pass,
+            Expect::Violation(named) => Status::ExpectedViolationFound(named.name.clone()),
+            Expect::Deadlock => Status::ExpectedViolationFound(DEADLOCK.to_string()),
+        },
+        Judgement::Failed(failure) => Status::Fail(describe_failure(run.outcome, &failure)),
+        Judgement::Incomplete(reason) => Status::Incomplete(reason),
+    }
+}
+
+/// The name of the deadlock check in `Outcome::checks` and `judge`.
+const DEADLOCK: &str = "Deadlock";
+
+fn expected_violation(name: &str) -> String {
+    if name == DEADLOCK {
+        "expected deadlock".to_string()
+    } else {
+        format!("expected violation of {name}")
+    }
+}
+
+fn describe_failure(outcome: &Outcome, failure: &Failure) -> String {
+    let kind = |name: &str| outcome.check(name).map(|c| c.kind);
+    match failure {
+        Failure::Deadlock => "deadlock reached".to_string(),
+        Failure::Invariant(name) => match kind(name) {
+            Some(CheckKind::StepInvariant) => format!("step invariant {name} is violated"),
+            _ => format!("invariant {name} is violated"),
+        },
+        Failure::Property(name) => match kind(name) {
+            Some(CheckKind::Sometimes) => format!("sometimes {name} is never witnessed"),
+            _ => format!("property {name} is violated"),
+        },
+        Failure::ExpectedViolationNotFound(name) if name == DEADLOCK => "expected deadlock not found".to_string(),
+        Failure::ExpectedViolationNotFound(name) => format!("expected violation of {name} not found"),
+    }
+}
+
+/// The spec's `EXPECT` line as written: `OK`, `VIOLATION TCConsistent` or `DEADLOCK`.
+pub fn expect_text(expect: &Expect) -> String {
+    match expect {
+        Expect::Ok => "OK".to_string(),
+        Expect::Violation(named) => format!("VIOLATION {}", named.name),
+        Expect::Deadlock => "DEADLOCK".to_string(),
+    }
+}
+
+/// Distinct states per second, or `None` when no time was measured.
+pub fn states_per_second(run: &SpecRun) -> Option<f64> {
+    (run.seconds > 0.0).then(|| run.outcome.stats.distinct_states as f64 / run.seconds)
+}
