@@ -337,11 +337,9 @@ impl Lexer {
             let escape = self.here();
             match self.bump() {
                 Some('"') => return Ok(TokenKind::Str(text)),
-                None | Some('\n') => {
-                    return Err(syntax(
-                        span,
-                        "expected `\"` to close the string opened here, found the end of the line",
-                    ))
+                ended @ (None | Some('\n')) => {
+                    let found = if ended.is_none() { "the end of the file" } else { "the end of the line" };
+                    return Err(syntax(span, format!("expected `\"` to close the string opened here, found {found}")));
                 }
                 Some('\\') => {
                     let resolved = match self.peek(0) {
@@ -353,7 +351,8 @@ impl Lexer {
                         Some('f') => '\u{c}',
                         other => {
                             let found = match other {
-                                None | Some('\n') => "the end of the line".to_string(),
+                                None => "the end of the file".to_string(),
+                                Some('\n') => "the end of the line".to_string(),
                                 Some(c) => format!("`\\{}`", c.escape_debug()),
                             };
                             return Err(syntax(
