@@ -117,22 +117,18 @@ impl<M: Model, F: Fingerprint> Worker<M, F> {
     /// Expands one frontier state at `depth`.
     #[inline]
     fn expand<S: Store<F>>(&mut self, plan: &Plan<'_, M>, store: &S, entry: &Entry<M::State, F>, depth: u32) {
-        if !plan.in_constraint(&entry.state) {
-            return;
-        }
         self.expanded += 1;
         let mut buffer = std::mem::take(&mut self.buffer);
         plan.model.next(&entry.state, &mut buffer);
         self.generated += buffer.len() as u64;
+        // As in TLC, a deadlock is a state from which `next` emits nothing at
+        // all, whatever the constraints would have kept.
         if buffer.is_empty() {
             if let Some(index) = plan.deadlock {
                 self.record(index, Found { depth, fp: entry.fp, from: None });
             }
         }
         for (action, state) in buffer.drain(..) {
-            if !plan.step_allowed(&entry.state, &action, &state) {
-                continue;
-            }
             let action_index = plan.action_index(&action);
             self.steps[action_index] += 1;
             let fp = plan.fingerprint::<F>(&state);
@@ -141,10 +137,32 @@ impl<M: Model, F: Fingerprint> Worker<M, F> {
                     self.record(index, Found { depth: depth + 1, fp, from: Some(entry.fp) });
                 }
             }
-            let successor = Entry { state, fp, parent: entry.fp, action: action_index as u32 };
-            self.offer(plan, store, successor, depth + 1);
+            if plan.step_allowed(&entry.state, &action, &state) && plan.in_constraint(&state) {
+                let successor = Entry { state, fp, parent: entry.fp, action: action_index as u32 };
+                self.offer(plan, store, successor, depth + 1);
+            } else {
+                // Outside the constraints: checked every time it is generated
+                // (TLC's `doNext`), never stored, counted or expanded.
+                self.check_unstored(plan, &state, fp, entry.fp, depth + 1);
+            }
         }
         self.buffer = buffer;
+    }
+
+    /// Checks a state that the constraints keep out of the store; its trace
+    /// ends with the step from `from`.
+    #[inline]
+    fn check_unstored(&mut self, plan: &Plan<'_, M>, state: &M::State, fp: F, from: F, depth: u32) {
+        for &(index, p) in &plan.state_invariants {
+            if !p(plan.model, state) {
+                self.record(index, Found { depth, fp, from: Some(from) });
+            }
+        }
+        for &(index, p) in &plan.sometimes {
+            if p(plan.model, state) {
+                self.record(index, Found { depth, fp, from: Some(from) });
+            }
+        }
     }
 
     fn merge(mut self, mut other: Self) -> Self {
@@ -260,6 +278,11 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
         for state in states {
             catch_model_panic(|| plan.check_canonical(&state))??;
             let fp = catch_model_panic(|| plan.fingerprint::<F>(&state))?;
+            if !catch_model_panic(|| plan.in_constraint(&state))? {
+                // Checked, never stored (as successors outside the constraint).
+                catch_model_panic(|| self.total.check_new(plan, &state, fp, 1))?;
+                continue;
+            }
             if self.store.insert_sealed(fp, F::ROOT) == Some(true) {
                 catch_model_panic(|| self.total.check_new(plan, &state, fp, 1))?;
                 frontier.push(Entry { state, fp, parent: F::ROOT, action: NO_ACTION });
@@ -274,11 +297,7 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
 
     /// Expands one level. Returns the next frontier and how many states of
     /// this level were left unexpanded because a limit was hit.
-    fn level(
-        &mut self,
-        frontier: &[Entry<M::State, F>],
-        depth: u32,
-    ) -> Result<(Frontier<M, F>, u64), CheckError> {
+    fn level(&mut self, frontier: &[Entry<M::State, F>], depth: u32) -> Result<(Frontier<M, F>, u64), CheckError> {
         let plan = self.plan;
         let stop = AtomicBool::new(false);
         let deadline = self.config.limits.deadline;

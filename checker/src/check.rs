@@ -3,7 +3,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::config::{CheckConfig, FingerprintBits, Named, Strategy};
+use crate::config::{CheckConfig, FingerprintBits, Named, StoreKind, Strategy};
 use crate::error::{CheckError, ConfigError, ModelError, ModelErrorKind};
 use crate::fingerprint::{collision_probability, Fingerprint};
 use crate::model::{ConstraintKind, InvariantKind, Model, PropertyKind, StatePredicate, StepPredicate};
@@ -36,18 +36,17 @@ pub fn check_with_progress<M: Model>(
     progress: &(dyn Fn(&Progress) + Sync),
 ) -> Result<Outcome, CheckError> {
     let plan = catch_model_panic(|| Plan::new(model, config))??;
-    match config.fingerprint_bits {
-        FingerprintBits::B64 => run::<M, u64, Table>(&plan, config, progress),
-        FingerprintBits::B128 => run::<M, u128, ShardedStore<u128>>(&plan, config, progress),
+    match (config.fingerprint_bits, config.store) {
+        (FingerprintBits::B64, StoreKind::Table) => run::<M, u64, Table>(&plan, config, progress),
+        (FingerprintBits::B64, StoreKind::Sharded) => run::<M, u64, ShardedStore<u64>>(&plan, config, progress),
+        (FingerprintBits::B128, StoreKind::Sharded) => run::<M, u128, ShardedStore<u128>>(&plan, config, progress),
+        (FingerprintBits::B128, StoreKind::Table) => Err(ConfigError::Unsupported {
+            span: Default::default(),
+            message: "the lock-free table holds 64-bit fingerprints; 128-bit fingerprints need the sharded store"
+                .into(),
+        }
+        .into()),
     }
-}
-
-/// Runs with the store the benchmark asks for: the lock-free table or the
-/// `DashMap` baseline (64-bit fingerprints either way).
-#[doc(hidden)]
-pub fn check_with_sharded_store<M: Model>(model: &M, config: &CheckConfig) -> Result<Outcome, CheckError> {
-    let plan = catch_model_panic(|| Plan::new(model, config))??;
-    run::<M, u64, ShardedStore<u64>>(&plan, config, &|_| {})
 }
 
 fn run<M: Model, F: Fingerprint, S: Store<F> + 'static>(

@@ -69,19 +69,24 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Dfs<'a, 'm, M, F, 
         }
         self.distinct += 1;
         self.depth = self.depth.max(depth);
+        self.plan.check_canonical(state)?;
+        self.check(state, Found { depth, fp, from: None });
+        Ok(true)
+    }
+
+    /// Checks a state against the state invariants and witnesses.
+    fn check(&mut self, state: &M::State, found: Found<F>) {
         let plan = self.plan;
-        plan.check_canonical(state)?;
         for &(index, p) in &plan.state_invariants {
             if !p(plan.model, state) {
-                self.record(index, Found { depth, fp, from: None });
+                self.record(index, found);
             }
         }
         for &(index, p) in &plan.sometimes {
             if p(plan.model, state) && self.found[index].is_none() {
-                self.record(index, Found { depth, fp, from: None });
+                self.record(index, found);
             }
         }
-        Ok(true)
     }
 
     fn run(mut self, progress: &(dyn Fn(&Progress) + Sync)) -> Result<Explored<F>, CheckError> {
@@ -93,7 +98,9 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Dfs<'a, 'm, M, F, 
         for state in inits.into_iter().rev() {
             plan.check_canonical(&state)?;
             let fp = plan.fingerprint::<F>(&state);
-            if self.discover(&state, fp, F::ROOT, 1)? {
+            if !plan.in_constraint(&state) {
+                self.check(&state, Found { depth: 1, fp, from: None });
+            } else if self.discover(&state, fp, F::ROOT, 1)? {
                 stack.push((state, fp, 1));
             }
         }
@@ -105,9 +112,6 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Dfs<'a, 'm, M, F, 
             if self.stopped.is_some() {
                 stack.push((state, fp, depth));
                 break;
-            }
-            if !plan.in_constraint(&state) {
-                continue;
             }
             if depth >= limits.depth_max {
                 self.stopped = Some(StopReason::DepthLimit);
@@ -138,9 +142,6 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Dfs<'a, 'm, M, F, 
             }
             // Push in reverse so the first emitted step is explored first.
             for (action, successor) in steps.drain(..).rev() {
-                if !plan.step_allowed(&state, &action, &successor) {
-                    continue;
-                }
                 let action_index = plan.action_index(&action);
                 self.coverage[action_index].0 += 1;
                 let successor_fp = plan.fingerprint::<F>(&successor);
@@ -149,7 +150,10 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Dfs<'a, 'm, M, F, 
                         self.record(index, Found { depth: depth + 1, fp: successor_fp, from: Some(fp) });
                     }
                 }
-                if self.discover(&successor, successor_fp, fp, depth + 1)? {
+                if !(plan.step_allowed(&state, &action, &successor) && plan.in_constraint(&successor)) {
+                    // Outside the constraints: checked, never stored (as TLC does).
+                    self.check(&successor, Found { depth: depth + 1, fp: successor_fp, from: Some(fp) });
+                } else if self.discover(&successor, successor_fp, fp, depth + 1)? {
                     self.coverage[action_index].1 += 1;
                     stack.push((successor, successor_fp, depth + 1));
                 }

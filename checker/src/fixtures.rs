@@ -2,7 +2,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::config::{CheckConfig, FingerprintBits, Limits, Named, Span, Strategy};
+use crate::config::{CheckConfig, FingerprintBits, Limits, Named, Span, StoreKind, Strategy};
 use crate::model::{Constraint, Invariant, Model, Property, Symmetry};
 use crate::value::Value;
 
@@ -20,6 +20,7 @@ pub(crate) fn config(invariants: &[&str], threads: usize) -> CheckConfig {
         threads,
         limits: Limits { states_max: u64::MAX, depth_max: u32::MAX, memory_bytes_max: u64::MAX, deadline: None },
         fingerprint_bits: FingerprintBits::B64,
+        store: StoreKind::Table,
         seed: 0,
         simulation_traces: 200,
         continue_after_violation: false,
@@ -102,6 +103,7 @@ impl Model for Grid {
     fn constraints(&self) -> Vec<Constraint<Self>> {
         vec![
             Constraint::state("XBelowTwo", |_, s: &(u32, u32)| s.0 < 2),
+            Constraint::state("SumBelowFourConstraint", |_, s: &(u32, u32)| s.0 + s.1 < 4),
             Constraint::action("NoIncYAtZero", |_, from: &(u32, u32), a, _| !(*a == GridAction::IncY && from.0 == 0)),
         ]
     }

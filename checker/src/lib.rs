@@ -49,6 +49,7 @@
 //!     threads: 2,
 //!     limits: Limits { states_max: 1_000, depth_max: 100, memory_bytes_max: 1 << 30, deadline: None },
 //!     fingerprint_bits: checker::FingerprintBits::B64,
+//!     store: checker::StoreKind::Table,
 //!     seed: 0,
 //!     simulation_traces: 0,
 //!     continue_after_violation: false,
@@ -85,10 +86,10 @@ mod tests;
 mod trace;
 mod value;
 
-pub use check::{check, check_with_progress, check_with_sharded_store, Progress};
+pub use check::{check, check_with_progress, Progress};
 pub use config::{
     parse_spec, CheckConfig, Constant, Constants, Expect, FairnessSpec, FingerprintBits, Limits, Named, Span, SpecFile,
-    Strategy,
+    StoreKind, Strategy,
 };
 pub use dyn_model::{DynModel, ModelInfo};
 pub use error::{nearest, CheckError, ConfigError, ModelError, ModelErrorKind};
@@ -101,7 +102,7 @@ pub use value::Value;
 /// The vocabulary for model authors: everything a `Model` implementation needs,
 /// and nothing of the engine.
 pub mod spec {
-    pub use crate::config::{Constants, Named, Span};
+    pub use crate::config::{Constant, Constants, Named, Span};
     pub use crate::error::ConfigError;
     pub use crate::model::{
         Constraint, ConstraintKind, Fairness, Invariant, InvariantKind, Model, Property, PropertyKind, StatePredicate,

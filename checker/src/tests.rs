@@ -3,11 +3,12 @@
 
 use std::sync::atomic::AtomicU64;
 
+use crate::config::StoreKind;
 use crate::config::{FingerprintBits, Strategy};
 use crate::error::{CheckError, ConfigError, ModelErrorKind};
 use crate::fixtures::{config, named, Flaky, Grid};
 use crate::outcome::{Counterexample, StopReason, Verdict};
-use crate::{check, check_with_sharded_store, Outcome};
+use crate::{check, Outcome};
 
 fn violated(outcome: &Outcome, name: &str) -> Vec<String> {
     let Verdict::Violated(cex) = &outcome.check(name).unwrap().verdict else {
@@ -57,10 +58,14 @@ fn shortest_counterexample_is_the_same_for_every_thread_count_and_store() {
     for threads in [2, 3, 8] {
         assert_eq!(check(&grid, &config(&["SumBelowFour"], threads)).unwrap(), expected);
     }
-    let sharded = check_with_sharded_store(&grid, &config(&["SumBelowFour"], 2)).unwrap();
+    let mut sharded = config(&["SumBelowFour"], 2);
+    sharded.store = StoreKind::Sharded;
+    let sharded = check(&grid, &sharded).unwrap();
     assert_eq!(violated(&sharded, "SumBelowFour"), trace);
+    assert_eq!(sharded.stats.distinct_states, expected.stats.distinct_states);
     let mut wide = config(&["SumBelowFour"], 2);
     wide.fingerprint_bits = FingerprintBits::B128;
+    wide.store = StoreKind::Sharded;
     let wide = check(&grid, &wide).unwrap();
     assert_eq!(violated(&wide, "SumBelowFour").len(), 5);
     assert_eq!(wide.stats.fingerprint_bits, 128);
@@ -97,16 +102,25 @@ fn states_outside_the_constraint_are_checked_but_not_expanded() {
     let mut c = config(&["InGrid"], 2);
     c.constraints = named(&["XBelowTwo"]);
     let outcome = check(&Grid { n: 3 }, &c).unwrap();
-    // x in 0..=2 (x = 2 reached, not expanded), y in 0..=3: 3 * 4 states.
-    assert_eq!(outcome.stats.distinct_states, 12);
+    // As in TLC, states outside the constraint are not stored: x in 0..=1, y in 0..=3.
+    assert_eq!(outcome.stats.distinct_states, 8);
     // Expanded: x in 0..=1, 4 values of y; IncX enabled in all 8, IncY in 6.
     assert_eq!(outcome.stats.generated_states, 1 + 8 + 6);
 
     let mut c = config(&["SumBelowFour"], 2);
     c.constraints = named(&["XBelowTwo"]);
     let outcome = check(&Grid { n: 9 }, &c).unwrap();
-    // (2,2) is outside the constraint but still checked: x+y=4 at depth 5.
+    // x+y=4 first at depth 5, inside the constraint at (1,3) and (0,4) and
+    // outside it at (2,2), which is checked though never stored.
     assert_eq!(violated(&outcome, "SumBelowFour").len(), 5);
+
+    let mut c = config(&["SumBelowFour"], 2);
+    c.constraints = named(&["SumBelowFourConstraint"]);
+    let outcome = check(&Grid { n: 9 }, &c).unwrap();
+    // Only states with x+y <= 3 are stored (1+2+3+4 = 10); the violating ones are all unstored.
+    let trace = violated(&outcome, "SumBelowFour");
+    assert_eq!(trace.len(), 5);
+    assert_eq!(outcome.stats.distinct_states, 10);
 }
 
 #[test]
@@ -170,6 +184,21 @@ fn limits_give_unknown_never_a_pass() {
     c.limits.memory_bytes_max = 1;
     let outcome = check(&Grid { n: 50 }, &c).unwrap();
     assert_eq!(outcome.check("InGrid").unwrap().verdict, Verdict::Unknown(StopReason::MemoryLimit));
+}
+
+#[test]
+fn dfs_applies_the_constraints_as_bfs_does() {
+    for constraint in ["XBelowTwo", "SumBelowFourConstraint"] {
+        let mut bfs = config(&["SumBelowFour"], 1);
+        bfs.constraints = named(&[constraint]);
+        bfs.continue_after_violation = true;
+        let mut dfs = bfs.clone();
+        dfs.strategy = Strategy::Dfs;
+        let (bfs, dfs) = (check(&Grid { n: 6 }, &bfs).unwrap(), check(&Grid { n: 6 }, &dfs).unwrap());
+        assert_eq!(bfs.stats.distinct_states, dfs.stats.distinct_states);
+        assert_eq!(bfs.stats.generated_states, dfs.stats.generated_states);
+        assert!(matches!(dfs.check("SumBelowFour").unwrap().verdict, Verdict::Violated(_)));
+    }
 }
 
 #[test]

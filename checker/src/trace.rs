@@ -40,7 +40,12 @@ pub(crate) fn rebuild<M: Model, F: Fingerprint>(
     let mut chain = vec![last];
     let mut current = last;
     loop {
-        let parent = parents(current).expect("checker bug: a state on a trace has no parent entry");
+        let parent = match parents(current) {
+            Some(parent) => parent,
+            // An initial state outside the constraint is checked but not stored.
+            None if chain.len() == 1 && found.from.is_none() => break,
+            None => panic!("checker bug: a state on a trace has no parent entry"),
+        };
         if parent == F::ROOT {
             break;
         }
@@ -55,12 +60,13 @@ pub(crate) fn rebuild<M: Model, F: Fingerprint>(
     if found.from.is_some() {
         let (_, from) = path.last().expect("a replayed path is never empty");
         let from = from.clone();
-        let step = step_to(plan, &from, found.fp, |action, to| {
-            plan.step_invariants.iter().any(|(i, p)| *i == index && !p(plan.model, &from, action, to))
-        });
+        // The last step is a violating step, or leads to a state that the
+        // constraints kept out of the store; either way it may be a step the
+        // action constraint forbids.
+        let step = step_to(plan, &from, found.fp, false, |action, to| shows(plan, index, &from, action, to));
         let Some((action, to)) = step else {
             return Err(nondeterminism(
-                "the step that violated a step invariant was not produced again from its source state".into(),
+                "the last step of the trace was not produced again from its source state".into(),
                 Some(format!("{from:?}")),
             ));
         };
@@ -80,7 +86,7 @@ pub(crate) fn replay<M: Model, F: Fingerprint>(plan: &Plan<'_, M>, chain: &[F]) 
     let mut path: Path<M> = vec![(None, first)];
     for &fp in &chain[1..] {
         let (_, from) = path.last().expect("a replayed path is never empty");
-        let Some(step) = step_to(plan, from, fp, |_, _| true) else {
+        let Some(step) = step_to(plan, from, fp, true, |_, _| true) else {
             return Err(nondeterminism(
                 format!("from the state below, next no longer produces step {} of the trace", path.len()),
                 Some(format!("{from:?}")),
@@ -91,19 +97,33 @@ pub(crate) fn replay<M: Model, F: Fingerprint>(plan: &Plan<'_, M>, chain: &[F]) 
     Ok(path)
 }
 
-/// The successor of `from` with fingerprint `fp` that satisfies `extra`,
-/// chosen deterministically: smallest action index, then smallest label.
+/// Whether the step `from -a-> to` shows check `index` (violates it, or
+/// witnesses a `Sometimes`).
+fn shows<M: Model>(plan: &Plan<'_, M>, index: usize, from: &M::State, a: &M::Action, to: &M::State) -> bool {
+    plan.step_invariants.iter().any(|(i, p)| *i == index && !p(plan.model, from, a, to))
+        || plan.state_invariants.iter().any(|(i, p)| *i == index && !p(plan.model, to))
+        || plan.sometimes.iter().any(|(i, p)| *i == index && p(plan.model, to))
+}
+
+/// The successor of `from` with fingerprint `fp` that satisfies `extra` (and,
+/// if `stored`, the constraints), chosen deterministically: smallest action
+/// index, then smallest label.
 fn step_to<M: Model, F: Fingerprint>(
     plan: &Plan<'_, M>,
     from: &M::State,
     fp: F,
+    stored: bool,
     extra: impl Fn(&M::Action, &M::State) -> bool,
 ) -> Option<(M::Action, M::State)> {
     let mut steps = Vec::new();
     plan.model.next(from, &mut steps);
     steps
         .into_iter()
-        .filter(|(a, to)| plan.fingerprint::<F>(to) == fp && plan.step_allowed(from, a, to) && extra(a, to))
+        .filter(|(a, to)| {
+            plan.fingerprint::<F>(to) == fp
+                && (!stored || (plan.step_allowed(from, a, to) && plan.in_constraint(to)))
+                && extra(a, to)
+        })
         .min_by_cached_key(|(a, _)| (plan.action_index(a), plan.model.format_action(a)))
 }
 

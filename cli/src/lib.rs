@@ -1,1 +1,252 @@
-//! placeholder
+//! The `bivalent` command: parses flags, reads check specs, looks models up in
+//! the registry, runs the checker, prints results and picks the exit code.
+//! Only this crate knows files, arguments and exit codes.
+
+pub mod args;
+mod progress;
+mod resolve;
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use checker::{judge, CheckConfig, CheckError, ConfigError, Failure, Judgement, Outcome, SpecFile};
+use clap::Parser;
+
+use crate::args::{Args, CheckArgs, Command};
+use crate::resolve::Settings;
+
+/// TLC-compatible exit codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ExitCode {
+    /// Every expectation met.
+    Ok = 0,
+    /// A limit or an interrupt stopped a run before it reached a verdict.
+    Incomplete = 3,
+    /// An unexpected deadlock.
+    Deadlock = 11,
+    /// An unexpected invariant violation.
+    Invariant = 12,
+    /// An unexpected property violation.
+    Property = 13,
+    /// A spec EXPECTs a violation that was not found.
+    ExpectedViolationNotFound = 14,
+    /// A check spec's syntax is wrong (or a flag's value is).
+    Syntax = 150,
+    /// An unknown model or name, or a bad constant.
+    Semantic = 151,
+    /// The model panicked or is not deterministic.
+    Model = 153,
+    /// A bug in bivalent.
+    Internal = 255,
+}
+
+/// Runs the command line `argv` (including the program name), writing results
+/// to `out` and diagnostics to `err`. Returns the exit code.
+pub fn run(argv: impl IntoIterator<Item = OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let args = match Args::try_parse_from(argv) {
+        Ok(args) => args,
+        Err(e) => {
+            let code = if e.use_stderr() { ExitCode::Syntax as i32 } else { 0 };
+            let text = e.render().to_string();
+            let _ = if e.use_stderr() { write!(err, "{text}") } else { write!(out, "{text}") };
+            return code;
+        }
+    };
+    let code = match &args.command {
+        Command::Check(check) => run_check(check, out, err),
+        Command::List => list(out),
+    };
+    code as i32
+}
+
+fn list(out: &mut dyn Write) -> ExitCode {
+    for entry in models::registry() {
+        let _ = writeln!(out, "{}: {}", entry.name, entry.summary);
+        for (name, about) in entry.constants {
+            let _ = writeln!(out, "  CONSTANT {name}: {about}");
+        }
+        {
+            let info = (entry.example)().info();
+            let line = |items: &[&str]| if items.is_empty() { "-".to_string() } else { items.join(" ") };
+            let _ = writeln!(out, "  actions: {}", line(&info.actions));
+            let _ = writeln!(out, "  invariants: {}", line(&info.invariants));
+            let _ = writeln!(out, "  step invariants: {}", line(&info.step_invariants));
+            let properties: Vec<String> = info.properties.iter().map(|(n, k)| format!("{n} ({k})")).collect();
+            let properties: Vec<&str> = properties.iter().map(String::as_str).collect();
+            let _ = writeln!(out, "  properties: {}", line(&properties));
+            let _ = writeln!(out, "  constraints: {}", line(&info.constraints));
+            let _ = writeln!(out, "  action constraints: {}", line(&info.action_constraints));
+            let _ = writeln!(out, "  symmetries: {}", line(&info.symmetries));
+        }
+        let _ = writeln!(out);
+    }
+    ExitCode::Ok
+}
+
+/// The spec files named by `paths`: files as given, directories' `*.cfg` files sorted.
+fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let entries =
+                std::fs::read_dir(path).map_err(|e| format!("{}: cannot read directory: {e}", path.display()))?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "cfg") && p.is_file())
+                .collect();
+            if found.is_empty() {
+                return Err(format!("{}: no check specs (*.cfg files) in this directory", path.display()));
+            }
+            found.sort();
+            files.extend(found);
+        } else if path.exists() {
+            files.push(path.clone());
+        } else {
+            return Err(format!("{}: no such file or directory", path.display()));
+        }
+    }
+    Ok(files)
+}
+
+fn run_check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    let settings = match Settings::resolve(args) {
+        Ok(s) => s,
+        Err(message) => {
+            let _ = writeln!(err, "error: {message}");
+            return ExitCode::Syntax;
+        }
+    };
+    let files = match spec_files(&args.paths) {
+        Ok(files) => files,
+        Err(message) => {
+            let _ = writeln!(err, "error: {message}");
+            return ExitCode::Semantic;
+        }
+    };
+    let mut finished: Vec<Finished> = Vec::new();
+    let mut first_failure = ExitCode::Ok;
+    for file in &files {
+        let (code, result) = check_file(file, &settings, args, err);
+        if let Some(result) = result {
+            let run = result.spec_run(&settings);
+            if args.json {
+                let _ = writeln!(out, "{}", reports::json::render_json_line(&run));
+            } else {
+                let _ = writeln!(out, "{}", reports::text::report(&run));
+            }
+            finished.push(result);
+        }
+        if first_failure == ExitCode::Ok {
+            first_failure = code;
+        }
+    }
+    if !args.json && !finished.is_empty() {
+        let runs: Vec<reports::SpecRun> = finished.iter().map(|f| f.spec_run(&settings)).collect();
+        let _ = write!(out, "{}", reports::text::summary(&runs));
+    }
+    first_failure
+}
+
+/// A spec that ran to an outcome.
+struct Finished {
+    path: String,
+    spec: SpecFile,
+    outcome: Outcome,
+    seconds: f64,
+}
+
+impl Finished {
+    fn spec_run<'a>(&'a self, settings: &Settings) -> reports::SpecRun<'a> {
+        reports::SpecRun {
+            spec: &self.path,
+            title: self.spec.title.as_deref(),
+            model: &self.spec.model.name,
+            constants: self.spec.constants.items.iter().map(|c| (c.name.clone(), c.value.to_string())).collect(),
+            expect: &self.spec.expect,
+            strategy: settings.strategy.name(),
+            threads: settings.threads,
+            seconds: self.seconds,
+            outcome: &self.outcome,
+        }
+    }
+}
+
+/// Prints a config error as `file:line:column: message`.
+fn config_error(err: &mut dyn Write, path: &Path, e: &ConfigError) -> ExitCode {
+    let span = e.span();
+    if span.line == 0 {
+        let _ = writeln!(err, "{}: error: {e}", path.display());
+    } else {
+        let _ = writeln!(err, "{}:{}:{}: error: {e}", path.display(), span.line, span.column);
+    }
+    if e.is_syntax() {
+        ExitCode::Syntax
+    } else {
+        ExitCode::Semantic
+    }
+}
+
+fn check_file(path: &Path, settings: &Settings, args: &CheckArgs, err: &mut dyn Write) -> (ExitCode, Option<Finished>) {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => {
+            let _ = writeln!(err, "{}: error: cannot read the check spec: {e}", path.display());
+            return (ExitCode::Semantic, None);
+        }
+    };
+    let spec = match checker::parse_spec(&text) {
+        Ok(spec) => spec,
+        Err(e) => return (config_error(err, path, &e), None),
+    };
+    let Some(entry) = models::find(&spec.model.name) else {
+        let valid = models::registry().iter().map(|m| m.name.to_string()).collect();
+        let e = ConfigError::unknown_name("model", &spec.model.name, spec.model.span, valid);
+        return (config_error(err, path, &e), None);
+    };
+    let model = match (entry.build)(&spec.constants) {
+        Ok(model) => model,
+        Err(e) => return (config_error(err, path, &e), None),
+    };
+    let mut config = CheckConfig::from_spec(&spec, settings.strategy, settings.threads, settings.limits());
+    config.fingerprint_bits = settings.fingerprint_bits;
+    config.store = settings.store;
+    config.seed = settings.seed;
+    config.simulation_traces = settings.traces;
+    config.continue_after_violation = settings.continue_after_violation;
+    tracing::info!(spec = %path.display(), model = %spec.model.name, "checking");
+    let started = Instant::now();
+    let display = progress::Display::new(!args.quiet && !args.json, started);
+    let result = model.check(&config, &|p| display.update(p));
+    display.finish();
+    let seconds = started.elapsed().as_secs_f64();
+    let outcome = match result {
+        Ok(outcome) => outcome,
+        Err(CheckError::Config(e)) => return (config_error(err, path, &e), None),
+        Err(CheckError::Model(e)) => {
+            let _ = writeln!(err, "{}: {e}", path.display());
+            if let Some(trace) = &e.trace {
+                let _ = writeln!(err, "  trace to that state ({} states):", trace.steps.len());
+                for (i, step) in trace.steps.iter().enumerate() {
+                    let label = step.action.as_ref().map_or("<Initial state>", |a| a.label.as_str());
+                    let _ = writeln!(err, "    {}: {label}", i + 1);
+                }
+            }
+            return (ExitCode::Model, None);
+        }
+        Err(e) => {
+            let _ = writeln!(err, "{}: internal error: {e}", path.display());
+            return (ExitCode::Internal, None);
+        }
+    };
+    let code = match judge(&outcome, &spec.expect) {
+        Judgement::Met => ExitCode::Ok,
+        Judgement::Incomplete(_) => ExitCode::Incomplete,
+        Judgement::Failed(Failure::Deadlock) => ExitCode::Deadlock,
+        Judgement::Failed(Failure::Invariant(_)) => ExitCode::Invariant,
+        Judgement::Failed(Failure::Property(_)) => ExitCode::Property,
+        Judgement::Failed(Failure::ExpectedViolationNotFound(_)) => ExitCode::ExpectedViolationNotFound,
+    };
+    (code, Some(Finished { path: path.display().to_string(), spec, outcome, seconds }))
+}

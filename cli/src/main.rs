@@ -1,1 +1,32 @@
-fn main() {}
+//! The `bivalent` binary: installs the tracing subscriber and the panic hook,
+//! then hands over to [`cli::run`].
+
+use std::panic;
+use std::sync::Mutex;
+
+/// Where and why the last panic happened; printed only for internal errors
+/// (model panics are caught and reported by the checker with their state).
+static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
+    panic::set_hook(Box::new(|info| {
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = Some(info.to_string());
+        }
+    }));
+    let result = panic::catch_unwind(|| {
+        let stdout = std::io::stdout();
+        let stderr = std::io::stderr();
+        cli::run(std::env::args_os(), &mut stdout.lock(), &mut stderr.lock())
+    });
+    let code = result.unwrap_or_else(|_| {
+        let detail = LAST_PANIC.lock().ok().and_then(|l| l.clone()).unwrap_or_default();
+        eprintln!("internal error: bivalent crashed; please report this with the spec that caused it.\n{detail}");
+        cli::ExitCode::Internal as i32
+    });
+    std::process::exit(code);
+}

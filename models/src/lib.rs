@@ -1,1 +1,103 @@
-//! placeholder
+//! Protocol models for bivalent, and a registry that finds them by name.
+//!
+//! Each protocol family is one module holding faithful transcriptions of its
+//! source TLA+ spec or paper as [`checker::spec::Model`] implementations, with a
+//! seeded-bug variant selected by a constant. Models see only `checker::spec`,
+//! never the engine.
+//!
+//! - [`two_phase_commit`]: `TCommit` and `TwoPhase` (Gray and Lamport,
+//!   "Consensus on Transaction Commit"; tlaplus/Examples).
+//!
+//! # Adding a model
+//!
+//! 1. Write the model in its own module (`src/<protocol>.rs`, or a folder with
+//!    one file per model and a `tests.rs`). Open the file with a `//!` essay on
+//!    the protocol and its source. Name actions, invariants and properties as
+//!    the source spec does. Keep `State` small, `Copy` where possible and free
+//!    of allocation: `next` runs millions of times a second.
+//! 2. Give it a `from_constants(&Constants) -> Result<Self, ConfigError>` that
+//!    calls [`Constants::expect_only`] with every constant it reads, so a typo
+//!    in a check spec is an error that lists the valid names.
+//! 3. Add a [`ModelEntry`] to [`registry`], listing each constant with its
+//!    meaning and default.
+//! 4. Add check specs `specs/<model>-<size>.cfg`, including one that selects the
+//!    seeded bug and says `EXPECT VIOLATION <Invariant>`.
+//! 5. In the module's unit tests, explore small instances with the naive
+//!    explorer (`naive::explore`) and assert the published distinct/generated
+//!    counts and depth (TLC's, when the spec exists in TLA+), the seeded bug's
+//!    shortest counterexample, and symmetry counts derived independently of
+//!    the model's canonicalizer.
+
+use checker::spec::{ConfigError, Constants};
+use checker::DynModel;
+
+pub mod two_phase_commit;
+
+#[cfg(test)]
+mod naive;
+#[cfg(test)]
+mod naive_tests;
+
+pub use two_phase_commit::{TCommit, TwoPhase};
+
+/// A model that check specs can name with `MODEL <name>`.
+#[derive(Clone, Copy)]
+pub struct ModelEntry {
+    /// The name a check spec uses: `TwoPhase`.
+    pub name: &'static str,
+    /// One line on what the model is and where it comes from.
+    pub summary: &'static str,
+    /// Each constant the model reads, with a description that states its default
+    /// (or that it is required).
+    pub constants: &'static [(&'static str, &'static str)],
+    /// Builds the model from a check spec's `CONSTANTS`.
+    pub build: fn(&Constants) -> Result<Box<dyn DynModel>, ConfigError>,
+    /// A small instance, for `bivalent list` (which shows what a model declares).
+    pub example: fn() -> Box<dyn DynModel>,
+}
+
+impl std::fmt::Debug for ModelEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModelEntry").field("name", &self.name).field("constants", &self.constants).finish()
+    }
+}
+
+static REGISTRY: &[ModelEntry] = &[
+    ModelEntry {
+        name: "TCommit",
+        summary:
+            "Transaction commit, the specification (TCommit.tla; Gray and Lamport, Consensus on Transaction Commit)",
+        constants: &[("RM", "the resource managers, a set of 1 to 16 model values such as {r1, r2, r3}; required")],
+        build: |constants| Ok(Box::new(TCommit::from_constants(constants)?)),
+        example: || Box::new(TCommit::new(example_rms())),
+    },
+    ModelEntry {
+        name: "TwoPhase",
+        summary: "Two-phase commit, the protocol, refining TCommit (TwoPhase.tla; Gray and Lamport)",
+        constants: &[
+            ("RM", "the resource managers, a set of 1 to 15 model values such as {r1, r2, r3}; required"),
+            (
+                "Bug",
+                "a seeded bug: \"None\" (default) or \"CommitWithoutAllPrepared\", where the TM commits \
+                 once any RM is prepared, violating TCConsistent",
+            ),
+        ],
+        build: |constants| Ok(Box::new(TwoPhase::from_constants(constants)?)),
+        example: || Box::new(TwoPhase::new(example_rms(), two_phase_commit::Bug::None)),
+    },
+];
+
+/// `{r1, r2, r3}`, for the example instances.
+fn example_rms() -> Vec<String> {
+    ["r1", "r2", "r3"].map(String::from).to_vec()
+}
+
+/// Every model, in alphabetical order.
+pub fn registry() -> &'static [ModelEntry] {
+    REGISTRY
+}
+
+/// The model named `name` (exact, case-sensitive), if there is one.
+pub fn find(name: &str) -> Option<&'static ModelEntry> {
+    REGISTRY.iter().find(|entry| entry.name == name)
+}

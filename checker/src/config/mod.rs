@@ -246,6 +246,16 @@ pub enum FingerprintBits {
     B128,
 }
 
+/// Which fingerprint store holds the visited states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StoreKind {
+    /// The lock-free open-addressing table (64-bit fingerprints only).
+    Table,
+    /// A sharded `DashMap`: the baseline the table is benchmarked against,
+    /// and the store for 128-bit fingerprints.
+    Sharded,
+}
+
 /// A resolved configuration: what to check and how. [`crate::check`] validates
 /// every name against the model and rejects unsupported combinations.
 #[derive(Clone, Debug)]
@@ -272,6 +282,8 @@ pub struct CheckConfig {
     pub limits: Limits,
     /// Fingerprint width.
     pub fingerprint_bits: FingerprintBits,
+    /// Fingerprint store.
+    pub store: StoreKind,
     /// Seed for fingerprints and for simulation.
     pub seed: u64,
     /// Number of random walks (simulation only).
@@ -296,6 +308,7 @@ impl CheckConfig {
             threads,
             limits,
             fingerprint_bits: FingerprintBits::B64,
+            store: StoreKind::Table,
             seed: 0,
             simulation_traces: 1000,
             continue_after_violation: false,

@@ -1,0 +1,59 @@
+//! Live progress: an indicatif line on a terminal, otherwise a plain line on
+//! stderr every few seconds. Rate-limited here, so the engine may call often.
+
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use checker::Progress;
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// Plain progress lines are printed at most this often.
+const PLAIN_INTERVAL: Duration = Duration::from_secs(5);
+
+pub struct Display {
+    bar: Option<ProgressBar>,
+    plain: bool,
+    started: Instant,
+    last: Mutex<Instant>,
+}
+
+impl Display {
+    pub fn new(enabled: bool, started: Instant) -> Display {
+        let terminal = std::io::stderr().is_terminal();
+        let bar = (enabled && terminal).then(|| {
+            let bar = ProgressBar::new_spinner();
+            bar.set_style(ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("a valid template"));
+            bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        });
+        Display { bar, plain: enabled && !terminal, started, last: Mutex::new(started) }
+    }
+
+    pub fn update(&self, p: &Progress) {
+        let elapsed = self.started.elapsed().as_secs_f64().max(1e-9);
+        let line = format!(
+            "{} distinct, {} generated, {} queued, depth {}, {:.0} states/s",
+            p.distinct_states,
+            p.generated_states,
+            p.queue_states,
+            p.depth,
+            p.generated_states as f64 / elapsed
+        );
+        if let Some(bar) = &self.bar {
+            bar.set_message(line);
+        } else if self.plain {
+            let mut last = self.last.lock().expect("progress lock");
+            if last.elapsed() >= PLAIN_INTERVAL {
+                *last = Instant::now();
+                eprintln!("progress: {line}");
+            }
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
