@@ -10,6 +10,7 @@
 //! `(depth, fingerprint)`, so the outcome is the same for any thread count.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -24,7 +25,7 @@ use crate::store::{Insert, Store};
 use crate::trace;
 
 /// States per segment: the unit between two quiescent points.
-const SEGMENT: usize = 1 << 14;
+const SEGMENT: usize = 1 << 16;
 /// States per parallel task.
 const CHUNK: usize = 128;
 /// No action: the entry is an initial state.
@@ -43,15 +44,22 @@ type Frontier<M, F> = Vec<Entry<<M as Model>::State, F>>;
 
 /// Per-worker results of expanding part of a segment.
 struct Worker<M: Model, F> {
+    /// New states, plus one more entry each time a state's parent is lowered
+    /// (the level's end keeps the entry of the final parent).
     next: Vec<Entry<M::State, F>>,
+    /// States inserted for the first time (entries in `next` minus lowerings).
+    new_states: u64,
     overflow: Vec<Entry<M::State, F>>,
-    /// `(state, smaller parent, action)` for each lowered parent.
-    corrections: Vec<(F, F, u32)>,
     found: Vec<Option<Found<F>>>,
     steps: Vec<u64>,
     generated: u64,
     expanded: u64,
     buffer: Vec<(M::Action, M::State)>,
+    fingerprints: Vec<F>,
+    /// `(address of an action name, its index)`: `action_name` returns
+    /// `&'static str`s whose addresses repeat, so a step's action index is
+    /// found without comparing strings.
+    action_names: Vec<(usize, u32)>,
     bad_canonical: Option<M::State>,
 }
 
@@ -60,7 +68,9 @@ impl<M: Model, F: Fingerprint> Worker<M, F> {
         Worker {
             next: Vec::new(),
             overflow: Vec::new(),
-            corrections: Vec::new(),
+            new_states: 0,
+            fingerprints: Vec::new(),
+            action_names: Vec::new(),
             found: vec![None; plan.checks.len()],
             steps: vec![0; plan.action_names.len()],
             generated: 0,
@@ -98,6 +108,7 @@ impl<M: Model, F: Fingerprint> Worker<M, F> {
     fn offer<S: Store<F>>(&mut self, plan: &Plan<'_, M>, store: &S, entry: Entry<M::State, F>, depth: u32) {
         match store.insert(entry.fp, entry.parent) {
             Insert::New => {
+                self.new_states += 1;
                 self.check_new(plan, &entry.state, entry.fp, depth);
                 // Every distinct state's canonical form is checked once.
                 if plan.canonicalize.is_some()
@@ -108,7 +119,7 @@ impl<M: Model, F: Fingerprint> Worker<M, F> {
                 }
                 self.next.push(entry);
             }
-            Insert::Lowered => self.corrections.push((entry.fp, entry.parent, entry.action)),
+            Insert::Lowered => self.next.push(entry),
             Insert::Seen => {}
             Insert::Full => self.overflow.push(entry),
         }
@@ -128,17 +139,25 @@ impl<M: Model, F: Fingerprint> Worker<M, F> {
                 self.record(index, Found { depth, fp: entry.fp, from: None });
             }
         }
-        for (action, state) in buffer.drain(..) {
-            let action_index = plan.action_index(&action);
-            self.steps[action_index] += 1;
-            let fp = plan.fingerprint::<F>(&state);
+        // Fingerprint every successor and prefetch its slot first, so that the
+        // cache misses of the insertions below overlap instead of queueing.
+        let mut fingerprints = std::mem::take(&mut self.fingerprints);
+        fingerprints.clear();
+        for (_, state) in &buffer {
+            let fp = plan.fingerprint::<F>(state);
+            store.prefetch(fp);
+            fingerprints.push(fp);
+        }
+        for ((action, state), &fp) in buffer.drain(..).zip(&fingerprints) {
+            let action_index = self.action_index(plan, &action);
+            self.steps[action_index as usize] += 1;
             for &(index, p) in &plan.step_invariants {
                 if !p(plan.model, &entry.state, &action, &state) {
                     self.record(index, Found { depth: depth + 1, fp, from: Some(entry.fp) });
                 }
             }
             if plan.step_allowed(&entry.state, &action, &state) && plan.in_constraint(&state) {
-                let successor = Entry { state, fp, parent: entry.fp, action: action_index as u32 };
+                let successor = Entry { state, fp, parent: entry.fp, action: action_index };
                 self.offer(plan, store, successor, depth + 1);
             } else {
                 // Outside the constraints: checked every time it is generated
@@ -146,7 +165,19 @@ impl<M: Model, F: Fingerprint> Worker<M, F> {
                 self.check_unstored(plan, &state, fp, entry.fp, depth + 1);
             }
         }
+        self.fingerprints = fingerprints;
         self.buffer = buffer;
+    }
+
+    #[inline]
+    fn action_index(&mut self, plan: &Plan<'_, M>, action: &M::Action) -> u32 {
+        let address = plan.model.action_name(action).as_ptr() as usize;
+        if let Some(&(_, index)) = self.action_names.iter().find(|(a, _)| *a == address) {
+            return index;
+        }
+        let index = plan.action_index(action) as u32;
+        self.action_names.push((address, index));
+        index
     }
 
     /// Checks a state that the constraints keep out of the store; its trace
@@ -165,27 +196,23 @@ impl<M: Model, F: Fingerprint> Worker<M, F> {
         }
     }
 
-    fn merge(mut self, mut other: Self) -> Self {
-        if self.next.len() < other.next.len() {
-            std::mem::swap(&mut self.next, &mut other.next);
-        }
-        self.next.append(&mut other.next);
-        self.overflow.append(&mut other.overflow);
-        self.corrections.append(&mut other.corrections);
-        for (mine, theirs) in self.found.iter_mut().zip(other.found) {
-            if let Some(t) = theirs {
+    /// Moves `other`'s counters and violations into `self`, leaving `other`
+    /// empty but keeping its buffers' capacity for the next segment.
+    fn absorb(&mut self, other: &mut Self) {
+        for (mine, theirs) in self.found.iter_mut().zip(&mut other.found) {
+            if let Some(t) = theirs.take() {
                 if mine.is_none_or(|m| t < m) {
                     *mine = Some(t);
                 }
             }
         }
-        for (mine, theirs) in self.steps.iter_mut().zip(&other.steps) {
-            *mine += theirs;
+        for (mine, theirs) in self.steps.iter_mut().zip(&mut other.steps) {
+            *mine += std::mem::take(theirs);
         }
-        self.generated += other.generated;
-        self.expanded += other.expanded;
-        self.bad_canonical = self.bad_canonical.or(other.bad_canonical);
-        self
+        self.generated += std::mem::take(&mut other.generated);
+        self.expanded += std::mem::take(&mut other.expanded);
+        self.new_states += std::mem::take(&mut other.new_states);
+        self.bad_canonical = self.bad_canonical.take().or(other.bad_canonical.take());
     }
 }
 
@@ -207,6 +234,8 @@ struct Bfs<'a, 'm, M: Model, F: Fingerprint, S: Store<F>> {
     config: &'a CheckConfig,
     progress: &'a (dyn Fn(&Progress) + Sync),
     store: S,
+    /// One worker per pool thread.
+    workers: Vec<Mutex<Worker<M, F>>>,
     /// Totals over the whole run.
     total: Worker<M, F>,
     distinct: u64,
@@ -223,6 +252,7 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
             config,
             progress,
             store: S::with_capacity(1 << 12),
+            workers: (0..config.threads).map(|_| Mutex::new(Worker::new(plan))).collect(),
             total: Worker::new(plan),
             distinct: 0,
             initial_states: 0,
@@ -302,56 +332,63 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
         let stop = AtomicBool::new(false);
         let deadline = self.config.limits.deadline;
         let mut next: Vec<Entry<M::State, F>> = Vec::new();
-        let mut corrections = Vec::new();
+        // Distinct states found in this level so far (`next` may hold a state
+        // more than once, once per lowering of its parent).
+        let mut found = 0u64;
         let mut expanded_so_far = 0usize;
         for segment in frontier.chunks(SEGMENT) {
             // Expect as many new states per expanded state as seen so far.
             let ratio = (self.distinct as f64 / (self.total.expanded.max(1)) as f64).clamp(1.0, 64.0);
-            self.store.reserve(self.distinct + next.len() as u64, (segment.len() as f64 * ratio) as u64);
+            self.store.reserve(self.distinct + found, (segment.len() as f64 * ratio) as u64);
             let store = &self.store;
+            let workers = &self.workers;
             let result = catch_model_panic(|| {
-                segment
-                    .par_chunks(CHUNK)
-                    .fold(
-                        || Worker::<M, F>::new(plan),
-                        |mut worker, chunk| {
-                            if stop.load(Ordering::Relaxed) {
-                                return worker;
-                            }
-                            if deadline.is_some_and(|d| Instant::now() >= d) {
-                                stop.store(true, Ordering::Relaxed);
-                                return worker;
-                            }
-                            for entry in chunk {
-                                worker.expand(plan, store, entry, depth);
-                            }
-                            worker
-                        },
-                    )
-                    .reduce(|| Worker::new(plan), Worker::merge)
+                segment.par_chunks(CHUNK).for_each(|chunk| {
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    if deadline.is_some_and(|d| Instant::now() >= d) {
+                        stop.store(true, Ordering::Relaxed);
+                        return;
+                    }
+                    // One worker per pool thread, so buffers are reused across
+                    // segments and levels; the lock is never contended.
+                    let thread = rayon::current_thread_index().unwrap_or(0);
+                    let mut worker = workers[thread].lock().expect("checker bug: a worker lock is poisoned");
+                    for entry in chunk {
+                        worker.expand(plan, store, entry, depth);
+                    }
+                });
             });
-            let mut worker = match result {
-                Ok(worker) => worker,
-                Err(error) => return Err(self.locate_panic(segment, depth, error)),
-            };
-            if let Some(state) = worker.bad_canonical.take() {
-                return Err(plan.check_canonical(&state).expect_err("checked twice"));
+            if let Err(error) = result {
+                return Err(self.locate_panic(segment, depth, error));
             }
-            self.retry_overflow(&mut worker, depth)?;
-            corrections.append(&mut worker.corrections);
-            next.append(&mut worker.next);
-            self.absorb(worker);
+            let mut workers: Vec<Worker<M, F>> = std::mem::take(&mut self.workers)
+                .into_iter()
+                .map(|w| w.into_inner().expect("checker bug: a worker lock is poisoned"))
+                .collect();
+            found += workers.iter().map(|w| w.new_states).sum::<u64>();
+            for worker in &mut workers {
+                worker.new_states = 0;
+                found += self.retry_overflow(worker, depth, found)?;
+                if let Some(state) = worker.bad_canonical.take() {
+                    return Err(plan.check_canonical(&state).expect_err("checked twice"));
+                }
+                next.append(&mut worker.next);
+                self.total.absorb(worker);
+            }
+            self.workers = workers.into_iter().map(Mutex::new).collect();
             let processed = if stop.load(Ordering::Relaxed) { 0 } else { segment.len() };
             expanded_so_far += processed;
             (self.progress)(&Progress {
-                distinct_states: self.distinct + next.len() as u64,
+                distinct_states: self.distinct + found,
                 generated_states: self.total.generated,
-                queue_states: (frontier.len() - expanded_so_far + next.len()) as u64,
+                queue_states: (frontier.len() - expanded_so_far) as u64 + found,
                 depth: depth + 1,
             });
             if stop.load(Ordering::Relaxed) {
                 self.stopped = Some(StopReason::TimeLimit);
-            } else if self.distinct + next.len() as u64 >= self.config.limits.states_max {
+            } else if self.distinct + found >= self.config.limits.states_max {
                 self.stopped = Some(StopReason::StatesLimit);
             } else if self.memory_bytes(frontier.len() + next.len()) > self.config.limits.memory_bytes_max {
                 self.stopped = Some(StopReason::MemoryLimit);
@@ -360,17 +397,24 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
                 break;
             }
         }
-        self.seal(&mut next, corrections);
-        self.distinct += next.len() as u64;
+        self.seal(&mut next);
+        debug_assert_eq!(next.len() as u64, found);
+        self.distinct += found;
         let unexpanded = (frontier.len() - expanded_so_far) as u64;
         Ok((next, unexpanded))
     }
 
-    /// Inserts the successors that found the table full, growing it first.
-    fn retry_overflow(&mut self, worker: &mut Worker<M, F>, depth: u32) -> Result<(), CheckError> {
+    /// Inserts the successors that found the table full, growing it first;
+    /// returns how many of them were new. `found` counts this level's states.
+    fn retry_overflow(&mut self, worker: &mut Worker<M, F>, depth: u32, found: u64) -> Result<u64, CheckError> {
+        let mut attempt = 0;
         while !worker.overflow.is_empty() {
             let pending = std::mem::take(&mut worker.overflow);
-            self.store.reserve(self.distinct + worker.next.len() as u64, pending.len() as u64);
+            // Each attempt asks for twice the room of the one before, so even a
+            // pathological run of long probes ends with a table large enough.
+            let room = (pending.len() as u64) << attempt.min(32);
+            self.store.reserve(self.distinct + found + worker.new_states, room);
+            attempt += 1;
             let plan = self.plan;
             let store = &self.store;
             catch_model_panic(|| {
@@ -379,12 +423,7 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
                 }
             })?;
         }
-        Ok(())
-    }
-
-    fn absorb(&mut self, worker: Worker<M, F>) {
-        let total = std::mem::replace(&mut self.total, Worker::new(self.plan));
-        self.total = total.merge(worker);
+        Ok(std::mem::take(&mut worker.new_states))
     }
 
     /// Engine memory: the store plus the frontier's entries.
@@ -392,37 +431,26 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
         self.store.bytes() + (entries * std::mem::size_of::<Entry<M::State, F>>()) as u64
     }
 
-    /// Seals the new states of a level and attributes each to the action of
-    /// its final (smallest) parent step.
-    fn seal(&mut self, next: &mut [Entry<M::State, F>], mut corrections: Vec<(F, F, u32)>) {
-        corrections.par_sort_unstable();
+    /// Seals the new states of a level, keeping for each the entry of its
+    /// final (smallest) parent, and attributes it to that step's action.
+    fn seal(&mut self, next: &mut Frontier<M, F>) {
+        // Entries of one state are adjacent after sorting; the first of each
+        // run seals the state and the run keeps the entry of the final parent.
+        next.par_sort_unstable_by_key(|e| (e.fp, e.parent));
         let store = &self.store;
-        let actions = self.distinct_steps.len();
-        let counts = next
-            .par_iter_mut()
-            .fold(
-                || vec![0u64; actions],
-                |mut counts, entry| {
-                    let parent = store.seal(entry.fp);
-                    if parent != entry.parent {
-                        let at = corrections.partition_point(|c| (c.0, c.1) < (entry.fp, parent));
-                        let c = corrections.get(at).filter(|c| c.0 == entry.fp && c.1 == parent);
-                        let c = c.expect("checker bug: a lowered parent was not recorded");
-                        entry.parent = parent;
-                        entry.action = c.2;
-                    }
-                    counts[entry.action as usize] += 1;
-                    counts
-                },
-            )
-            .reduce(
-                || vec![0u64; actions],
-                |mut a, b| {
-                    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-                    a
-                },
-            );
-        self.distinct_steps.iter_mut().zip(counts).for_each(|(x, y)| *x += y);
+        next.par_chunk_by_mut(|a, b| a.fp == b.fp).for_each(|run| {
+            let parent = store.seal(run[0].fp);
+            for entry in run {
+                // Every entry of a level has a real parent, so ROOT marks the losers.
+                if entry.parent != parent {
+                    entry.parent = F::ROOT;
+                }
+            }
+        });
+        next.retain(|e| e.parent != F::ROOT);
+        for entry in next.iter() {
+            self.distinct_steps[entry.action as usize] += 1;
+        }
     }
 
     /// Re-expands a segment one state at a time to find the state whose

@@ -150,3 +150,36 @@ impl Model for Flaky {
         vec![Invariant::state("Zero", |_, s| *s == 0)]
     }
 }
+
+/// One initial state, 0, with `width` successors 1..=width and nothing after:
+/// a first level far larger than any estimate, so the table fills mid-level.
+pub(crate) struct Fanout {
+    pub width: u32,
+}
+
+impl Model for Fanout {
+    type State = u32;
+    type Action = u32;
+
+    fn init(&self, states: &mut Vec<u32>) {
+        states.push(0);
+    }
+
+    fn next(&self, s: &u32, steps: &mut Vec<(u32, u32)>) {
+        if *s == 0 {
+            steps.extend((1..=self.width).map(|i| (i, i)));
+        }
+    }
+
+    fn action_name(&self, _: &u32) -> &'static str {
+        "Spawn"
+    }
+
+    fn action_names(&self) -> Vec<&'static str> {
+        vec!["Spawn"]
+    }
+
+    fn invariants(&self) -> Vec<Invariant<Self>> {
+        vec![Invariant::state("BelowWidth", |m, s| *s < m.width)]
+    }
+}

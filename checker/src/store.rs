@@ -52,6 +52,9 @@ pub(crate) trait Store<F: Fingerprint>: Send + Sync + Sized {
     fn reserve(&mut self, len: u64, additional: u64);
     /// Bytes held.
     fn bytes(&self) -> u64;
+    /// Hints that `fp` will be inserted soon.
+    #[inline]
+    fn prefetch(&self, _fp: F) {}
 }
 
 const SEALED: u64 = 1 << 63;
@@ -80,10 +83,14 @@ pub(crate) struct Table {
 impl Table {
     fn zeroed(slots: usize) -> Table {
         let slots = slots.max(64);
-        // SAFETY: an all-zero bit pattern is a valid AtomicU64 (value 0), and
-        // zeroed memory comes from calloc, so untouched pages cost nothing.
-        let words = unsafe { Box::<[AtomicU64]>::new_zeroed_slice(slots * 2).assume_init() };
-        Table { words }
+        // Written, not calloc'ed: a calloc'ed page that is read first maps the
+        // shared zero page, and the first write to it then needs a TLB
+        // shootdown on every core running a worker, which cost more than all
+        // the probing on two threads. Writing in parallel faults the pages in
+        // once, on the cores that will use them.
+        let words: Vec<AtomicU64> =
+            (0..slots * 2).into_par_iter().with_min_len(1 << 16).map(|_| AtomicU64::new(0)).collect();
+        Table { words: words.into_boxed_slice() }
     }
 
     fn slots(&self) -> usize {
@@ -212,6 +219,19 @@ impl Store<u64> for Table {
 
     fn bytes(&self) -> u64 {
         (self.words.len() * std::mem::size_of::<AtomicU64>()) as u64
+    }
+
+    #[inline]
+    fn prefetch(&self, fp: u64) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            let slot = self.words[2 * self.home(fp)..].as_ptr();
+            // SAFETY: prefetching is a hint and never faults; the address is
+            // inside the table.
+            unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(slot.cast()) };
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = fp;
     }
 }
 

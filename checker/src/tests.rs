@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicU64;
 use crate::config::StoreKind;
 use crate::config::{FingerprintBits, Strategy};
 use crate::error::{CheckError, ConfigError, ModelErrorKind};
-use crate::fixtures::{config, named, Flaky, Grid};
+use crate::fixtures::{config, named, Fanout, Flaky, Grid};
 use crate::outcome::{Counterexample, StopReason, Verdict};
 use crate::{check, Outcome};
 
@@ -260,4 +260,15 @@ fn unknown_names_and_unsupported_combinations_are_config_errors() {
     let mut c = config(&[], 1);
     c.properties = named(&["EventuallyCorner"]);
     assert!(matches!(check(&Grid { n: 1 }, &c), Err(CheckError::Config(ConfigError::Unsupported { .. }))));
+}
+
+#[test]
+fn a_level_that_overflows_the_table_is_retried_after_growing() {
+    for threads in [1, 2] {
+        let outcome = check(&Fanout { width: 50_000 }, &config(&["BelowWidth"], threads)).unwrap();
+        // 1 initial state and 50,000 successors, of which only 50,000 itself violates.
+        assert_eq!(outcome.stats.distinct_states, 50_001);
+        assert_eq!(outcome.stats.generated_states, 50_001);
+        assert_eq!(violated(&outcome, "BelowWidth"), ["(\"0\")", "50000 (\"50000\")"]);
+    }
 }

@@ -34,6 +34,7 @@ use checker::DynModel;
 pub mod two_phase_commit;
 
 #[cfg(test)]
+#[path = "../../tests/reference.rs"]
 mod naive;
 #[cfg(test)]
 mod naive_tests;
