@@ -1,7 +1,7 @@
 //! The bivalent engine: explicit-state model checking of TLA+-style state
 //! machines written in Rust.
 //!
-//! A protocol implements [`Model`]: `init`, a `next` that emits named
+//! A protocol implements [`spec::Model`]: `init`, a `next` that emits named
 //! `(action, successor)` steps, and named invariants, properties, constraints
 //! and symmetries. [`check`] explores every reachable state and returns an
 //! [`Outcome`]: statistics and one [`Verdict`] per checked item, with

@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use checker::{judge, CheckConfig, CheckError, ConfigError, Failure, Judgement, Outcome, SpecFile};
 use clap::Parser;
+use models::ModelEntry;
 
 use crate::args::{Args, CheckArgs, Command};
 use crate::resolve::Settings;
@@ -45,6 +46,16 @@ pub enum ExitCode {
 /// Runs the command line `argv` (including the program name), writing results
 /// to `out` and diagnostics to `err`. Returns the exit code.
 pub fn run(argv: impl IntoIterator<Item = OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    run_with(models::registry(), argv, out, err)
+}
+
+/// [`run`] with another model registry (tests add deliberately faulty models).
+pub fn run_with(
+    registry: &[ModelEntry],
+    argv: impl IntoIterator<Item = OsString>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
     let args = match Args::try_parse_from(argv) {
         Ok(args) => args,
         Err(e) => {
@@ -55,14 +66,14 @@ pub fn run(argv: impl IntoIterator<Item = OsString>, out: &mut dyn Write, err: &
         }
     };
     let code = match &args.command {
-        Command::Check(check) => run_check(check, out, err),
-        Command::List => list(out),
+        Command::Check(check) => run_check(registry, check, out, err),
+        Command::List => list(registry, out),
     };
     code as i32
 }
 
-fn list(out: &mut dyn Write) -> ExitCode {
-    for entry in models::registry() {
+fn list(registry: &[ModelEntry], out: &mut dyn Write) -> ExitCode {
+    for entry in registry {
         let _ = writeln!(out, "{}: {}", entry.name, entry.summary);
         for (name, about) in entry.constants {
             let _ = writeln!(out, "  CONSTANT {name}: {about}");
@@ -110,7 +121,7 @@ fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
-fn run_check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+fn run_check(registry: &[ModelEntry], args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
     let settings = match Settings::resolve(args) {
         Ok(s) => s,
         Err(message) => {
@@ -128,7 +139,7 @@ fn run_check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit
     let mut finished: Vec<Finished> = Vec::new();
     let mut first_failure = ExitCode::Ok;
     for file in &files {
-        let (code, result) = check_file(file, &settings, args, err);
+        let (code, result) = check_file(registry, file, &settings, args, err);
         if let Some(result) = result {
             let run = result.spec_run(&settings);
             if args.json {
@@ -145,6 +156,11 @@ fn run_check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> Exit
     if !args.json && !finished.is_empty() {
         let runs: Vec<reports::SpecRun> = finished.iter().map(|f| f.spec_run(&settings)).collect();
         let _ = write!(out, "{}", reports::text::summary(&runs));
+    }
+    let errors = files.len() - finished.len();
+    if !args.json && errors > 0 {
+        let specs = if errors == 1 { "spec" } else { "specs" };
+        let _ = writeln!(out, "{errors} {specs} could not be checked: see the errors above.");
     }
     first_failure
 }
@@ -188,7 +204,13 @@ fn config_error(err: &mut dyn Write, path: &Path, e: &ConfigError) -> ExitCode {
     }
 }
 
-fn check_file(path: &Path, settings: &Settings, args: &CheckArgs, err: &mut dyn Write) -> (ExitCode, Option<Finished>) {
+fn check_file(
+    registry: &[ModelEntry],
+    path: &Path,
+    settings: &Settings,
+    args: &CheckArgs,
+    err: &mut dyn Write,
+) -> (ExitCode, Option<Finished>) {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) => {
@@ -200,8 +222,8 @@ fn check_file(path: &Path, settings: &Settings, args: &CheckArgs, err: &mut dyn 
         Ok(spec) => spec,
         Err(e) => return (config_error(err, path, &e), None),
     };
-    let Some(entry) = models::find(&spec.model.name) else {
-        let valid = models::registry().iter().map(|m| m.name.to_string()).collect();
+    let Some(entry) = registry.iter().find(|m| m.name == spec.model.name) else {
+        let valid = registry.iter().map(|m| m.name.to_string()).collect();
         let e = ConfigError::unknown_name("model", &spec.model.name, spec.model.span, valid);
         return (config_error(err, path, &e), None);
     };

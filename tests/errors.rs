@@ -1,0 +1,192 @@
+//! Every error path of `bivalent check`: the message (with file, line and
+//! column, and the valid choices) and the exit code.
+
+use std::path::PathBuf;
+
+use crate::{cli, cli_with, faulty, root, CliRun};
+
+/// Writes `text` as `name` in a fresh directory and returns both.
+fn spec(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("writable");
+    (dir, path)
+}
+
+fn check(path: &std::path::Path, extra: &[&str]) -> CliRun {
+    let mut args = vec!["check", path.to_str().unwrap(), "--quiet", "--threads", "2"];
+    args.extend_from_slice(extra);
+    cli(&args)
+}
+
+/// The first line of stderr with the temporary directory replaced.
+fn first_error(run: &CliRun, path: &std::path::Path) -> String {
+    let dir = path.parent().unwrap().display().to_string();
+    run.stderr.lines().next().unwrap_or_default().replace(&dir, "[dir]")
+}
+
+#[test]
+fn a_syntax_error_gives_150_with_file_line_and_column() {
+    let (_dir, path) = spec("bad.cfg", "MODEL TwoPhase\nCONSTANTS RM = {r1, r2\nINVARIANTS TCConsistent\n");
+    let run = check(&path, &[]);
+    assert_eq!(run.code, 150);
+    insta::assert_snapshot!(first_error(&run, &path), @"[dir]/bad.cfg:3:1: error: syntax error: expected `,` or `}` after a set element, found `INVARIANTS`");
+}
+
+#[test]
+fn an_unknown_model_gives_151_and_lists_the_models() {
+    let (_dir, path) = spec("m.cfg", "MODEL TwoPhaze\nCONSTANTS RM = {r1}\n");
+    let run = check(&path, &[]);
+    assert_eq!(run.code, 151);
+    insta::assert_snapshot!(first_error(&run, &path), @"[dir]/m.cfg:1:7: error: unknown model `TwoPhaze`; did you mean `TwoPhase`? (valid models: TCommit, TwoPhase)");
+}
+
+#[test]
+fn an_unknown_invariant_gives_151_and_lists_the_invariants() {
+    let (_dir, path) = spec("i.cfg", "MODEL TwoPhase\nCONSTANTS RM = {r1}\nINVARIANT TCConsistnt\n");
+    let run = check(&path, &[]);
+    assert_eq!(run.code, 151);
+    insta::assert_snapshot!(first_error(&run, &path), @"[dir]/i.cfg:3:11: error: unknown invariant `TCConsistnt`; did you mean `TCConsistent`? (valid invariants: TPTypeOK, TCConsistent, TCSpec)");
+}
+
+#[test]
+fn a_bad_constant_gives_151_with_what_the_model_accepts() {
+    let (_dir, path) = spec("c.cfg", "MODEL TwoPhase\nCONSTANTS RM = 3\n");
+    let run = check(&path, &[]);
+    assert_eq!(run.code, 151);
+    insta::assert_snapshot!(first_error(&run, &path), @"[dir]/c.cfg:2:11: error: bad constant: RM must be a set of model values such as {r1, r2, r3}, not an integer");
+
+    let (_dir, path) = spec("c.cfg", "MODEL TwoPhase\nCONSTANTS RM = {}\n");
+    let run = check(&path, &[]);
+    assert_eq!(run.code, 151);
+    insta::assert_snapshot!(first_error(&run, &path), @"[dir]/c.cfg:2:11: error: bad constant: RM has 0 elements; this model supports 1 to 15");
+
+    let (_dir, path) = spec("c.cfg", "MODEL TwoPhase\nCONSTANTS RM = {r1} Nodes = 3\n");
+    let run = check(&path, &[]);
+    assert_eq!(run.code, 151);
+    insta::assert_snapshot!(first_error(&run, &path), @"[dir]/c.cfg:2:21: error: unknown constant `Nodes` (valid constants: RM, Bug)");
+}
+
+#[test]
+fn an_expectation_naming_an_unchecked_item_gives_151() {
+    let (_dir, path) =
+        spec("e.cfg", "MODEL TwoPhase\nCONSTANTS RM = {r1}\nINVARIANT TPTypeOK\nEXPECT VIOLATION TCConsistent\n");
+    let run = check(&path, &[]);
+    assert_eq!(run.code, 151);
+    assert!(first_error(&run, &path).starts_with("[dir]/e.cfg:4:18: error: unknown expected violation `TCConsistent`"));
+}
+
+#[test]
+fn a_liveness_property_is_refused_until_liveness_is_supported() {
+    let (_dir, path) = spec("l.cfg", "MODEL TwoPhase\nCONSTANTS RM = {r1}\nPROPERTY Termination\n");
+    let run = check(&path, &[]);
+    assert_eq!(run.code, 151);
+    assert!(first_error(&run, &path).contains("Termination is a temporal (liveness) property"), "{}", run.stderr);
+}
+
+#[test]
+fn missing_files_and_empty_directories_give_151() {
+    let run = cli(&["check", "no/such/spec.cfg"]);
+    assert_eq!((run.code, run.stderr.as_str()), (151, "error: no/such/spec.cfg: no such file or directory\n"));
+    let dir = tempfile::tempdir().unwrap();
+    let run = cli(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(run.code, 151);
+    assert!(run.stderr.contains("no check specs (*.cfg files) in this directory"), "{}", run.stderr);
+}
+
+#[test]
+fn bad_flags_give_150() {
+    let specs = root().join("specs");
+    let specs = specs.to_str().unwrap();
+    let run = cli(&["check", specs, "--threads", "0"]);
+    assert_eq!((run.code, run.stderr.as_str()), (150, "error: --threads must be at least 1\n"));
+    let run = cli(&["check", specs, "--strategy", "dfs", "--threads", "2"]);
+    assert_eq!(run.code, 151);
+    assert!(run.stderr.contains("the dfs strategy runs on one thread"), "{}", run.stderr);
+    let run = cli(&["check", specs, "--strategy", "sideways"]);
+    assert_eq!(run.code, 150);
+    assert!(run.stderr.contains("invalid value 'sideways'"), "{}", run.stderr);
+}
+
+#[test]
+fn an_unexpected_invariant_violation_gives_12_with_the_shortest_trace() {
+    let (_dir, path) = spec(
+        "bug.cfg",
+        "MODEL TwoPhase\nCONSTANTS RM = {r1, r2, r3} Bug = \"CommitWithoutAllPrepared\"\nINVARIANT TCConsistent\n",
+    );
+    let run = check(&path, &[]);
+    assert_eq!(run.code, 12);
+    assert!(run.stdout.contains("Counterexample to invariant TCConsistent (6 states):"), "{}", run.stdout);
+}
+
+#[test]
+fn an_unexpected_deadlock_gives_11() {
+    let (_dir, path) = spec("d.cfg", "MODEL TCommit\nCONSTANTS RM = {r1, r2}\nINVARIANT TCConsistent\n");
+    let run = check(&path, &[]);
+    assert_eq!(run.code, 11);
+    // The shortest deadlock: both RMs decide directly (abort, abort): 3 states.
+    assert!(run.stdout.contains("Deadlock reached (3 states):"), "{}", run.stdout);
+}
+
+#[test]
+fn an_expected_violation_that_is_not_found_gives_14() {
+    let (_dir, path) = spec(
+        "x.cfg",
+        "MODEL TwoPhase\nCONSTANTS RM = {r1, r2}\nINVARIANT TCConsistent\nEXPECT VIOLATION TCConsistent\n",
+    );
+    assert_eq!(check(&path, &[]).code, 14);
+}
+
+#[test]
+fn a_limit_gives_3_and_never_a_pass() {
+    let path = root().join("specs/twophase-5.cfg");
+    // (The memory limit is exercised in the engine's unit tests: no bundled
+    // spec is big enough to pass the CLI's smallest limit, 1 MiB.)
+    for limit in [&["--max-states", "100"][..], &["--max-depth", "4"], &["--max-seconds", "0.000001"]] {
+        let run = check(&path, limit);
+        assert_eq!(run.code, 3, "{limit:?}: {}", run.stdout);
+        assert!(run.stdout.contains("INCOMPLETE"), "{limit:?}: {}", run.stdout);
+    }
+}
+
+#[test]
+fn a_model_that_panics_gives_153_with_the_state_and_trace_and_later_specs_still_run() {
+    let (dir, _) = spec("a-panic.cfg", "MODEL Faulty\nCONSTANTS Fault = \"Panic\"\nINVARIANT Small\n");
+    std::fs::copy(root().join("specs/twophase-3.cfg"), dir.path().join("b-twophase-3.cfg")).unwrap();
+    let registry = faulty::registry();
+    let run = cli_with(&registry, &["check", dir.path().to_str().unwrap(), "--quiet"]);
+    assert_eq!(run.code, 153);
+    insta::assert_snapshot!(run.stderr.replace(&dir.path().display().to_string(), "[dir]"), @r"
+    [dir]/a-panic.cfg: model error: the model panicked: the model's next panicked at 5. The panic happened in a method of the model (init, next, an invariant, a constraint or a canonicalizer), not in the checker.
+      state: 5
+      trace to that state (6 states):
+        1: <Initial state>
+        2: 1
+        3: 2
+        4: 3
+        5: 4
+        6: 5
+    ");
+    assert!(run.stdout.contains("b-twophase-3.cfg"), "{}", run.stdout);
+    assert!(run.stdout.contains("1 spec: 1 passed"), "{}", run.stdout);
+    assert!(run.stdout.ends_with("1 spec could not be checked: see the errors above.\n"), "{}", run.stdout);
+}
+
+#[test]
+fn a_nondeterministic_model_gives_153_with_the_likely_causes() {
+    let (_dir, path) = spec("n.cfg", "MODEL Faulty\nCONSTANTS Fault = \"Nondeterministic\"\nINVARIANT BelowTwo\n");
+    let registry = faulty::registry();
+    let run = cli_with(&registry, &["check", path.to_str().unwrap(), "--quiet"]);
+    assert_eq!(run.code, 153);
+    assert!(run.stderr.contains("the model is not deterministic"), "{}", run.stderr);
+    assert!(run.stderr.contains("HashMap"), "{}", run.stderr);
+}
+
+#[test]
+fn a_symmetry_that_is_not_idempotent_gives_153() {
+    let (_dir, path) = spec("s.cfg", "MODEL Faulty\nCONSTANTS Fault = \"Symmetry\"\nINVARIANT Small\nSYMMETRY Flip\n");
+    let registry = faulty::registry();
+    let run = cli_with(&registry, &["check", path.to_str().unwrap(), "--quiet"]);
+    assert_eq!(run.code, 153);
+    assert!(run.stderr.contains("canonicalize is not idempotent"), "{}", run.stderr);
+}
