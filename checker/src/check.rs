@@ -6,6 +6,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use crate::config::{CheckConfig, FingerprintBits, Named, StoreKind, Strategy};
 use crate::error::{CheckError, ConfigError, ModelError, ModelErrorKind};
 use crate::fingerprint::{collision_probability, Fingerprint};
+use crate::liveness::{self, Fair, Temporal};
 use crate::model::{ConstraintKind, InvariantKind, Model, PropertyKind, StatePredicate, StepPredicate};
 use crate::outcome::{ActionCoverage, Check, CheckKind, Counterexample, Outcome, Stats, StopReason, Trace, Verdict};
 use crate::store::{ShardedStore, Store, Table};
@@ -59,7 +60,12 @@ fn run<M: Model, F: Fingerprint, S: Store<F> + 'static>(
         Strategy::Dfs => crate::dfs::explore::<M, F, S>(plan, config, progress)?,
         Strategy::Simulate => crate::simulate::explore::<M, F, S>(plan, config)?,
     };
-    plan.outcome::<F>(explored, config)
+    // Liveness needs the whole graph: after a complete safety search only.
+    let liveness = match explored.stopped {
+        None if !plan.liveness.is_empty() => catch_model_panic(|| liveness::check(plan, &config.limits))??,
+        _ => Vec::new(),
+    };
+    plan.outcome::<F>(explored, liveness, config)
 }
 
 /// Runs `f`, turning a panic into a model error (the state is added by the caller
@@ -142,6 +148,10 @@ pub(crate) struct Plan<'m, M: Model> {
     pub canonicalize: Option<Canonicalize<M>>,
     pub action_names: Vec<&'static str>,
     pub seed: u64,
+    /// Temporal properties, by check index.
+    pub liveness: Vec<(usize, Temporal<M>)>,
+    /// Fairness: the model's own conditions, then the spec's.
+    pub fairness: Vec<Fair>,
 }
 
 fn find_named<'a, T>(
@@ -181,6 +191,8 @@ impl<'m, M: Model> Plan<'m, M> {
             canonicalize: None,
             action_names,
             seed: config.seed,
+            liveness: Vec::new(),
+            fairness: Vec::new(),
         };
         if config.check_deadlock {
             plan.deadlock = Some(plan.checks.len());
@@ -210,26 +222,61 @@ impl<'m, M: Model> Plan<'m, M> {
                 continue;
             }
             let property = find_named("property", named, &properties, |p| p.name)?;
-            match property.kind {
+            let index = plan.checks.len();
+            let temporal = match property.kind {
                 PropertyKind::Sometimes(p) => {
-                    plan.sometimes.push((plan.checks.len(), p));
+                    plan.sometimes.push((index, p));
                     plan.checks.push((named.name.clone(), CheckKind::Sometimes));
+                    continue;
                 }
-                _ => {
-                    return Err(ConfigError::Unsupported {
-                        span: named.span,
-                        message: format!(
-                            "property {} is a temporal (liveness) property, which this version of bivalent \
-                             cannot check yet; remove it from PROPERTIES or check only Sometimes properties",
-                            named.name
-                        ),
-                    }
-                    .into())
+                PropertyKind::Eventually(p) => Temporal::Eventually(p),
+                PropertyKind::AlwaysEventually(p) => Temporal::AlwaysEventually(p),
+                PropertyKind::EventuallyAlways(p) => Temporal::EventuallyAlways(p),
+                PropertyKind::LeadsTo(p, q) => Temporal::LeadsTo(p, q),
+            };
+            if config.symmetry.is_some() {
+                return Err(ConfigError::Unsupported {
+                    span: named.span,
+                    message: format!(
+                        "property {} is a temporal property, and liveness under SYMMETRY is refused: a lasso in \
+                         the quotient graph need not be a behaviour of the model unless the property and every \
+                         fairness condition are symmetric, which bivalent cannot verify. Check it without SYMMETRY.",
+                        named.name
+                    ),
                 }
+                .into());
             }
+            if config.strategy == Strategy::Simulate {
+                return Err(ConfigError::Unsupported {
+                    span: named.span,
+                    message: format!(
+                        "property {} is a temporal property, which needs the whole state graph; \
+                         use --strategy bfs or dfs",
+                        named.name
+                    ),
+                }
+                .into());
+            }
+            plan.liveness.push((index, temporal));
+            plan.checks.push((named.name.clone(), CheckKind::Liveness));
+        }
+        for fairness in model.fairness() {
+            let action = plan.action_names.iter().position(|a| *a == fairness.action).unwrap_or_else(|| {
+                panic!("the model's fairness names action {}, which is not in action_names", fairness.action)
+            });
+            plan.fairness.push(Fair {
+                strength: fairness.strength,
+                action: action as u32,
+                per_instance: fairness.per_instance,
+            });
         }
         for fairness in &config.fairness {
             find_named("action", &fairness.action, &plan.action_names, |a| a)?;
+            let action = plan.action_names.iter().position(|a| *a == fairness.action.name).expect("just found");
+            let fair = Fair { strength: fairness.strength, action: action as u32, per_instance: fairness.per_instance };
+            if !plan.fairness.contains(&fair) {
+                plan.fairness.push(fair);
+            }
         }
         let constraints = model.constraints();
         let state_constraints: Vec<_> =
@@ -308,12 +355,21 @@ impl<'m, M: Model> Plan<'m, M> {
             .unwrap_or_else(|| panic!("action_name returned {name:?}, which is not in action_names {names:?}"))
     }
 
-    fn outcome<F: Fingerprint>(&self, explored: Explored<F>, config: &CheckConfig) -> Result<Outcome, CheckError> {
+    fn outcome<F: Fingerprint>(
+        &self,
+        explored: Explored<F>,
+        mut liveness: Vec<(usize, Verdict)>,
+        config: &CheckConfig,
+    ) -> Result<Outcome, CheckError> {
         let complete = explored.stopped.is_none();
         let mut checks = Vec::with_capacity(self.checks.len());
         for (index, (name, kind)) in self.checks.iter().enumerate() {
             let found = explored.found[index];
             let verdict = match (*kind, found) {
+                (CheckKind::Liveness, _) => match liveness.iter().position(|(i, _)| *i == index) {
+                    Some(at) => liveness.swap_remove(at).1,
+                    None => Verdict::Unknown(explored.stopped.expect("liveness runs after every complete search")),
+                },
                 (CheckKind::Sometimes, Some(found)) => {
                     let t = match &explored.traces[index] {
                         Some(t) => t.clone(),

@@ -77,6 +77,7 @@ mod error;
 mod fingerprint;
 #[cfg(test)]
 mod fixtures;
+mod liveness;
 mod model;
 mod outcome;
 mod simulate;

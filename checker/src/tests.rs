@@ -257,8 +257,10 @@ fn unknown_names_and_unsupported_combinations_are_config_errors() {
     let mut c = config(&[], 2);
     c.strategy = Strategy::Dfs;
     assert!(matches!(check(&Grid { n: 1 }, &c), Err(CheckError::Config(ConfigError::Unsupported { .. }))));
+    // Liveness under symmetry is refused.
     let mut c = config(&[], 1);
     c.properties = named(&["EventuallyCorner"]);
+    c.symmetry = Some(named(&["Swap"]).remove(0));
     assert!(matches!(check(&Grid { n: 1 }, &c), Err(CheckError::Config(ConfigError::Unsupported { .. }))));
 }
 

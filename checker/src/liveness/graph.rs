@@ -1,0 +1,170 @@
+//! The behaviour graph for liveness: every reachable state (inside the
+//! constraints) with an integer id, CSR-style edges labelled with the action
+//! instance taken, BFS depths and tree parents for short prefixes.
+//!
+//! Self-loops are left out: a step that does not change the state is a
+//! stutter, which never counts as taking or enabling a fair action, and every
+//! state may stutter anyway. A state with a step that leaves the constraints
+//! is a *boundary* state: its behaviours are cut there, not stopped, so it may
+//! not stutter forever.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use crate::check::Plan;
+use crate::config::Limits;
+use crate::fingerprint::Fingerprint;
+use crate::model::Model;
+use crate::outcome::StopReason;
+
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
+/// No parent: an initial state.
+pub(crate) const ROOT: u32 = u32::MAX;
+
+pub(crate) struct Graph<S> {
+    pub states: Vec<S>,
+    pub depth: Vec<u32>,
+    pub parent: Vec<u32>,
+    /// `offsets[u]..offsets[u + 1]` indexes `targets` and `labels`.
+    pub offsets: Vec<usize>,
+    pub targets: Vec<u32>,
+    /// The action instance of each edge.
+    pub labels: Vec<u32>,
+    /// The action-name index of each instance.
+    pub instance_names: Vec<u32>,
+    /// A readable form of each instance, `RMPrepare(r2)`.
+    pub instance_labels: Vec<String>,
+    pub initial: Vec<u32>,
+    pub boundary: Vec<bool>,
+    /// One bit per predicate the properties need, per state.
+    pub bits: Vec<u64>,
+}
+
+impl<S> Graph<S> {
+    pub fn len(&self) -> usize {
+        self.states.len()
+    }
+
+    pub fn edges(&self, u: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let range = self.offsets[u as usize]..self.offsets[u as usize + 1];
+        self.targets[range.clone()].iter().copied().zip(self.labels[range].iter().copied())
+    }
+
+    pub fn bit(&self, u: u32, predicate: usize) -> bool {
+        self.bits[u as usize] >> predicate & 1 == 1
+    }
+
+    /// Bytes held by the edges (targets and labels), for the benchmark.
+    pub fn edge_bytes(&self) -> usize {
+        self.targets.len() * 4 + self.labels.len() * 4
+    }
+
+    /// The tree path from an initial state to `u`.
+    pub fn tree_path(&self, u: u32) -> Vec<u32> {
+        let mut path = vec![u];
+        let mut at = u;
+        while self.parent[at as usize] != ROOT {
+            at = self.parent[at as usize];
+            path.push(at);
+        }
+        path.reverse();
+        path
+    }
+}
+
+/// Builds the graph, evaluating `predicates` on every state.
+pub(crate) fn build<M: Model>(
+    plan: &Plan<'_, M>,
+    predicates: &[crate::model::StatePredicate<M>],
+    limits: &Limits,
+) -> Result<Graph<M::State>, StopReason> {
+    assert!(predicates.len() <= 64, "checker bug: at most 64 predicates per run");
+    let model = plan.model;
+    let mut ids: FastMap<u64, u32> = FastMap::default();
+    let mut instances: FastMap<M::Action, u32> = FastMap::default();
+    let mut graph = Graph {
+        states: Vec::new(),
+        depth: Vec::new(),
+        parent: Vec::new(),
+        offsets: vec![0],
+        targets: Vec::new(),
+        labels: Vec::new(),
+        instance_names: Vec::new(),
+        instance_labels: Vec::new(),
+        initial: Vec::new(),
+        boundary: Vec::new(),
+        bits: Vec::new(),
+    };
+    // Returns the state's id and whether it is new.
+    let mut add = |graph: &mut Graph<M::State>, state: M::State, depth: u32, parent: u32| -> (u32, bool) {
+        let fp = u64::of(&state, plan.seed);
+        if let Some(&id) = ids.get(&fp) {
+            return (id, false);
+        }
+        // The memory limit stops a run long before four billion states.
+        let id =
+            u32::try_from(graph.states.len()).ok().filter(|&id| id != ROOT).expect("checker bug: state ids overflow");
+        ids.insert(fp, id);
+        let bits = predicates.iter().enumerate().fold(0u64, |b, (i, p)| b | (u64::from(p(model, &state)) << i));
+        graph.bits.push(bits);
+        graph.states.push(state);
+        graph.depth.push(depth);
+        graph.parent.push(parent);
+        graph.boundary.push(false);
+        (id, true)
+    };
+    let mut inits = Vec::new();
+    model.init(&mut inits);
+    for state in inits {
+        if !plan.in_constraint(&state) {
+            continue;
+        }
+        if let (id, true) = add(&mut graph, state, 1, ROOT) {
+            graph.initial.push(id);
+        }
+    }
+    let mut steps = Vec::new();
+    let mut u = 0usize;
+    while u < graph.states.len() {
+        if u.is_multiple_of(4096) {
+            if graph.states.len() as u64 > limits.states_max {
+                return Err(StopReason::StatesLimit);
+            }
+            if limits.deadline.is_some_and(|d| Instant::now() >= d) {
+                return Err(StopReason::TimeLimit);
+            }
+            let bytes = graph.states.len() * (std::mem::size_of::<M::State>() + 32) + graph.edge_bytes() * 2;
+            if bytes as u64 > limits.memory_bytes_max {
+                return Err(StopReason::MemoryLimit);
+            }
+        }
+        let from = graph.states[u].clone();
+        model.next(&from, &mut steps);
+        let depth = graph.depth[u] + 1;
+        for (action, to) in steps.drain(..) {
+            if to == from {
+                continue;
+            }
+            if !(plan.step_allowed(&from, &action, &to) && plan.in_constraint(&to)) {
+                graph.boundary[u] = true;
+                continue;
+            }
+            let (target, _) = add(&mut graph, to, depth, u as u32);
+            if target as usize == u {
+                continue;
+            }
+            let next_instance = instances.len() as u32;
+            let label = *instances.entry(action.clone()).or_insert_with(|| {
+                graph.instance_names.push(plan.action_index(&action) as u32);
+                graph.instance_labels.push(model.format_action(&action));
+                next_instance
+            });
+            graph.targets.push(target);
+            graph.labels.push(label);
+        }
+        graph.offsets.push(graph.targets.len());
+        u += 1;
+    }
+    Ok(graph)
+}

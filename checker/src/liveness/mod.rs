@@ -1,0 +1,522 @@
+//! Liveness: temporal properties under weak and strong fairness, with lasso
+//! counterexamples.
+//!
+//! After the safety search, [`graph::build`] builds the behaviour graph. Each
+//! property is reduced to one question: *is there a fair cycle inside a set of
+//! allowed states, reachable from a set of sources?*
+//!
+//! | property | allowed states | sources (reached by any path unless said) | the cycle must visit |
+//! |---|---|---|---|
+//! | `<>P` | `~P` | initial `~P` states, then only `~P` states | |
+//! | `[]<>P` | `~P` | any | |
+//! | `<>[]P` | all | any | a `~P` state |
+//! | `P ~> Q` | `~Q` | `P /\ ~Q` states | |
+//!
+//! Fair cycles are found per strongly connected component: a component has a
+//! cycle that satisfies `WF(A)` iff it has an internal `A` step or a state where
+//! `A` is disabled; `SF(A)` iff it has an internal `A` step or no state where `A`
+//! is enabled, and otherwise the states enabling `A` are removed and the rest
+//! is decomposed again (the Streett refinement). Stuttering never takes or
+//! enables an action; a state may stutter forever unless it is a boundary state
+//! of the constraints. The lasso's cycle is built through one waypoint per
+//! fairness condition, so it satisfies each by construction, and the whole
+//! lasso is replayed through `next` and checked against the property again.
+
+pub(crate) mod graph;
+mod scc;
+#[cfg(test)]
+mod tests;
+
+use std::collections::VecDeque;
+
+use crate::check::Plan;
+use crate::config::Limits;
+use crate::error::{CheckError, ModelError, ModelErrorKind};
+use crate::model::{Model, StatePredicate, Strength};
+use crate::outcome::{Counterexample, Lasso, Verdict};
+use crate::trace::{self, Path};
+use graph::Graph;
+
+const NONE: u32 = u32::MAX;
+
+/// A temporal property over state predicates.
+pub(crate) enum Temporal<M: Model> {
+    Eventually(StatePredicate<M>),
+    AlwaysEventually(StatePredicate<M>),
+    EventuallyAlways(StatePredicate<M>),
+    LeadsTo(StatePredicate<M>, StatePredicate<M>),
+}
+
+/// A fairness condition resolved against the model's action names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Fair {
+    pub strength: Strength,
+    /// Index into the model's action names.
+    pub action: u32,
+    pub per_instance: bool,
+}
+
+/// A fairness condition on the graph: an action name or one instance.
+#[derive(Clone, Debug)]
+struct Condition {
+    strength: Strength,
+    matches: Match,
+    label: String,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Match {
+    Name(u32),
+    Instance(u32),
+}
+
+impl Match {
+    fn hits<S>(self, graph: &Graph<S>, label: u32) -> bool {
+        match self {
+            Match::Name(name) => graph.instance_names[label as usize] == name,
+            Match::Instance(instance) => label == instance,
+        }
+    }
+}
+
+/// A place the cycle can go through to meet a requirement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Waypoint {
+    Node(u32),
+    Edge(u32, u32, u32),
+}
+
+/// What the cycle must do, and one way to do it.
+#[derive(Clone, Copy, Debug)]
+enum Requirement {
+    /// Visit a state where predicate `bit` is false.
+    Visit(usize),
+    /// Meet fairness condition `i` (take its action, or, if weak, visit a
+    /// state where it is disabled).
+    Fair(usize),
+}
+
+/// Checks every temporal property of the plan; returns one verdict per check index.
+pub(crate) fn check<M: Model>(plan: &Plan<'_, M>, limits: &Limits) -> Result<Vec<(usize, Verdict)>, CheckError> {
+    // Predicates, numbered in order of first use.
+    let mut predicates: Vec<StatePredicate<M>> = Vec::new();
+    let mut bit = |p: StatePredicate<M>| -> usize {
+        if let Some(i) = predicates.iter().position(|q| std::ptr::fn_addr_eq(*q, p)) {
+            return i;
+        }
+        predicates.push(p);
+        predicates.len() - 1
+    };
+    let bits: Vec<(usize, usize, Option<usize>)> = plan
+        .liveness
+        .iter()
+        .map(|(index, t)| match t {
+            Temporal::Eventually(p) | Temporal::AlwaysEventually(p) | Temporal::EventuallyAlways(p) => {
+                (*index, bit(*p), None)
+            }
+            Temporal::LeadsTo(p, q) => (*index, bit(*p), Some(bit(*q))),
+        })
+        .collect();
+    let graph = match graph::build(plan, &predicates, limits) {
+        Ok(graph) => graph,
+        Err(reason) => return Ok(plan.liveness.iter().map(|(i, _)| (*i, Verdict::Unknown(reason))).collect()),
+    };
+    tracing::debug!(states = graph.len(), edges = graph.targets.len(), "behaviour graph built");
+    let conditions = conditions(plan, &graph);
+    tracing::debug!(conditions = ?conditions.iter().map(|c| &c.label).collect::<Vec<_>>(), "fairness");
+    let mut verdicts = Vec::new();
+    for ((index, temporal), (_, p, q)) in plan.liveness.iter().zip(bits) {
+        let n = graph.len();
+        let not = |bit: usize| (0..n as u32).map(|u| !graph.bit(u, bit)).collect::<Vec<bool>>();
+        let (allowed, sources, must_visit): (Vec<bool>, Vec<(u32, u32)>, Option<usize>) = match temporal {
+            Temporal::Eventually(_) => {
+                let allowed = not(p);
+                let sources = graph.initial.iter().filter(|&&u| allowed[u as usize]).map(|&u| (u, 0)).collect();
+                (allowed, sources, None)
+            }
+            Temporal::AlwaysEventually(_) => {
+                let allowed = not(p);
+                let sources =
+                    (0..n as u32).filter(|&u| allowed[u as usize]).map(|u| (u, graph.depth[u as usize] - 1)).collect();
+                (allowed, sources, None)
+            }
+            Temporal::EventuallyAlways(_) => {
+                let sources = (0..n as u32).map(|u| (u, graph.depth[u as usize] - 1)).collect();
+                (vec![true; n], sources, Some(p))
+            }
+            Temporal::LeadsTo(..) => {
+                let q = q.expect("leads-to has two predicates");
+                let allowed = not(q);
+                let sources = (0..n as u32)
+                    .filter(|&u| allowed[u as usize] && graph.bit(u, p))
+                    .map(|u| (u, graph.depth[u as usize] - 1))
+                    .collect();
+                (allowed, sources, None)
+            }
+        };
+        let verdict = match find_fair_cycle(&graph, &conditions, &allowed, &sources, must_visit) {
+            None => Verdict::Holds,
+            Some(found) => {
+                let path = lasso_path(plan, &graph, &conditions, &found)?;
+                let lasso = Lasso { trace: trace::render(plan, &path.0), loop_start: path.1 };
+                confirm(plan, temporal, &path.0, path.1)?;
+                Verdict::Violated(Counterexample::Lasso(lasso))
+            }
+        };
+        verdicts.push((*index, verdict));
+    }
+    Ok(verdicts)
+}
+
+/// The graph-level fairness conditions: one per `WF(A)`/`SF(A)`, and one per
+/// instance of `A` for the per-instance forms.
+fn conditions<M: Model, S>(plan: &Plan<'_, M>, graph: &Graph<S>) -> Vec<Condition> {
+    let mut conditions = Vec::new();
+    for fair in &plan.fairness {
+        let prefix = if fair.strength == Strength::Weak { "WF" } else { "SF" };
+        let name = plan.action_names[fair.action as usize];
+        if fair.per_instance {
+            for (instance, &action) in graph.instance_names.iter().enumerate() {
+                if action == fair.action {
+                    conditions.push(Condition {
+                        strength: fair.strength,
+                        matches: Match::Instance(instance as u32),
+                        label: format!("{prefix}({})", graph.instance_labels[instance]),
+                    });
+                }
+            }
+        } else {
+            conditions.push(Condition {
+                strength: fair.strength,
+                matches: Match::Name(fair.action),
+                label: format!("{prefix}({name})"),
+            });
+        }
+    }
+    conditions
+}
+
+/// A fair cycle and how it is reached.
+struct Found {
+    /// Nodes of the component holding the cycle.
+    component: Vec<u32>,
+    /// Where the cycle starts and ends.
+    start: u32,
+    waypoints: Vec<(Requirement, Waypoint)>,
+    /// Predecessors inside the allowed set on a shortest path from a source.
+    predecessor: Vec<u32>,
+}
+
+fn find_fair_cycle<S>(
+    graph: &Graph<S>,
+    conditions: &[Condition],
+    allowed: &[bool],
+    sources: &[(u32, u32)],
+    must_visit: Option<usize>,
+) -> Option<Found> {
+    let n = graph.len();
+    // Multi-source BFS inside `allowed`, sources starting at their own distance.
+    let mut distance = vec![NONE; n];
+    let mut predecessor = vec![NONE; n];
+    let mut buckets: Vec<Vec<u32>> = Vec::new();
+    for &(u, d) in sources {
+        if d < distance[u as usize] {
+            distance[u as usize] = d;
+            if buckets.len() <= d as usize {
+                buckets.resize(d as usize + 1, Vec::new());
+            }
+            buckets[d as usize].push(u);
+        }
+    }
+    let mut d = 0usize;
+    while d < buckets.len() {
+        let bucket = std::mem::take(&mut buckets[d]);
+        for u in bucket {
+            if distance[u as usize] != d as u32 {
+                continue;
+            }
+            for (v, _) in graph.edges(u) {
+                if allowed[v as usize] && distance[v as usize] > d as u32 + 1 {
+                    distance[v as usize] = d as u32 + 1;
+                    predecessor[v as usize] = u;
+                    if buckets.len() <= d + 1 {
+                        buckets.resize(d + 2, Vec::new());
+                    }
+                    buckets[d + 1].push(v);
+                }
+            }
+        }
+        d += 1;
+    }
+    let reachable: Vec<bool> = (0..n).map(|u| allowed[u] && distance[u] != NONE).collect();
+    let roots: Vec<u32> = (0..n as u32).filter(|&u| reachable[u as usize]).collect();
+    let mut work: VecDeque<Vec<u32>> = scc::sccs(graph, &reachable, &roots).into();
+    let mut member = vec![false; n];
+    // (distance, start, component, waypoints) of the best fair component so far.
+    let mut best: Option<Candidate> = None;
+    while let Some(component) = work.pop_front() {
+        for &u in &component {
+            member[u as usize] = true;
+        }
+        let verdict = evaluate(graph, conditions, &component, &member, must_visit);
+        for &u in &component {
+            member[u as usize] = false;
+        }
+        match verdict {
+            Evaluation::Unfair => {}
+            Evaluation::Refine(rest) => {
+                let mut mask = vec![false; n];
+                for &u in &rest {
+                    mask[u as usize] = true;
+                }
+                work.extend(scc::sccs(graph, &mask, &rest));
+            }
+            Evaluation::Fair(waypoints) => {
+                let start =
+                    *component.iter().min_by_key(|&&u| (distance[u as usize], u)).expect("components are not empty");
+                let key = (distance[start as usize], start);
+                if best.as_ref().is_none_or(|b| key < (b.0, b.1)) {
+                    best = Some((key.0, key.1, component, waypoints));
+                }
+            }
+        }
+    }
+    best.map(|(_, start, component, waypoints)| Found { component, start, waypoints, predecessor })
+}
+
+type Candidate = (u32, u32, Vec<u32>, Vec<(Requirement, Waypoint)>);
+
+enum Evaluation {
+    Unfair,
+    Refine(Vec<u32>),
+    Fair(Vec<(Requirement, Waypoint)>),
+}
+
+fn evaluate<S>(
+    graph: &Graph<S>,
+    conditions: &[Condition],
+    component: &[u32],
+    member: &[bool],
+    must_visit: Option<usize>,
+) -> Evaluation {
+    let internal = |u: u32| graph.edges(u).filter(|(v, _)| member[*v as usize]);
+    let cyclic = component.len() > 1 || !graph.boundary[component[0] as usize];
+    if !cyclic {
+        return Evaluation::Unfair;
+    }
+    let mut waypoints = Vec::new();
+    if let Some(bit) = must_visit {
+        match component.iter().find(|&&u| !graph.bit(u, bit)) {
+            Some(&u) => waypoints.push((Requirement::Visit(bit), Waypoint::Node(u))),
+            None => return Evaluation::Unfair,
+        }
+    }
+    let mut remove = vec![false; 0];
+    for (i, condition) in conditions.iter().enumerate() {
+        let enabled = |u: u32| graph.edges(u).any(|(_, label)| condition.matches.hits(graph, label));
+        let taken = component.iter().find_map(|&u| {
+            internal(u).find(|(_, label)| condition.matches.hits(graph, *label)).map(|(v, l)| (u, v, l))
+        });
+        match (condition.strength, taken) {
+            (_, Some((u, v, label))) => waypoints.push((Requirement::Fair(i), Waypoint::Edge(u, v, label))),
+            (Strength::Weak, None) => match component.iter().find(|&&u| !enabled(u)) {
+                Some(&u) => waypoints.push((Requirement::Fair(i), Waypoint::Node(u))),
+                None => return Evaluation::Unfair,
+            },
+            (Strength::Strong, None) => {
+                let enabled_here: Vec<u32> = component.iter().copied().filter(|&u| enabled(u)).collect();
+                if !enabled_here.is_empty() {
+                    if remove.is_empty() {
+                        remove = vec![false; graph.len()];
+                    }
+                    for u in enabled_here {
+                        remove[u as usize] = true;
+                    }
+                }
+            }
+        }
+    }
+    if !remove.is_empty() {
+        let rest: Vec<u32> = component.iter().copied().filter(|&u| !remove[u as usize]).collect();
+        return if rest.is_empty() { Evaluation::Unfair } else { Evaluation::Refine(rest) };
+    }
+    Evaluation::Fair(waypoints)
+}
+
+/// The states of the lasso (prefix then cycle) and the index where the cycle starts.
+fn lasso_path<M: Model>(
+    plan: &Plan<'_, M>,
+    graph: &Graph<M::State>,
+    conditions: &[Condition],
+    found: &Found,
+) -> Result<(Path<M>, usize), CheckError> {
+    // Prefix: the tree path to a source, then the allowed path to the start.
+    let mut inside = vec![found.start];
+    let mut at = found.start;
+    while found.predecessor[at as usize] != NONE {
+        at = found.predecessor[at as usize];
+        inside.push(at);
+    }
+    inside.reverse();
+    let mut nodes = graph.tree_path(inside[0]);
+    nodes.extend_from_slice(&inside[1..]);
+    let loop_start = nodes.len() - 1;
+    // The cycle, through every waypoint, inside the component.
+    let mut member = vec![false; graph.len()];
+    for &u in &found.component {
+        member[u as usize] = true;
+    }
+    let waypoints = found.waypoints.clone();
+    let mut labels: Vec<Option<u32>> = vec![None; nodes.len()];
+    let mut current = found.start;
+    let go = |to: u32, nodes: &mut Vec<u32>, labels: &mut Vec<Option<u32>>, current: &mut u32| {
+        for (v, label) in shortest_inside(graph, &member, *current, to) {
+            nodes.push(v);
+            labels.push(Some(label));
+        }
+        *current = to;
+    };
+    for (requirement, waypoint) in waypoints {
+        // The cycle so far may already meet this requirement.
+        let cycle = loop_start..nodes.len();
+        let met = match requirement {
+            Requirement::Visit(bit) => nodes[cycle].iter().any(|&u| !graph.bit(u, bit)),
+            Requirement::Fair(i) => {
+                let condition = &conditions[i];
+                let taken =
+                    (loop_start + 1..nodes.len()).any(|k| labels[k].is_some_and(|l| condition.matches.hits(graph, l)));
+                let disabled = condition.strength == Strength::Weak
+                    && nodes[cycle].iter().any(|&u| !graph.edges(u).any(|(_, l)| condition.matches.hits(graph, l)));
+                taken || disabled
+            }
+        };
+        if met {
+            continue;
+        }
+        match waypoint {
+            Waypoint::Node(w) => go(w, &mut nodes, &mut labels, &mut current),
+            Waypoint::Edge(u, v, label) => {
+                go(u, &mut nodes, &mut labels, &mut current);
+                nodes.push(v);
+                labels.push(Some(label));
+                current = v;
+            }
+        }
+    }
+    if nodes.len() == loop_start + 1 && graph.boundary[found.start as usize] {
+        // A boundary state may not stutter forever: go round through an internal edge.
+        let (v, label) = graph.edges(found.start).find(|(v, _)| member[*v as usize]).expect("a cyclic component");
+        nodes.push(v);
+        labels.push(Some(label));
+        current = v;
+    }
+    go(found.start, &mut nodes, &mut labels, &mut current);
+    // The cycle ends where it started; the trace shows that state once.
+    if nodes.len() > loop_start + 1 {
+        nodes.pop();
+        labels.pop();
+    }
+    replay(plan, graph, &nodes, &labels).map(|path| (path, loop_start))
+}
+
+/// The steps `(node, label)` of a shortest path from `from` to `to` inside `member`.
+fn shortest_inside<S>(graph: &Graph<S>, member: &[bool], from: u32, to: u32) -> Vec<(u32, u32)> {
+    if from == to {
+        return Vec::new();
+    }
+    let mut previous: std::collections::HashMap<u32, (u32, u32)> = std::collections::HashMap::new();
+    let mut queue = VecDeque::from([from]);
+    while let Some(u) = queue.pop_front() {
+        for (v, label) in graph.edges(u) {
+            if member[v as usize] && v != from && !previous.contains_key(&v) {
+                previous.insert(v, (u, label));
+                if v == to {
+                    let mut steps = vec![(v, label)];
+                    let mut at = u;
+                    while at != from {
+                        let (p, l) = previous[&at];
+                        steps.push((at, l));
+                        at = p;
+                    }
+                    steps.reverse();
+                    return steps;
+                }
+                queue.push_back(v);
+            }
+        }
+    }
+    panic!("checker bug: no path inside a strongly connected component")
+}
+
+/// Replays the lasso's states through `init` and `next`, choosing for each step
+/// the action with the recorded instance label.
+fn replay<M: Model>(
+    plan: &Plan<'_, M>,
+    graph: &Graph<M::State>,
+    nodes: &[u32],
+    labels: &[Option<u32>],
+) -> Result<Path<M>, CheckError> {
+    let model = plan.model;
+    let mut inits = Vec::new();
+    model.init(&mut inits);
+    let first = &graph.states[nodes[0] as usize];
+    if !inits.contains(first) {
+        return Err(diverged("the lasso's initial state is no longer produced by init", first));
+    }
+    let mut path: Path<M> = vec![(None, first.clone())];
+    let mut steps = Vec::new();
+    for (i, &v) in nodes.iter().enumerate().skip(1) {
+        let from = &graph.states[nodes[i - 1] as usize];
+        let to = &graph.states[v as usize];
+        model.next(from, &mut steps);
+        let wanted = labels[i].map(|l| graph.instance_labels[l as usize].as_str());
+        let step = steps
+            .drain(..)
+            .filter(|(_, s)| s == to)
+            .min_by_key(|(a, _)| (Some(model.format_action(a).as_str()) != wanted, plan.action_index(a)));
+        let Some((action, state)) = step else {
+            return Err(diverged("from the state below, next no longer produces the lasso's next step", from));
+        };
+        path.push((Some(action), state));
+    }
+    Ok(path)
+}
+
+fn diverged<S: std::fmt::Debug>(what: &str, state: &S) -> CheckError {
+    CheckError::Model(Box::new(ModelError {
+        kind: ModelErrorKind::Nondeterminism,
+        message: format!(
+            "{what}: replaying a liveness counterexample did not reproduce the behaviour graph, so the model \
+             is not deterministic. Likely causes: iterating a HashMap or HashSet with a random seed, a clock, \
+             a random number generator, or global mutable state."
+        ),
+        state: Some(format!("{state:?}")),
+        action: None,
+        trace: None,
+    }))
+}
+
+/// Checks the replayed lasso against the property again.
+fn confirm<M: Model>(
+    plan: &Plan<'_, M>,
+    temporal: &Temporal<M>,
+    path: &Path<M>,
+    loop_start: usize,
+) -> Result<(), CheckError> {
+    let m = plan.model;
+    let states: Vec<&M::State> = path.iter().map(|(_, s)| s).collect();
+    let cycle = &states[loop_start..];
+    let violated = match temporal {
+        Temporal::Eventually(p) => states.iter().all(|s| !p(m, s)),
+        Temporal::AlwaysEventually(p) => cycle.iter().all(|s| !p(m, s)),
+        Temporal::EventuallyAlways(p) => cycle.iter().any(|s| !p(m, s)),
+        Temporal::LeadsTo(p, q) => (0..states.len())
+            .any(|i| p(m, states[i]) && states[i..].iter().all(|s| !q(m, s)) && cycle.iter().all(|s| !q(m, s))),
+    };
+    if violated {
+        Ok(())
+    } else {
+        let (_, last) = path.last().expect("a lasso is never empty");
+        Err(diverged("the replayed lasso does not violate the property", last))
+    }
+}

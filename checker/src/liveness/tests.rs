@@ -1,0 +1,322 @@
+//! Liveness fixtures: tiny hand-built graphs, one per known pitfall, each
+//! verdict worked out by hand; and a naive oracle that enumerates every
+//! strongly connected set of edges of random tiny graphs.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::check;
+use crate::config::{FairnessSpec, Named, Span};
+use crate::fixtures::{config, named};
+use crate::model::{Fairness, Model, Property, Strength};
+use crate::outcome::{Counterexample, Verdict};
+
+/// A graph as a model: states are node numbers; `edges` are `(from, action,
+/// parameter, to)`; `P` and `Q` are sets of nodes.
+#[derive(Clone, Debug, Default)]
+struct GraphModel {
+    initial: Vec<u8>,
+    edges: Vec<(u8, &'static str, u8, u8)>,
+    p: Vec<u8>,
+    q: Vec<u8>,
+    fairness: Vec<Fairness>,
+}
+
+const ACTIONS: &[&str] = &["A", "B", "C", "L", "R", "J", "Back", "Go", "Idle", "Tick"];
+
+impl Model for GraphModel {
+    type State = u8;
+    type Action = (&'static str, u8);
+
+    fn init(&self, states: &mut Vec<u8>) {
+        states.extend(&self.initial);
+    }
+
+    fn next(&self, s: &u8, steps: &mut Vec<((&'static str, u8), u8)>) {
+        for &(from, action, parameter, to) in &self.edges {
+            if from == *s {
+                steps.push(((action, parameter), to));
+            }
+        }
+    }
+
+    fn action_name(&self, action: &(&'static str, u8)) -> &'static str {
+        action.0
+    }
+
+    fn action_names(&self) -> Vec<&'static str> {
+        ACTIONS.to_vec()
+    }
+
+    fn format_action(&self, action: &(&'static str, u8)) -> String {
+        format!("{}({})", action.0, action.1)
+    }
+
+    fn properties(&self) -> Vec<Property<Self>> {
+        vec![
+            Property::eventually("EventuallyP", |m, s| m.p.contains(s)),
+            Property::always_eventually("InfinitelyOftenP", |m, s| m.p.contains(s)),
+            Property::eventually_always("EventuallyAlwaysP", |m, s| m.p.contains(s)),
+            Property::leads_to("PLeadsToQ", |m, s| m.p.contains(s), |m, s| m.q.contains(s)),
+        ]
+    }
+
+    fn fairness(&self) -> Vec<Fairness> {
+        self.fairness.clone()
+    }
+}
+
+fn verdict(model: &GraphModel, property: &str, threads: usize) -> Verdict {
+    let mut c = config(&[], threads);
+    c.properties = named(&[property]);
+    check(model, &c).unwrap().check(property).unwrap().verdict.clone()
+}
+
+/// The lasso as node numbers and the loop start.
+fn lasso(model: &GraphModel, property: &str) -> (Vec<String>, usize) {
+    let Verdict::Violated(Counterexample::Lasso(lasso)) = verdict(model, property, 2) else {
+        panic!("{property} is not violated by a lasso")
+    };
+    let states = lasso.trace.steps.iter().map(|s| s.state[0].1.to_string().trim_matches('"').to_string()).collect();
+    (states, lasso.loop_start)
+}
+
+fn holds(model: &GraphModel, property: &str) -> bool {
+    let one = verdict(model, property, 1);
+    assert_eq!(one, verdict(model, property, 2), "1 and 2 threads disagree on {property}");
+    match one {
+        Verdict::Holds => true,
+        Verdict::Violated(_) => false,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn stuttering_is_a_behaviour_and_never_fair_progress() {
+    // 0 -Go-> 1, P = {1}. Without fairness the behaviour that stutters at 0
+    // forever never reaches P: <>P is violated by the lasso [0] (a stutter).
+    // With WF(Go), Go is continuously enabled at 0 and must be taken: holds.
+    let mut m = GraphModel { initial: vec![0], edges: vec![(0, "Go", 0, 1)], p: vec![1], ..Default::default() };
+    assert_eq!(lasso(&m, "EventuallyP"), (vec!["0".to_string()], 0));
+    m.fairness = vec![Fairness::weak("Go")];
+    assert!(holds(&m, "EventuallyP"));
+    // A self-loop is a stutter: Idle at 0 neither enables nor takes anything,
+    // so WF(Idle) does not rule out stuttering at 0, and <>P fails again.
+    m.edges.push((0, "Idle", 0, 0));
+    m.fairness = vec![Fairness::weak("Idle")];
+    assert!(!holds(&m, "EventuallyP"));
+}
+
+#[test]
+fn a_cycle_through_a_dag_join_is_found() {
+    // 0 -L-> 1 -J-> 3, 0 -R-> 2 -J-> 3, 3 -Back-> 0; P = {1}. The behaviour
+    // 0 2 3 0 2 3 ... never visits 1, so <>P is violated even with weak
+    // fairness on every action: L is enabled at 0 only, not continuously.
+    let mut m = GraphModel {
+        initial: vec![0],
+        edges: vec![(0, "L", 0, 1), (0, "R", 0, 2), (1, "J", 0, 3), (2, "J", 0, 3), (3, "Back", 0, 0)],
+        p: vec![1],
+        ..Default::default()
+    };
+    m.fairness = ["L", "R", "J", "Back"].map(Fairness::weak).to_vec();
+    let (states, loop_start) = lasso(&m, "EventuallyP");
+    assert_eq!((states, loop_start), (vec!["0".into(), "2".into(), "3".into()], 0));
+    // SF(L): L is enabled infinitely often on that cycle, so it must be taken.
+    m.fairness.push(Fairness::strong("L"));
+    assert!(holds(&m, "EventuallyP"));
+}
+
+#[test]
+fn the_lasso_is_a_real_cycle_not_the_whole_component() {
+    // One component {0, 1, 2, 3}: a ring 0 1 2 3 0 and a chord 1 -> 0; P = {3}.
+    // []<>P fails on the cycle 0 1 0, which avoids 3 and is not the component.
+    // Under WF(B) (B = the chord, continuously enabled at 1 only) the cycle
+    // must still satisfy B: 0 -A-> 1 -B-> 0 does.
+    let m = GraphModel {
+        initial: vec![0],
+        edges: vec![(0, "A", 0, 1), (1, "A", 0, 2), (2, "A", 0, 3), (3, "A", 0, 0), (1, "B", 0, 0)],
+        p: vec![3],
+        fairness: vec![Fairness::weak("A"), Fairness::weak("B")],
+        ..Default::default()
+    };
+    let (states, loop_start) = lasso(&m, "InfinitelyOftenP");
+    assert_eq!((states, loop_start), (vec!["0".into(), "1".into()], 0));
+}
+
+#[test]
+fn per_instance_fairness_is_not_union_fairness() {
+    // Tick(1) toggles 0 <-> 1; Tick(2) goes from 0 or 1 to 2, where P holds.
+    // WF(Tick), the union: Tick(1) steps on the cycle 0 1 0 satisfy it, so
+    // <>P is violated. \A p: WF(Tick(p)): Tick(2) is continuously enabled on
+    // that cycle and never taken, so the cycle is unfair and <>P holds.
+    let mut m = GraphModel {
+        initial: vec![0],
+        edges: vec![(0, "Tick", 1, 1), (1, "Tick", 1, 0), (0, "Tick", 2, 2), (1, "Tick", 2, 2)],
+        p: vec![2],
+        fairness: vec![Fairness::weak("Tick")],
+        ..Default::default()
+    };
+    assert!(!holds(&m, "EventuallyP"));
+    m.fairness = vec![Fairness::weak_each("Tick")];
+    assert!(holds(&m, "EventuallyP"));
+}
+
+#[test]
+fn leads_to_and_eventually_always_need_the_right_cycles() {
+    // 0 -A-> 1 -A-> 2 -A-> 1; P = {0, 2}, Q = {2}. P ~> Q: from 0 (P, not Q)
+    // the behaviour must reach 2 unless it stutters: with WF(A) it does, so it
+    // holds; <>[]P fails on the cycle 1 2 1, which visits 1 (not P) forever.
+    let m = GraphModel {
+        initial: vec![0],
+        edges: vec![(0, "A", 0, 1), (1, "A", 0, 2), (2, "A", 0, 1)],
+        p: vec![0, 2],
+        q: vec![2],
+        fairness: vec![Fairness::weak("A")],
+        ..Default::default()
+    };
+    assert!(holds(&m, "PLeadsToQ"));
+    let (states, loop_start) = lasso(&m, "EventuallyAlwaysP");
+    assert_eq!(&states[loop_start..].len(), &2);
+    // Without fairness, stuttering at 0 or 1 violates P ~> Q.
+    let m = GraphModel { fairness: vec![], ..m };
+    assert!(!holds(&m, "PLeadsToQ"));
+}
+
+#[test]
+fn spec_fairness_adds_to_the_models() {
+    let m = GraphModel { initial: vec![0], edges: vec![(0, "Go", 0, 1)], p: vec![1], ..Default::default() };
+    let mut c = config(&[], 2);
+    c.properties = named(&["EventuallyP"]);
+    c.fairness = vec![FairnessSpec {
+        strength: Strength::Weak,
+        action: Named { name: "Go".into(), span: Span::default() },
+        per_instance: false,
+    }];
+    assert_eq!(check(&m, &c).unwrap().check("EventuallyP").unwrap().verdict, Verdict::Holds);
+}
+
+/// The naive oracle: a behaviour eventually runs forever through exactly the
+/// edges of some strongly connected edge set (or stutters at one state). So
+/// enumerate every edge subset, keep the strongly connected ones, and decide
+/// fairness and the property on each directly from the definitions.
+fn naive_violated(m: &GraphModel, property: &str) -> bool {
+    let n = 8;
+    let edges: Vec<(u8, (&str, u8), u8)> =
+        m.edges.iter().filter(|e| e.0 != e.3).map(|&(f, a, p, t)| (f, (a, p), t)).collect();
+    let in_p = |s: u8| m.p.contains(&s);
+    let in_q = |s: u8| m.q.contains(&s);
+    let matches =
+        |f: &Fairness, a: &(&str, u8), instance: &(&str, u8)| f.action == a.0 && (!f.per_instance || a == instance);
+    // Fairness conditions, expanded per instance.
+    let mut conditions: Vec<(Strength, Fairness, (&str, u8))> = Vec::new();
+    for f in &m.fairness {
+        for e in &edges {
+            if e.1 .0 == f.action && (f.per_instance || !conditions.iter().any(|c| c.1 == *f)) {
+                conditions.push((f.strength, f.clone(), e.1));
+            }
+        }
+    }
+    let enabled =
+        |s: u8, c: &(Strength, Fairness, (&str, u8))| edges.iter().any(|e| e.0 == s && matches(&c.1, &e.1, &c.2));
+    // Reachability in the full graph and inside a node set.
+    let reach = |from: &[u8], allowed: &dyn Fn(u8) -> bool| -> Vec<bool> {
+        let mut seen = vec![false; n];
+        let mut stack: Vec<u8> = from.iter().copied().filter(|&s| allowed(s)).collect();
+        while let Some(s) = stack.pop() {
+            if !seen[s as usize] {
+                seen[s as usize] = true;
+                stack.extend(edges.iter().filter(|e| e.0 == s && allowed(e.2)).map(|e| e.2));
+            }
+        }
+        seen
+    };
+    let reachable = reach(&m.initial, &|_| true);
+    // Candidate limit sets: (nodes, edges taken).
+    let mut limits: Vec<(Vec<u8>, Vec<usize>)> =
+        (0..n as u8).filter(|&s| reachable[s as usize]).map(|s| (vec![s], vec![])).collect();
+    for mask in 1u32..(1 << edges.len()) {
+        let chosen: Vec<usize> = (0..edges.len()).filter(|i| mask >> i & 1 == 1).collect();
+        let mut nodes: Vec<u8> = chosen.iter().flat_map(|&i| [edges[i].0, edges[i].2]).collect();
+        nodes.sort();
+        nodes.dedup();
+        let strongly = nodes.iter().all(|&a| {
+            let mut seen = vec![a];
+            let mut stack = vec![a];
+            while let Some(s) = stack.pop() {
+                for &i in &chosen {
+                    if edges[i].0 == s && !seen.contains(&edges[i].2) {
+                        seen.push(edges[i].2);
+                        stack.push(edges[i].2);
+                    }
+                }
+            }
+            nodes.iter().all(|b| seen.contains(b))
+        });
+        if strongly && reachable[nodes[0] as usize] {
+            limits.push((nodes, chosen));
+        }
+    }
+    let fair = |nodes: &[u8], chosen: &[usize]| {
+        conditions.iter().all(|c| {
+            let taken = chosen.iter().any(|&i| matches(&c.1, &edges[i].1, &c.2));
+            match c.0 {
+                Strength::Weak => taken || nodes.iter().any(|&s| !enabled(s, c)),
+                Strength::Strong => taken || nodes.iter().all(|&s| !enabled(s, c)),
+            }
+        })
+    };
+    limits.iter().any(|(nodes, chosen)| {
+        if !fair(nodes, chosen) {
+            return false;
+        }
+        match property {
+            "EventuallyP" => {
+                let inside = reach(&m.initial, &|s| !in_p(s));
+                nodes.iter().all(|&s| !in_p(s) && inside[s as usize])
+            }
+            "InfinitelyOftenP" => nodes.iter().all(|&s| !in_p(s)),
+            "EventuallyAlwaysP" => nodes.iter().any(|&s| !in_p(s)),
+            "PLeadsToQ" => {
+                let starts: Vec<u8> = (0..n as u8).filter(|&s| reachable[s as usize] && in_p(s) && !in_q(s)).collect();
+                let inside = reach(&starts, &|s| !in_q(s));
+                nodes.iter().all(|&s| !in_q(s) && inside[s as usize])
+            }
+            _ => unreachable!(),
+        }
+    })
+}
+
+#[test]
+fn verdicts_agree_with_the_naive_oracle_on_random_graphs() {
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let actions = ["A", "B", "C"];
+    let mut violated = 0;
+    for round in 0..400 {
+        let nodes = rng.gen_range(1..=5u8);
+        let edge_count = rng.gen_range(0..=7);
+        let edges = (0..edge_count)
+            .map(|_| {
+                (rng.gen_range(0..nodes), actions[rng.gen_range(0..3)], rng.gen_range(0..2u8), rng.gen_range(0..nodes))
+            })
+            .collect();
+        let subset = |rng: &mut ChaCha8Rng| (0..nodes).filter(|_| rng.gen_bool(0.4)).collect::<Vec<u8>>();
+        let mut fairness = Vec::new();
+        for action in actions {
+            match rng.gen_range(0..6) {
+                0 => fairness.push(Fairness::weak(action)),
+                1 => fairness.push(Fairness::strong(action)),
+                2 => fairness.push(Fairness::weak_each(action)),
+                3 => fairness.push(Fairness::strong_each(action)),
+                _ => {}
+            }
+        }
+        let m = GraphModel { initial: vec![0], edges, p: subset(&mut rng), q: subset(&mut rng), fairness };
+        for property in ["EventuallyP", "InfinitelyOftenP", "EventuallyAlwaysP", "PLeadsToQ"] {
+            let expected = naive_violated(&m, property);
+            violated += usize::from(expected);
+            assert_eq!(!holds(&m, property), expected, "round {round}, {property}: {m:?}");
+        }
+    }
+    // The corpus exercises both outcomes.
+    assert!(violated > 200 && violated < 1400, "{violated}");
+}
