@@ -172,7 +172,6 @@ fn leads_to_and_eventually_always_need_the_right_cycles() {
         p: vec![0, 2],
         q: vec![2],
         fairness: vec![Fairness::weak("A")],
-        ..Default::default()
     };
     assert!(holds(&m, "PLeadsToQ"));
     let (states, loop_start) = lasso(&m, "EventuallyAlwaysP");
