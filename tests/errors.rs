@@ -64,7 +64,7 @@ fn a_bad_constant_gives_151_with_what_the_model_accepts() {
     let (_dir, path) = spec("c.cfg", "MODEL TwoPhase\nCONSTANTS RM = {r1} Nodes = 3\n");
     let run = check(&path, &[]);
     assert_eq!(run.code, 151);
-    insta::assert_snapshot!(first_error(&run, &path), @"[dir]/c.cfg:2:21: error: unknown constant `Nodes` (valid constants: RM, Bug)");
+    insta::assert_snapshot!(first_error(&run, &path), @"[dir]/c.cfg:2:21: error: unknown constant `Nodes` (valid constants: RM, Bug, TMMAYFAIL)");
 }
 
 #[test]
@@ -77,11 +77,39 @@ fn an_expectation_naming_an_unchecked_item_gives_151() {
 }
 
 #[test]
-fn a_liveness_property_is_refused_until_liveness_is_supported() {
-    let (_dir, path) = spec("l.cfg", "MODEL TwoPhase\nCONSTANTS RM = {r1}\nPROPERTY Termination\n");
+fn liveness_under_symmetry_is_refused_with_the_reason() {
+    let (_dir, path) = spec("l.cfg", "MODEL TwoPhase\nCONSTANTS RM = {r1, r2}\nPROPERTY Termination\nSYMMETRY RM\n");
     let run = check(&path, &[]);
     assert_eq!(run.code, 151);
-    assert!(first_error(&run, &path).contains("Termination is a temporal (liveness) property"), "{}", run.stderr);
+    assert!(first_error(&run, &path).starts_with("[dir]/l.cfg:3:10: error: unsupported: property Termination is a temporal property, and liveness under SYMMETRY is refused"), "{}", run.stderr);
+}
+
+#[test]
+fn fairness_on_an_unknown_action_gives_151() {
+    let (_dir, path) =
+        spec("f.cfg", "MODEL TwoPhase\nCONSTANTS RM = {r1}\nPROPERTY Termination\nFAIRNESS WF(TMComit)\n");
+    let run = check(&path, &[]);
+    assert_eq!(run.code, 151);
+    assert!(
+        first_error(&run, &path)
+            .starts_with("[dir]/f.cfg:4:13: error: unknown action `TMComit`; did you mean `TMCommit`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_unexpected_liveness_violation_gives_13_with_a_lasso() {
+    let (_dir, path) =
+        spec("t.cfg", "MODEL TwoPhase\nCONSTANTS RM = {r1, r2}\nPROPERTY Termination\nFAIRNESS WF(TMAbort)\n");
+    let run = check(&path, &[]);
+    assert_eq!(run.code, 13, "{}", run.stdout);
+    // The TM aborts, and without fairness on the receipts the RMs never learn it.
+    assert!(
+        run.stdout.contains("Counterexample to property Termination (2 states, loop back to state 2):"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

@@ -82,6 +82,11 @@ static REGISTRY: &[ModelEntry] = &[
                 "a seeded bug: \"None\" (default) or \"CommitWithoutAllPrepared\", where the TM commits \
                  once any RM is prepared, violating TCConsistent",
             ),
+            (
+                "TMMAYFAIL",
+                "TRUE lets the TM crash before deciding (action TMCrash, as in 2PCwithBTM.tla); \
+                 default FALSE. Termination then fails: prepared RMs block",
+            ),
         ],
         build: |constants| Ok(Box::new(TwoPhase::from_constants(constants)?)),
         example: || Box::new(TwoPhase::new(example_rms(), two_phase_commit::Bug::None)),

@@ -65,6 +65,10 @@ pub struct TwoPhase {
     rm: Vec<String>,
     /// The seeded bug, or [`Bug::None`].
     bug: Bug,
+    /// `TMMAYFAIL`: the TM may crash while undecided (action `TMCrash`), as in
+    /// `2PCwithBTM.tla`. Safety is unaffected; `Termination` is not: RMs that
+    /// prepared can neither commit nor abort without the TM (2PC blocks).
+    tm_may_fail: bool,
     /// `TC == INSTANCE TCommit`, over the same RMs: the spec that `TCSpec` checks
     /// this protocol against.
     tc: TCommit,
@@ -96,7 +100,7 @@ pub struct TwoPhase {
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TwoPhaseState(u64);
 
-/// `tmState`: `{"init", "committed", "aborted"}`.
+/// `tmState`: `{"init", "committed", "aborted"}`, plus `"crashed"` when the TM may fail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u8)]
 pub enum TmState {
@@ -106,6 +110,8 @@ pub enum TmState {
     Committed = 1,
     /// `"aborted"`.
     Aborted = 2,
+    /// `"crashed"`: the TM failed before deciding (only with `TMMAYFAIL`).
+    Crashed = 3,
 }
 
 impl TmState {
@@ -115,6 +121,7 @@ impl TmState {
             TmState::Init => "init",
             TmState::Committed => "committed",
             TmState::Aborted => "aborted",
+            TmState::Crashed => "crashed",
         }
     }
 }
@@ -136,6 +143,8 @@ pub enum TwoPhaseAction {
     RMRcvCommitMsg(Rm),
     /// `RMRcvAbortMsg(rm)`: `rm` receives `Abort`.
     RMRcvAbortMsg(Rm),
+    /// `TMCrash` (only with `TMMAYFAIL`): the TM fails before deciding.
+    TMCrash,
 }
 
 const RM_STATE: u64 = 0b0011;
@@ -207,9 +216,8 @@ impl TwoPhaseState {
         match (self.0 & TM_STATE) >> TM_STATE_SHIFT {
             0 => TmState::Init,
             1 => TmState::Committed,
-            // Code 3 is never written; TPTypeOK rejects it, so reading it as
-            // "aborted" here cannot hide it.
-            _ => TmState::Aborted,
+            2 => TmState::Aborted,
+            _ => TmState::Crashed,
         }
     }
 
@@ -265,7 +273,7 @@ impl TwoPhase {
     pub const RM_MAX: usize = 15;
 
     /// The constants this model reads, for [`Constants::expect_only`].
-    pub const CONSTANTS: &'static [&'static str] = &["RM", "Bug"];
+    pub const CONSTANTS: &'static [&'static str] = &["RM", "Bug", "TMMAYFAIL"];
 
     /// A model over the given RM names, which must number 1 to [`TwoPhase::RM_MAX`].
     pub fn new(rm: Vec<String>, bug: Bug) -> TwoPhase {
@@ -275,11 +283,17 @@ impl TwoPhase {
         let all_tm_prepared = (0..n).map(|r| at(r, TM_PREPARED)).fold(0, |a, b| a | b);
         let rm_bits = (0..n).map(|r| at(r, 0xF)).fold(0, |a, b| a | b);
         let rm_low = (0..n).map(|r| at(r, 1)).fold(0, |a, b| a | b);
-        TwoPhase { tc: TCommit::new(rm.clone()), rm, bug, all_tm_prepared, rm_bits, rm_low }
+        TwoPhase { tc: TCommit::new(rm.clone()), rm, bug, tm_may_fail: false, all_tm_prepared, rm_bits, rm_low }
+    }
+
+    /// The same model where the TM may crash before deciding (`TMMAYFAIL`).
+    pub fn with_tm_may_fail(self, tm_may_fail: bool) -> TwoPhase {
+        TwoPhase { tm_may_fail, ..self }
     }
 
     /// The model a check spec's `CONSTANTS` describe: `RM = {r1, r2, r3}` and
-    /// optionally `Bug = "CommitWithoutAllPrepared"` (default `"None"`).
+    /// optionally `Bug = "CommitWithoutAllPrepared"` (default `"None"`) and
+    /// `TMMAYFAIL = TRUE` (default `FALSE`).
     pub fn from_constants(constants: &Constants) -> Result<TwoPhase, ConfigError> {
         constants.expect_only(Self::CONSTANTS)?;
         let rm = resource_managers(constants, Self::RM_MAX)?;
@@ -287,7 +301,8 @@ impl TwoPhase {
             "CommitWithoutAllPrepared" => Bug::CommitWithoutAllPrepared,
             _ => Bug::None,
         };
-        Ok(TwoPhase::new(rm, bug))
+        let tm_may_fail = constants.bool_or("TMMAYFAIL", false)?;
+        Ok(TwoPhase::new(rm, bug).with_tm_may_fail(tm_may_fail))
     }
 
     /// The number of RMs.
@@ -351,7 +366,7 @@ impl TwoPhase {
     /// nibble of an RM outside `RM`, or the unused `tmState` code 3.
     pub fn tp_type_ok(&self, s: TwoPhaseState) -> bool {
         let outside_rm = s.0 & !(self.rm_bits | TM_STATE | COMMIT_MSG | ABORT_MSG);
-        outside_rm == 0 && s.0 & TM_STATE != TM_STATE
+        outside_rm == 0 && (self.tm_may_fail || s.tm_state() != TmState::Crashed)
     }
 
     /// `TCConsistent == \A r1, r2 \in RM : ~(rmState[r1] = "aborted" /\ rmState[r2] = "committed")`.
@@ -447,6 +462,11 @@ impl Model for TwoPhase {
             }
             // TMAbort: tmState = "init"; rmState and tmPrepared unchanged.
             steps.push((TMAbort, s.with_tm_state(TmState::Aborted).with(ABORT_MSG)));
+            // TMCrash (with TMMAYFAIL): the TM fails; every TM action needs
+            // tmState = "init", so it never acts again.
+            if self.tm_may_fail {
+                steps.push((TMCrash, s.with_tm_state(TmState::Crashed)));
+            }
         }
         let commit_msg = s.commit_msg();
         let abort_msg = s.abort_msg();
@@ -481,18 +501,31 @@ impl Model for TwoPhase {
             TwoPhaseAction::RMChooseToAbort(_) => "RMChooseToAbort",
             TwoPhaseAction::RMRcvCommitMsg(_) => "RMRcvCommitMsg",
             TwoPhaseAction::RMRcvAbortMsg(_) => "RMRcvAbortMsg",
+            TwoPhaseAction::TMCrash => "TMCrash",
         }
     }
 
-    /// In the order `TwoPhase.tla` defines them.
+    /// In the order `TwoPhase.tla` defines them, then `TMCrash` when the TM may fail.
     fn action_names(&self) -> Vec<&'static str> {
-        vec!["TMRcvPrepared", "TMCommit", "TMAbort", "RMPrepare", "RMChooseToAbort", "RMRcvCommitMsg", "RMRcvAbortMsg"]
+        let mut names = vec![
+            "TMRcvPrepared",
+            "TMCommit",
+            "TMAbort",
+            "RMPrepare",
+            "RMChooseToAbort",
+            "RMRcvCommitMsg",
+            "RMRcvAbortMsg",
+        ];
+        if self.tm_may_fail {
+            names.push("TMCrash");
+        }
+        names
     }
 
     fn format_action(&self, action: &TwoPhaseAction) -> String {
         let name = self.action_name(action);
         match *action {
-            TwoPhaseAction::TMCommit | TwoPhaseAction::TMAbort => name.to_string(),
+            TwoPhaseAction::TMCommit | TwoPhaseAction::TMAbort | TwoPhaseAction::TMCrash => name.to_string(),
             TwoPhaseAction::TMRcvPrepared(r)
             | TwoPhaseAction::RMPrepare(r)
             | TwoPhaseAction::RMChooseToAbort(r)
