@@ -56,11 +56,13 @@ struct Worker<M: Model, F> {
     expanded: u64,
     buffer: Vec<(M::Action, M::State)>,
     fingerprints: Vec<F>,
-    /// `(address of an action name, its index)`: `action_name` returns
-    /// `&'static str`s whose addresses repeat, so a step's action index is
-    /// found without comparing strings.
-    action_names: Vec<(usize, u32)>,
-    bad_canonical: Option<M::State>,
+    /// `((address, length) of an action name, its index)`: `action_name`
+    /// returns `&'static str`s whose addresses repeat, so a step's action
+    /// index is found without comparing strings.
+    action_names: Vec<((usize, usize), u32)>,
+    /// The first canonicalizer error found (kept, not recomputed: a
+    /// canonicalizer that is wrong only sometimes may pass a second check).
+    bad_canonical: Option<CheckError>,
 }
 
 impl<M: Model, F: Fingerprint> Worker<M, F> {
@@ -111,11 +113,8 @@ impl<M: Model, F: Fingerprint> Worker<M, F> {
                 self.new_states += 1;
                 self.check_new(plan, &entry.state, entry.fp, depth);
                 // Every distinct state's canonical form is checked once.
-                if plan.canonicalize.is_some()
-                    && self.bad_canonical.is_none()
-                    && plan.check_canonical(&entry.state).is_err()
-                {
-                    self.bad_canonical = Some(entry.state.clone());
+                if plan.canonicalize.is_some() && self.bad_canonical.is_none() {
+                    self.bad_canonical = plan.check_canonical(&entry.state).err();
                 }
                 self.next.push(entry);
             }
@@ -171,12 +170,16 @@ impl<M: Model, F: Fingerprint> Worker<M, F> {
 
     #[inline]
     fn action_index(&mut self, plan: &Plan<'_, M>, action: &M::Action) -> u32 {
-        let address = plan.model.action_name(action).as_ptr() as usize;
-        if let Some(&(_, index)) = self.action_names.iter().find(|(a, _)| *a == address) {
+        let name = plan.model.action_name(action);
+        let key = (name.as_ptr() as usize, name.len());
+        if let Some(&(_, index)) = self.action_names.iter().find(|(k, _)| *k == key) {
             return index;
         }
         let index = plan.action_index(action) as u32;
-        self.action_names.push((address, index));
+        // A model that builds its names afresh would grow the cache forever.
+        if self.action_names.len() < 4 * plan.action_names.len() {
+            self.action_names.push((key, index));
+        }
         index
     }
 
@@ -278,6 +281,9 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
             let (next, unexpanded) = self.level(&frontier, level)?;
             if unexpanded > 0 {
                 // A limit stopped the level part-way: report what is left.
+                if !next.is_empty() {
+                    self.depth = level + 1;
+                }
                 return Ok(self.finish(unexpanded + next.len() as u64));
             }
             frontier = next;
@@ -313,7 +319,9 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
                 catch_model_panic(|| self.total.check_new(plan, &state, fp, 1))?;
                 continue;
             }
-            if self.store.insert_sealed(fp, F::ROOT) == Some(true) {
+            let new =
+                self.store.insert_sealed(fp, F::ROOT).expect("checker bug: the table is full after reserving room");
+            if new {
                 catch_model_panic(|| self.total.check_new(plan, &state, fp, 1))?;
                 frontier.push(Entry { state, fp, parent: F::ROOT, action: NO_ACTION });
                 self.store.reserve(frontier.len() as u64, 1);
@@ -371,8 +379,8 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
             for worker in &mut workers {
                 worker.new_states = 0;
                 found += self.retry_overflow(worker, depth, found)?;
-                if let Some(state) = worker.bad_canonical.take() {
-                    return Err(plan.check_canonical(&state).expect_err("checked twice"));
+                if let Some(error) = worker.bad_canonical.take() {
+                    return Err(error);
                 }
                 next.append(&mut worker.next);
                 self.total.absorb(worker);

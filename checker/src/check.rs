@@ -3,10 +3,10 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::config::{CheckConfig, FingerprintBits, Named, StoreKind, Strategy};
+use crate::config::{CheckConfig, FingerprintBits, Formula, Named, Span, StoreKind, Strategy};
 use crate::error::{CheckError, ConfigError, ModelError, ModelErrorKind};
 use crate::fingerprint::{collision_probability, Fingerprint};
-use crate::liveness::{self, Fair, Temporal};
+use crate::liveness::{self, Expr, Fair, Temporal};
 use crate::model::{ConstraintKind, InvariantKind, Model, PropertyKind, StatePredicate, StepPredicate};
 use crate::outcome::{ActionCoverage, Check, CheckKind, Counterexample, Outcome, Stats, StopReason, Trace, Verdict};
 use crate::store::{ShardedStore, Store, Table};
@@ -60,18 +60,35 @@ fn run<M: Model, F: Fingerprint, S: Store<F> + 'static>(
         Strategy::Dfs => crate::dfs::explore::<M, F, S>(plan, config, progress)?,
         Strategy::Simulate => crate::simulate::explore::<M, F, S>(plan, config)?,
     };
+    if explored.initial_states == 0 {
+        return Err(CheckError::Model(Box::new(ModelError {
+            kind: ModelErrorKind::NoInitialStates,
+            message: "Init produced no state inside the constraints, so nothing was explored and every check \
+                      would pass vacuously. Check the constants (an empty set?) and the CONSTRAINT."
+                .into(),
+            state: None,
+            action: None,
+            trace: None,
+        })));
+    }
     // Liveness needs the whole graph: after a complete safety search only.
     let liveness = match explored.stopped {
         None if !plan.liveness.is_empty() => catch_model_panic(|| liveness::check(plan, &config.limits))??,
         _ => Vec::new(),
     };
-    plan.outcome::<F>(explored, liveness, config)
+    // Rebuilding traces calls the model (next, variables, format_action).
+    catch_model_panic(|| plan.outcome::<F>(explored, liveness, config))?
 }
 
 /// Runs `f`, turning a panic into a model error (the state is added by the caller
 /// when it knows one).
 pub(crate) fn catch_model_panic<T>(f: impl FnOnce() -> T) -> Result<T, CheckError> {
     catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        // The checker's own assertions are not the model's fault: let them
+        // reach the CLI, which reports an internal error.
+        if panic_message(&*payload).starts_with("checker bug") {
+            std::panic::resume_unwind(payload);
+        }
         CheckError::Model(Box::new(ModelError {
             kind: ModelErrorKind::Panic,
             message: format!(
@@ -131,6 +148,17 @@ pub(crate) struct Explored<F> {
     pub parents: Parents<F>,
 }
 
+/// Where a formula starts, for error messages: its first name.
+fn first_span(formula: &Formula) -> Span {
+    use Formula as F;
+    match formula {
+        F::Name(n) | F::Enabled(n) => n.span,
+        F::Bool(_) => Span::default(),
+        F::Not(a) | F::Always(a) | F::Eventually(a) => first_span(a),
+        F::And(a, _) | F::Or(a, _) | F::Implies(a, _) | F::LeadsTo(a, _) => first_span(a),
+    }
+}
+
 /// A symmetry's canonicalizer.
 pub(crate) type Canonicalize<M> = fn(&M, &<M as Model>::State) -> <M as Model>::State;
 
@@ -148,8 +176,10 @@ pub(crate) struct Plan<'m, M: Model> {
     pub canonicalize: Option<Canonicalize<M>>,
     pub action_names: Vec<&'static str>,
     pub seed: u64,
-    /// Temporal properties, by check index.
-    pub liveness: Vec<(usize, Temporal<M>)>,
+    /// Temporal properties, by check index (a conjunction has one entry per conjunct).
+    pub liveness: Vec<(usize, Temporal)>,
+    /// The state predicates the temporal properties use, by index.
+    pub predicates: Vec<StatePredicate<M>>,
     /// Fairness: the model's own conditions, then the spec's.
     pub fairness: Vec<Fair>,
 }
@@ -192,15 +222,38 @@ impl<'m, M: Model> Plan<'m, M> {
             action_names,
             seed: config.seed,
             liveness: Vec::new(),
+            predicates: Vec::new(),
             fairness: Vec::new(),
         };
         if config.check_deadlock {
             plan.deadlock = Some(plan.checks.len());
             plan.checks.push(("Deadlock".to_string(), CheckKind::Deadlock));
         }
+        // Every checked item has its own name in the outcome: a second mention
+        // of the same item is ignored, a clash with another kind is an error.
+        let group = |k: CheckKind| match k {
+            CheckKind::Invariant | CheckKind::StepInvariant => 1,
+            CheckKind::Sometimes | CheckKind::Liveness => 2,
+            CheckKind::Deadlock => 3,
+        };
+        let clash = |named: &Named, checks: &[(String, CheckKind)], kind: CheckKind| -> Result<bool, ConfigError> {
+            match checks.iter().find(|(n, _)| *n == named.name) {
+                None => Ok(false),
+                Some((_, k)) if group(*k) == group(kind) => Ok(true),
+                Some((_, k)) => Err(ConfigError::Unsupported {
+                    span: named.span,
+                    message: format!(
+                        "`{}` is already checked as a {}; give this {} another name",
+                        named.name,
+                        k.name(),
+                        kind.name()
+                    ),
+                }),
+            }
+        };
         let invariants = model.invariants();
         for named in &config.invariants {
-            if plan.checks.iter().any(|(n, _)| *n == named.name) {
+            if clash(named, &plan.checks, CheckKind::Invariant)? {
                 continue;
             }
             let inv = find_named("invariant", named, &invariants, |i| i.name)?;
@@ -218,21 +271,26 @@ impl<'m, M: Model> Plan<'m, M> {
         }
         let properties = model.properties();
         for named in &config.properties {
-            if plan.checks.iter().any(|(n, _)| *n == named.name) {
+            if clash(named, &plan.checks, CheckKind::Liveness)? {
                 continue;
             }
-            let property = find_named("property", named, &properties, |p| p.name)?;
             let index = plan.checks.len();
-            let temporal = match property.kind {
-                PropertyKind::Sometimes(p) => {
-                    plan.sometimes.push((index, p));
-                    plan.checks.push((named.name.clone(), CheckKind::Sometimes));
-                    continue;
+            let temporals = if let Some((_, formula)) = config.formulas.iter().find(|(n, _)| n.name == named.name) {
+                plan.compile(formula)?
+            } else {
+                let property = find_named("property", named, &properties, |p| p.name)?;
+                let mut leaf = |p| Expr::Predicate(plan.predicate(p));
+                match property.kind {
+                    PropertyKind::Sometimes(p) => {
+                        plan.sometimes.push((index, p));
+                        plan.checks.push((named.name.clone(), CheckKind::Sometimes));
+                        continue;
+                    }
+                    PropertyKind::Eventually(p) => vec![Temporal::Eventually(leaf(p))],
+                    PropertyKind::AlwaysEventually(p) => vec![Temporal::AlwaysEventually(leaf(p))],
+                    PropertyKind::EventuallyAlways(p) => vec![Temporal::EventuallyAlways(leaf(p))],
+                    PropertyKind::LeadsTo(p, q) => vec![Temporal::LeadsTo(leaf(p), leaf(q))],
                 }
-                PropertyKind::Eventually(p) => Temporal::Eventually(p),
-                PropertyKind::AlwaysEventually(p) => Temporal::AlwaysEventually(p),
-                PropertyKind::EventuallyAlways(p) => Temporal::EventuallyAlways(p),
-                PropertyKind::LeadsTo(p, q) => Temporal::LeadsTo(p, q),
             };
             if config.symmetry.is_some() {
                 return Err(ConfigError::Unsupported {
@@ -257,8 +315,15 @@ impl<'m, M: Model> Plan<'m, M> {
                 }
                 .into());
             }
-            plan.liveness.push((index, temporal));
+            plan.liveness.extend(temporals.into_iter().map(|t| (index, t)));
             plan.checks.push((named.name.clone(), CheckKind::Liveness));
+            if plan.predicates.len() > 64 {
+                return Err(ConfigError::Unsupported {
+                    span: named.span,
+                    message: "the temporal properties of one run may use at most 64 distinct state predicates".into(),
+                }
+                .into());
+            }
         }
         for fairness in model.fairness() {
             let action = plan.action_names.iter().position(|a| *a == fairness.action).unwrap_or_else(|| {
@@ -300,6 +365,95 @@ impl<'m, M: Model> Plan<'m, M> {
             plan.canonicalize = Some(find_named("symmetry", named, &symmetries, |s| s.name)?.canonicalize);
         }
         Ok(plan)
+    }
+
+    /// The index of predicate `p` in `predicates`, adding it if new.
+    fn predicate(&mut self, p: StatePredicate<M>) -> usize {
+        if let Some(i) = self.predicates.iter().position(|q| std::ptr::fn_addr_eq(*q, p)) {
+            return i;
+        }
+        self.predicates.push(p);
+        self.predicates.len() - 1
+    }
+
+    /// Compiles a spec's formula into a conjunction of the temporal forms the
+    /// engine checks: `<>S`, `[]<>S`, `<>[]S`, `S ~> T` and `[]S` (as
+    /// `~S ~> FALSE`: no fair behaviour reaches `~S`), where `S`, `T` are
+    /// state formulas.
+    fn compile(&mut self, formula: &Formula) -> Result<Vec<Temporal>, ConfigError> {
+        use Formula as F;
+        let shape = |span: Span| ConfigError::Unsupported {
+            span,
+            message: "this formula's shape is not supported; write a conjunction of <>P, []<>P, <>[]P, P ~> Q \
+                      and []P, where P and Q are state formulas (predicate names, TRUE, FALSE, ~, /\\, \\/, =>, \
+                      ENABLED A)"
+                .into(),
+        };
+        Ok(match formula {
+            F::And(a, b) if !self.is_state(formula) => {
+                let mut all = self.compile(a)?;
+                all.extend(self.compile(b)?);
+                all
+            }
+            F::Eventually(inner) => match &**inner {
+                F::Always(p) => vec![Temporal::EventuallyAlways(self.state(p)?)],
+                p => vec![Temporal::Eventually(self.state(p)?)],
+            },
+            F::Always(inner) => match &**inner {
+                F::Eventually(p) => vec![Temporal::AlwaysEventually(self.state(p)?)],
+                F::Implies(p, q) if matches!(&**q, F::Eventually(_)) => {
+                    let F::Eventually(q) = &**q else { unreachable!() };
+                    vec![Temporal::LeadsTo(self.state(p)?, self.state(q)?)]
+                }
+                p => vec![Temporal::LeadsTo(Expr::Not(Box::new(self.state(p)?)), Expr::Const(false))],
+            },
+            F::LeadsTo(p, q) => vec![Temporal::LeadsTo(self.state(p)?, self.state(q)?)],
+            other => return Err(shape(first_span(other))),
+        })
+    }
+
+    /// Whether a formula has no temporal operator.
+    fn is_state(&self, formula: &Formula) -> bool {
+        use Formula as F;
+        match formula {
+            F::Name(_) | F::Bool(_) | F::Enabled(_) => true,
+            F::Not(a) => self.is_state(a),
+            F::And(a, b) | F::Or(a, b) | F::Implies(a, b) => self.is_state(a) && self.is_state(b),
+            F::Always(_) | F::Eventually(_) | F::LeadsTo(..) => false,
+        }
+    }
+
+    /// Compiles a state formula; names are the model's predicates and state invariants.
+    fn state(&mut self, formula: &Formula) -> Result<Expr, ConfigError> {
+        use Formula as F;
+        Ok(match formula {
+            F::Name(named) => {
+                let mut known: Vec<(&'static str, StatePredicate<M>)> =
+                    self.model.predicates().into_iter().map(|p| (p.name, p.holds)).collect();
+                for invariant in self.model.invariants() {
+                    if let InvariantKind::State(p) = invariant.kind {
+                        known.push((invariant.name, p));
+                    }
+                }
+                let &(_, p) = find_named("predicate", named, &known, |(name, _)| name)?;
+                Expr::Predicate(self.predicate(p))
+            }
+            F::Bool(b) => Expr::Const(*b),
+            F::Enabled(named) => {
+                find_named("action", named, &self.action_names, |a| a)?;
+                Expr::Enabled(self.action_names.iter().position(|a| *a == named.name).expect("just found") as u32)
+            }
+            F::Not(a) => Expr::Not(Box::new(self.state(a)?)),
+            F::And(a, b) => Expr::And(Box::new(self.state(a)?), Box::new(self.state(b)?)),
+            F::Or(a, b) => Expr::Or(Box::new(self.state(a)?), Box::new(self.state(b)?)),
+            F::Implies(a, b) => Expr::Or(Box::new(Expr::Not(Box::new(self.state(a)?))), Box::new(self.state(b)?)),
+            F::Always(_) | F::Eventually(_) | F::LeadsTo(..) => {
+                return Err(ConfigError::Unsupported {
+                    span: first_span(formula),
+                    message: "expected a state formula here (no [], <> or ~> inside it)".into(),
+                })
+            }
+        })
     }
 
     /// The state as stored: its canonical form under the symmetry, if any.

@@ -64,7 +64,7 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Dfs<'a, 'm, M, F, 
     /// Inserts a state; on first sight checks it and returns true.
     fn discover(&mut self, state: &M::State, fp: F, parent: F, depth: u32) -> Result<bool, CheckError> {
         self.store.reserve(self.distinct, 1);
-        if self.store.insert_sealed(fp, parent) != Some(true) {
+        if !self.store.insert_sealed(fp, parent).expect("checker bug: the table is full after reserving room") {
             return Ok(false);
         }
         self.distinct += 1;

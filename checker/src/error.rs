@@ -114,6 +114,8 @@ pub enum ModelErrorKind {
     Nondeterminism,
     /// A symmetry's `canonicalize` is not idempotent.
     NonIdempotentSymmetry,
+    /// `init` produced no state inside the constraints.
+    NoInitialStates,
 }
 
 /// A bug in the model (not in the checker), with the state and action that

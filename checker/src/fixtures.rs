@@ -11,6 +11,7 @@ pub(crate) fn config(invariants: &[&str], threads: usize) -> CheckConfig {
     CheckConfig {
         invariants: named(invariants),
         properties: vec![],
+        formulas: vec![],
         constraints: vec![],
         action_constraints: vec![],
         symmetry: None,
@@ -75,6 +76,8 @@ impl Model for Grid {
     }
 
     fn variables(&self, &(x, y): &(u32, u32)) -> Vec<(&'static str, Value)> {
+        // A model bug to exercise, on the 7x7 grid only: states with x + y = 4 cannot be shown.
+        assert!(self.n != 7 || x + y != 4, "variables cannot show ({x}, {y})");
         vec![("x", Value::Int(x.into())), ("y", Value::Int(y.into()))]
     }
 
@@ -104,6 +107,7 @@ impl Model for Grid {
         vec![
             Constraint::state("XBelowTwo", |_, s: &(u32, u32)| s.0 < 2),
             Constraint::state("SumBelowFourConstraint", |_, s: &(u32, u32)| s.0 + s.1 < 4),
+            Constraint::state("NeverHolds", |_, _| false),
             Constraint::action("NoIncYAtZero", |_, from: &(u32, u32), a, _| !(*a == GridAction::IncY && from.0 == 0)),
         ]
     }

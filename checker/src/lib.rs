@@ -40,6 +40,7 @@
 //! let config = CheckConfig {
 //!     invariants: vec![Named { name: "BelowThree".into(), span: Span::default() }],
 //!     properties: vec![],
+//!     formulas: vec![],
 //!     constraints: vec![],
 //!     action_constraints: vec![],
 //!     symmetry: None,
@@ -89,8 +90,8 @@ mod value;
 
 pub use check::{check, check_with_progress, Progress};
 pub use config::{
-    parse_spec, CheckConfig, Constant, Constants, Expect, FairnessSpec, FingerprintBits, Limits, Named, Span, SpecFile,
-    StoreKind, Strategy,
+    parse_spec, CheckConfig, Constant, Constants, Expect, FairnessSpec, FingerprintBits, Formula, Limits, Named, Span,
+    SpecFile, StoreKind, Strategy,
 };
 pub use dyn_model::{DynModel, ModelInfo};
 pub use error::{nearest, CheckError, ConfigError, ModelError, ModelErrorKind};
@@ -106,8 +107,8 @@ pub mod spec {
     pub use crate::config::{Constant, Constants, Named, Span};
     pub use crate::error::ConfigError;
     pub use crate::model::{
-        Constraint, ConstraintKind, Fairness, Invariant, InvariantKind, Model, Property, PropertyKind, StatePredicate,
-        StepPredicate, Strength, Symmetry,
+        Constraint, ConstraintKind, Fairness, Invariant, InvariantKind, Model, Predicate, Property, PropertyKind,
+        StatePredicate, StepPredicate, Strength, Symmetry,
     };
     pub use crate::value::Value;
 }

@@ -72,6 +72,13 @@ pub trait Model: Sized + Send + Sync {
         Vec::new()
     }
 
+    /// Named state predicates, for temporal formulas written in check specs
+    /// (`PROPERTY Live == Prepared ~> Decided`). State invariants may be
+    /// named in formulas too.
+    fn predicates(&self) -> Vec<Predicate<Self>> {
+        Vec::new()
+    }
+
     /// Fairness conditions the model assumes (a check spec may add more).
     fn fairness(&self) -> Vec<Fairness> {
         Vec::new()
@@ -118,6 +125,21 @@ impl<M: Model> Invariant<M> {
     /// `[][A]_vars`: a refinement or transition invariant.
     pub fn step(name: &'static str, predicate: StepPredicate<M>) -> Self {
         Invariant { name, kind: InvariantKind::Step(predicate) }
+    }
+}
+
+/// A named state predicate, usable in a check spec's formulas.
+pub struct Predicate<M: Model> {
+    /// The name a formula uses.
+    pub name: &'static str,
+    /// The predicate.
+    pub holds: StatePredicate<M>,
+}
+
+impl<M: Model> Predicate<M> {
+    /// A named predicate.
+    pub fn new(name: &'static str, holds: StatePredicate<M>) -> Self {
+        Predicate { name, holds }
     }
 }
 

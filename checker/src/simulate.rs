@@ -38,7 +38,10 @@ fn simulate<M: Model, F: Fingerprint, S: Store<F> + 'static>(
     for state in &inits {
         plan.check_canonical(state)?;
         store.reserve(distinct, 1);
-        if store.insert_sealed(plan.fingerprint::<F>(state), F::ROOT) == Some(true) {
+        if store
+            .insert_sealed(plan.fingerprint::<F>(state), F::ROOT)
+            .expect("checker bug: the table is full after reserving room")
+        {
             distinct += 1;
             initial_states += 1;
         }
@@ -102,7 +105,7 @@ fn simulate<M: Model, F: Fingerprint, S: Store<F> + 'static>(
             coverage[action_index].0 += 1;
             let fp = plan.fingerprint::<F>(&successor);
             store.reserve(distinct, 1);
-            if store.insert_sealed(fp, F::ROOT) == Some(true) {
+            if store.insert_sealed(fp, F::ROOT).expect("checker bug: the table is full after reserving room") {
                 plan.check_canonical(&successor)?;
                 distinct += 1;
                 coverage[action_index].1 += 1;

@@ -274,3 +274,35 @@ fn a_level_that_overflows_the_table_is_retried_after_growing() {
         assert_eq!(violated(&outcome, "BelowWidth"), ["(\"0\")", "50000 (\"50000\")"]);
     }
 }
+
+#[test]
+fn a_name_used_for_two_kinds_of_item_is_an_error_not_a_silent_skip() {
+    // "Deadlock" is the deadlock check's name; an invariant of that name would
+    // otherwise never be evaluated.
+    let mut c = config(&["InGrid"], 1);
+    c.check_deadlock = true;
+    c.properties = named(&["InGrid"]);
+    let Err(CheckError::Config(e)) = check(&Grid { n: 1 }, &c) else { panic!("expected a config error") };
+    assert_eq!(
+        e.to_string(),
+        "unsupported: `InGrid` is already checked as a invariant; give this property another name"
+    );
+    // Listing the same item twice is harmless.
+    let outcome = check(&Grid { n: 1 }, &config(&["InGrid", "InGrid"], 1)).unwrap();
+    assert_eq!(outcome.checks.len(), 1);
+}
+
+#[test]
+fn no_initial_state_inside_the_constraints_is_a_model_error_not_a_pass() {
+    let mut c = config(&["InGrid"], 1);
+    c.constraints = named(&["NeverHolds"]);
+    let Err(CheckError::Model(e)) = check(&Grid { n: 1 }, &c) else { panic!("expected a model error") };
+    assert_eq!(e.kind, ModelErrorKind::NoInitialStates);
+}
+
+#[test]
+fn a_panic_while_rendering_a_trace_is_a_model_error() {
+    let Err(CheckError::Model(e)) = check(&Grid { n: 7 }, &config(&["SumBelowFour"], 2)) else { panic!() };
+    assert_eq!(e.kind, ModelErrorKind::Panic);
+    assert!(e.message.contains("cannot show"), "{}", e.message);
+}

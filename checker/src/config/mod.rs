@@ -161,6 +161,32 @@ pub struct FairnessSpec {
     pub per_instance: bool,
 }
 
+/// A temporal formula written in a check spec: `PROPERTY Name == formula`,
+/// over the model's named state predicates and action names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Formula {
+    /// A named state predicate (or a state invariant of the model).
+    Name(Named),
+    /// `TRUE` or `FALSE`.
+    Bool(bool),
+    /// `ENABLED A`: some step of action `A` that changes the state is possible.
+    Enabled(Named),
+    /// `~F`.
+    Not(Box<Formula>),
+    /// `F /\ G`.
+    And(Box<Formula>, Box<Formula>),
+    /// `F \/ G`.
+    Or(Box<Formula>, Box<Formula>),
+    /// `F => G`.
+    Implies(Box<Formula>, Box<Formula>),
+    /// `[]F`.
+    Always(Box<Formula>),
+    /// `<>F`.
+    Eventually(Box<Formula>),
+    /// `F ~> G`.
+    LeadsTo(Box<Formula>, Box<Formula>),
+}
+
 /// What a check spec expects the run to find.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Expect {
@@ -181,8 +207,10 @@ pub struct SpecFile {
     pub constants: Constants,
     /// `INVARIANT(S)`.
     pub invariants: Vec<Named>,
-    /// `PROPERTY` / `PROPERTIES`.
+    /// `PROPERTY` / `PROPERTIES`: every property name, the model's and the defined ones.
     pub properties: Vec<Named>,
+    /// The properties defined in the spec, `Name == formula`.
+    pub formulas: Vec<(Named, Formula)>,
     /// `CONSTRAINT(S)`.
     pub constraints: Vec<Named>,
     /// `ACTION_CONSTRAINT(S)`.
@@ -262,8 +290,10 @@ pub enum StoreKind {
 pub struct CheckConfig {
     /// Invariant names to check.
     pub invariants: Vec<Named>,
-    /// Property names to check.
+    /// Property names to check: the model's, or those defined in `formulas`.
     pub properties: Vec<Named>,
+    /// Properties defined by formulas in the spec.
+    pub formulas: Vec<(Named, Formula)>,
     /// State constraint names (all must hold for a state to be expanded).
     pub constraints: Vec<Named>,
     /// Action constraint names (all must hold for a step to be taken).
@@ -299,6 +329,7 @@ impl CheckConfig {
         CheckConfig {
             invariants: spec.invariants.clone(),
             properties: spec.properties.clone(),
+            formulas: spec.formulas.clone(),
             constraints: spec.constraints.clone(),
             action_constraints: spec.action_constraints.clone(),
             symmetry: spec.symmetry.clone(),

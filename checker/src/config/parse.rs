@@ -7,7 +7,7 @@
 //! says what was expected and what was found, at the position where it was
 //! found. `specs/README.md` documents the format for users.
 
-use super::{Constant, Constants, Expect, FairnessSpec, Named, Span, SpecFile};
+use super::{Constant, Constants, Expect, FairnessSpec, Formula, Named, Span, SpecFile};
 use crate::error::ConfigError;
 use crate::model::Strength;
 use crate::value::Value;
@@ -123,7 +123,8 @@ enum TokenKind {
     Int(String),
     /// A string literal, with its escapes resolved.
     Str(String),
-    /// `=`, `<-`, `{`, `}`, `<<`, `>>`, `..`, `,`, `(`, `)`, `:`.
+    /// `=`, `<-`, `{`, `}`, `<<`, `>>`, `..`, `,`, `(`, `)`, `:`, and in
+    /// temporal formulas `==`, `[]`, `<>`, `~>`, `~`, `/\`, `\/`, `=>`.
     Punct(&'static str),
     /// `\A`, `\in`, and any other backslash word (kept so that the parser can
     /// say what it found).
@@ -215,6 +216,11 @@ impl Lexer {
                     }
                 }
                 ('"', _) => self.string(span)?,
+                ('\\', Some('/')) => {
+                    self.bump();
+                    self.bump();
+                    TokenKind::Punct("\\/")
+                }
                 ('\\', Some(d)) if d.is_ascii_alphabetic() => {
                     self.bump();
                     let mut word = String::new();
@@ -228,6 +234,13 @@ impl Lexer {
                     let punct = match (c, self.peek(1)) {
                         ('<', Some('<')) => Some("<<"),
                         ('<', Some('-')) => Some("<-"),
+                        ('<', Some('>')) => Some("<>"),
+                        ('[', Some(']')) => Some("[]"),
+                        ('~', Some('>')) => Some("~>"),
+                        ('~', _) => Some("~"),
+                        ('/', Some('\\')) => Some("/\\"),
+                        ('=', Some('=')) => Some("=="),
+                        ('=', Some('>')) => Some("=>"),
                         ('>', Some('>')) => Some(">>"),
                         ('.', Some('.')) => Some(".."),
                         ('=', _) => Some("="),
@@ -388,6 +401,7 @@ struct Sections {
     constants: Vec<Constant>,
     invariants: Vec<Named>,
     properties: Vec<Named>,
+    formulas: Vec<(Named, Formula)>,
     constraints: Vec<Named>,
     action_constraints: Vec<Named>,
     symmetry: Option<(Named, Span)>,
@@ -445,6 +459,7 @@ impl Sections {
             constants: Constants { items: self.constants, model_span },
             invariants: self.invariants,
             properties: self.properties,
+            formulas: self.formulas,
             constraints: self.constraints,
             action_constraints: self.action_constraints,
             symmetry: self.symmetry.map(|(named, _)| named),
@@ -535,7 +550,7 @@ impl Parser {
             }
             "CONSTANT" | "CONSTANTS" => self.constants(keyword, &mut sections.constants)?,
             "INVARIANT" | "INVARIANTS" => sections.invariants.extend(self.names(keyword, "an invariant")?),
-            "PROPERTY" | "PROPERTIES" => sections.properties.extend(self.names(keyword, "a property")?),
+            "PROPERTY" | "PROPERTIES" => self.properties(keyword, sections)?,
             "CONSTRAINT" | "CONSTRAINTS" => sections.constraints.extend(self.names(keyword, "a constraint")?),
             "ACTION_CONSTRAINT" | "ACTION_CONSTRAINTS" => {
                 sections.action_constraints.extend(self.names(keyword, "an action constraint")?)
@@ -594,6 +609,121 @@ impl Parser {
             }
         }
         Ok(())
+    }
+
+    /// `PROPERTY` items up to the next keyword: names of the model's
+    /// properties, or definitions `Name == formula`.
+    fn properties(&mut self, keyword: &str, sections: &mut Sections) -> Result<(), ConfigError> {
+        let before = sections.properties.len();
+        loop {
+            let token = self.peek().clone();
+            let defines = matches!(self.tokens.get(self.position + 1), Some(t) if t.kind == TokenKind::Punct("=="));
+            match token.kind {
+                TokenKind::Word(word) if !is_keyword(&word) && defines => {
+                    self.bump();
+                    self.bump();
+                    let name = Named { name: word, span: token.span };
+                    if sections.properties.iter().any(|p| p.name == name.name) {
+                        return Err(syntax(
+                            name.span,
+                            format!("expected a new property name, found `{}` again", name.name),
+                        ));
+                    }
+                    let formula = self.formula(0)?;
+                    sections.properties.push(name.clone());
+                    sections.formulas.push((name, formula));
+                }
+                TokenKind::Word(word) if !is_keyword(&word) => {
+                    self.bump();
+                    sections.properties.push(Named { name: word, span: token.span });
+                }
+                TokenKind::Word(_) | TokenKind::Eof if sections.properties.len() > before => return Ok(()),
+                other => {
+                    let what = if sections.properties.len() > before { "or a keyword" } else { "after" };
+                    let after = if what == "after" { format!(" {keyword}") } else { String::new() };
+                    return Err(syntax(
+                        token.span,
+                        format!(
+                            "expected a property name or `Name == formula` {what}{after}, found {}",
+                            describe(&other)
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// A temporal formula, by TLA+ precedence: `=>` (lowest), `~>`, `\/`,
+    /// `/\`, then the prefix operators `~`, `[]`, `<>` and `ENABLED`.
+    fn formula(&mut self, depth: usize) -> Result<Formula, ConfigError> {
+        if depth > DEPTH_MAX {
+            return Err(syntax(self.peek().span, format!("expected a formula nested at most {DEPTH_MAX} deep")));
+        }
+        let left = self.leads_to(depth)?;
+        if self.peek_is("=>") {
+            self.bump();
+            let right = self.formula(depth + 1)?;
+            return Ok(Formula::Implies(Box::new(left), Box::new(right)));
+        }
+        Ok(left)
+    }
+
+    fn leads_to(&mut self, depth: usize) -> Result<Formula, ConfigError> {
+        let left = self.disjunction(depth)?;
+        if self.peek_is("~>") {
+            self.bump();
+            let right = self.disjunction(depth)?;
+            return Ok(Formula::LeadsTo(Box::new(left), Box::new(right)));
+        }
+        Ok(left)
+    }
+
+    fn disjunction(&mut self, depth: usize) -> Result<Formula, ConfigError> {
+        let mut left = self.conjunction(depth)?;
+        while self.peek_is("\\/") {
+            self.bump();
+            left = Formula::Or(Box::new(left), Box::new(self.conjunction(depth)?));
+        }
+        Ok(left)
+    }
+
+    fn conjunction(&mut self, depth: usize) -> Result<Formula, ConfigError> {
+        let mut left = self.prefixed(depth)?;
+        while self.peek_is("/\\") {
+            self.bump();
+            left = Formula::And(Box::new(left), Box::new(self.prefixed(depth)?));
+        }
+        Ok(left)
+    }
+
+    fn prefixed(&mut self, depth: usize) -> Result<Formula, ConfigError> {
+        if depth > DEPTH_MAX {
+            return Err(syntax(self.peek().span, format!("expected a formula nested at most {DEPTH_MAX} deep")));
+        }
+        let token = self.bump();
+        match token.kind {
+            TokenKind::Punct("~") => Ok(Formula::Not(Box::new(self.prefixed(depth + 1)?))),
+            TokenKind::Punct("[]") => Ok(Formula::Always(Box::new(self.prefixed(depth + 1)?))),
+            TokenKind::Punct("<>") => Ok(Formula::Eventually(Box::new(self.prefixed(depth + 1)?))),
+            TokenKind::Punct("(") => {
+                let inner = self.formula(depth + 1)?;
+                self.expect_punct(")", "to close the parenthesis")?;
+                Ok(inner)
+            }
+            TokenKind::Word(word) if word == "TRUE" || word == "FALSE" => Ok(Formula::Bool(word == "TRUE")),
+            TokenKind::Word(word) if word == "ENABLED" => {
+                let action = self.name("an action name after ENABLED")?;
+                Ok(Formula::Enabled(action))
+            }
+            TokenKind::Word(word) if !is_keyword(&word) => Ok(Formula::Name(Named { name: word, span: token.span })),
+            other => Err(syntax(
+                token.span,
+                format!(
+                    "expected a predicate name, `(`, `~`, `[]`, `<>` or ENABLED in a formula, found {}",
+                    describe(&other)
+                ),
+            )),
+        }
     }
 
     /// One or more names up to the next keyword, for `INVARIANTS` and its kin.

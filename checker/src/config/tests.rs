@@ -69,6 +69,7 @@ fn the_two_phase_commit_example_parses_completely() {
         },
         invariants: vec![named("TPTypeOK", 4, 12), named("TCConsistent", 4, 21)],
         properties: vec![named("Termination", 5, 12)],
+        formulas: vec![],
         constraints: vec![],
         action_constraints: vec![],
         symmetry: Some(named("RM", 7, 10)),
@@ -560,7 +561,7 @@ fn a_keyword_followed_by_no_name_is_a_syntax_error() {
     );
     assert_eq!(
         error("MODEL M\nPROPERTY \\* nothing here\n"),
-        "2:9: syntax error: expected a property name after PROPERTY, found the end of the file"
+        "2:9: syntax error: expected a property name or `Name == formula` after PROPERTY, found the end of the file"
     );
     assert_eq!(
         error("MODEL M\nCONSTRAINTS 3"),
@@ -609,7 +610,7 @@ fn commas_between_names_are_explained() {
 fn a_stray_token_in_a_name_list_is_a_syntax_error() {
     assert_eq!(
         error("MODEL M\nPROPERTIES A ("),
-        "2:14: syntax error: expected a property name or a keyword, found `(`"
+        "2:14: syntax error: expected a property name or `Name == formula` or a keyword, found `(`"
     );
 }
 

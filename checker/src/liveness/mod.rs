@@ -32,19 +32,66 @@ use std::collections::VecDeque;
 use crate::check::Plan;
 use crate::config::Limits;
 use crate::error::{CheckError, ModelError, ModelErrorKind};
-use crate::model::{Model, StatePredicate, Strength};
+use crate::model::{Model, Strength};
 use crate::outcome::{Counterexample, Lasso, Verdict};
 use crate::trace::{self, Path};
 use graph::Graph;
 
 const NONE: u32 = u32::MAX;
 
-/// A temporal property over state predicates.
-pub(crate) enum Temporal<M: Model> {
-    Eventually(StatePredicate<M>),
-    AlwaysEventually(StatePredicate<M>),
-    EventuallyAlways(StatePredicate<M>),
-    LeadsTo(StatePredicate<M>, StatePredicate<M>),
+/// A temporal property over state expressions.
+#[derive(Clone, Debug)]
+pub(crate) enum Temporal {
+    Eventually(Expr),
+    AlwaysEventually(Expr),
+    EventuallyAlways(Expr),
+    LeadsTo(Expr, Expr),
+}
+
+/// A state expression: predicates (by index into `Plan::predicates`),
+/// constants, connectives and `ENABLED A` (by action-name index).
+#[derive(Clone, Debug)]
+pub(crate) enum Expr {
+    Predicate(usize),
+    Const(bool),
+    Enabled(u32),
+    Not(Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+}
+
+impl Expr {
+    /// On a graph node: predicates from their bits, `ENABLED` from the edges.
+    fn on_node<S>(&self, graph: &Graph<S>, u: u32) -> bool {
+        match self {
+            Expr::Predicate(i) => graph.bit(u, *i),
+            Expr::Const(b) => *b,
+            Expr::Enabled(a) => graph.edges(u).any(|(_, label)| graph.instance_names[label as usize] == *a),
+            Expr::Not(e) => !e.on_node(graph, u),
+            Expr::And(a, b) => a.on_node(graph, u) && b.on_node(graph, u),
+            Expr::Or(a, b) => a.on_node(graph, u) || b.on_node(graph, u),
+        }
+    }
+
+    /// On a state, from the model itself (to check a replayed lasso).
+    fn on_state<M: Model>(&self, plan: &Plan<'_, M>, s: &M::State) -> bool {
+        match self {
+            Expr::Predicate(i) => plan.predicates[*i](plan.model, s),
+            Expr::Const(b) => *b,
+            Expr::Enabled(a) => {
+                let mut steps = Vec::new();
+                plan.model.next(s, &mut steps);
+                steps.iter().any(|(action, to)| plan.action_index(action) as u32 == *a && to != s)
+            }
+            Expr::Not(e) => !e.on_state(plan, s),
+            Expr::And(a, b) => a.on_state(plan, s) && b.on_state(plan, s),
+            Expr::Or(a, b) => a.on_state(plan, s) || b.on_state(plan, s),
+        }
+    }
+
+    fn not(self) -> Expr {
+        Expr::Not(Box::new(self))
+    }
 }
 
 /// A fairness condition resolved against the model's action names.
@@ -89,81 +136,71 @@ enum Waypoint {
 /// What the cycle must do, and one way to do it.
 #[derive(Clone, Copy, Debug)]
 enum Requirement {
-    /// Visit a state where predicate `bit` is false.
-    Visit(usize),
+    /// Visit a marked state (`~P`, for `<>[]P`).
+    Visit,
     /// Meet fairness condition `i` (take its action, or, if weak, visit a
     /// state where it is disabled).
     Fair(usize),
 }
 
+/// A property as a fair-cycle question: allowed states, sources with their
+/// starting distance, and the states the cycle must visit.
+type Question = (Vec<bool>, Vec<(u32, u32)>, Option<Vec<bool>>);
+
 /// Checks every temporal property of the plan; returns one verdict per check index.
 pub(crate) fn check<M: Model>(plan: &Plan<'_, M>, limits: &Limits) -> Result<Vec<(usize, Verdict)>, CheckError> {
-    // Predicates, numbered in order of first use.
-    let mut predicates: Vec<StatePredicate<M>> = Vec::new();
-    let mut bit = |p: StatePredicate<M>| -> usize {
-        if let Some(i) = predicates.iter().position(|q| std::ptr::fn_addr_eq(*q, p)) {
-            return i;
-        }
-        predicates.push(p);
-        predicates.len() - 1
-    };
-    let bits: Vec<(usize, usize, Option<usize>)> = plan
-        .liveness
-        .iter()
-        .map(|(index, t)| match t {
-            Temporal::Eventually(p) | Temporal::AlwaysEventually(p) | Temporal::EventuallyAlways(p) => {
-                (*index, bit(*p), None)
-            }
-            Temporal::LeadsTo(p, q) => (*index, bit(*p), Some(bit(*q))),
-        })
-        .collect();
-    let graph = match graph::build(plan, &predicates, limits) {
+    let graph = match graph::build(plan, &plan.predicates, limits) {
         Ok(graph) => graph,
         Err(reason) => return Ok(plan.liveness.iter().map(|(i, _)| (*i, Verdict::Unknown(reason))).collect()),
     };
     tracing::debug!(states = graph.len(), edges = graph.targets.len(), "behaviour graph built");
     let conditions = conditions(plan, &graph);
     tracing::debug!(conditions = ?conditions.iter().map(|c| &c.label).collect::<Vec<_>>(), "fairness");
-    let mut verdicts = Vec::new();
-    for ((index, temporal), (_, p, q)) in plan.liveness.iter().zip(bits) {
-        let n = graph.len();
-        let not = |bit: usize| (0..n as u32).map(|u| !graph.bit(u, bit)).collect::<Vec<bool>>();
-        let (allowed, sources, must_visit): (Vec<bool>, Vec<(u32, u32)>, Option<usize>) = match temporal {
-            Temporal::Eventually(_) => {
-                let allowed = not(p);
+    let mut verdicts: Vec<(usize, Verdict)> = Vec::new();
+    for (index, temporal) in &plan.liveness {
+        // A property defined as a conjunction has several entries: the first
+        // violated conjunct decides.
+        if verdicts.iter().any(|(i, v)| i == index && matches!(v, Verdict::Violated(_))) {
+            continue;
+        }
+        let n = graph.len() as u32;
+        let nodes = |e: &Expr| (0..n).map(|u| e.on_node(&graph, u)).collect::<Vec<bool>>();
+        let depth = |u: u32| graph.depth[u as usize] - 1;
+        let (allowed, sources, must_visit): Question = match temporal {
+            Temporal::Eventually(p) => {
+                let allowed = nodes(&p.clone().not());
                 let sources = graph.initial.iter().filter(|&&u| allowed[u as usize]).map(|&u| (u, 0)).collect();
                 (allowed, sources, None)
             }
-            Temporal::AlwaysEventually(_) => {
-                let allowed = not(p);
-                let sources =
-                    (0..n as u32).filter(|&u| allowed[u as usize]).map(|u| (u, graph.depth[u as usize] - 1)).collect();
+            Temporal::AlwaysEventually(p) => {
+                let allowed = nodes(&p.clone().not());
+                let sources = (0..n).filter(|&u| allowed[u as usize]).map(|u| (u, depth(u))).collect();
                 (allowed, sources, None)
             }
-            Temporal::EventuallyAlways(_) => {
-                let sources = (0..n as u32).map(|u| (u, graph.depth[u as usize] - 1)).collect();
-                (vec![true; n], sources, Some(p))
+            Temporal::EventuallyAlways(p) => {
+                let sources = (0..n).map(|u| (u, depth(u))).collect();
+                (vec![true; n as usize], sources, Some(nodes(&p.clone().not())))
             }
-            Temporal::LeadsTo(..) => {
-                let q = q.expect("leads-to has two predicates");
-                let allowed = not(q);
-                let sources = (0..n as u32)
-                    .filter(|&u| allowed[u as usize] && graph.bit(u, p))
-                    .map(|u| (u, graph.depth[u as usize] - 1))
-                    .collect();
+            Temporal::LeadsTo(p, q) => {
+                let allowed = nodes(&q.clone().not());
+                let p = nodes(p);
+                let sources = (0..n).filter(|&u| allowed[u as usize] && p[u as usize]).map(|u| (u, depth(u))).collect();
                 (allowed, sources, None)
             }
         };
-        let verdict = match find_fair_cycle(&graph, &conditions, &allowed, &sources, must_visit) {
+        let verdict = match find_fair_cycle(&graph, &conditions, &allowed, &sources, must_visit.as_deref()) {
             None => Verdict::Holds,
             Some(found) => {
-                let path = lasso_path(plan, &graph, &conditions, &found)?;
+                let path = lasso_path(plan, &graph, &conditions, must_visit.as_deref(), &found)?;
                 let lasso = Lasso { trace: trace::render(plan, &path.0), loop_start: path.1 };
                 confirm(plan, temporal, &path.0, path.1)?;
                 Verdict::Violated(Counterexample::Lasso(lasso))
             }
         };
-        verdicts.push((*index, verdict));
+        match verdicts.iter_mut().find(|(i, _)| i == index) {
+            Some(entry) => entry.1 = verdict,
+            None => verdicts.push((*index, verdict)),
+        }
     }
     Ok(verdicts)
 }
@@ -212,7 +249,7 @@ fn find_fair_cycle<S>(
     conditions: &[Condition],
     allowed: &[bool],
     sources: &[(u32, u32)],
-    must_visit: Option<usize>,
+    must_visit: Option<&[bool]>,
 ) -> Option<Found> {
     let n = graph.len();
     // Multi-source BFS inside `allowed`, sources starting at their own distance.
@@ -297,7 +334,7 @@ fn evaluate<S>(
     conditions: &[Condition],
     component: &[u32],
     member: &[bool],
-    must_visit: Option<usize>,
+    must_visit: Option<&[bool]>,
 ) -> Evaluation {
     let internal = |u: u32| graph.edges(u).filter(|(v, _)| member[*v as usize]);
     let cyclic = component.len() > 1 || !graph.boundary[component[0] as usize];
@@ -305,9 +342,9 @@ fn evaluate<S>(
         return Evaluation::Unfair;
     }
     let mut waypoints = Vec::new();
-    if let Some(bit) = must_visit {
-        match component.iter().find(|&&u| !graph.bit(u, bit)) {
-            Some(&u) => waypoints.push((Requirement::Visit(bit), Waypoint::Node(u))),
+    if let Some(mark) = must_visit {
+        match component.iter().find(|&&u| mark[u as usize]) {
+            Some(&u) => waypoints.push((Requirement::Visit, Waypoint::Node(u))),
             None => return Evaluation::Unfair,
         }
     }
@@ -348,6 +385,7 @@ fn lasso_path<M: Model>(
     plan: &Plan<'_, M>,
     graph: &Graph<M::State>,
     conditions: &[Condition],
+    must_visit: Option<&[bool]>,
     found: &Found,
 ) -> Result<(Path<M>, usize), CheckError> {
     // Prefix: the tree path to a source, then the allowed path to the start.
@@ -380,7 +418,10 @@ fn lasso_path<M: Model>(
         // The cycle so far may already meet this requirement.
         let cycle = loop_start..nodes.len();
         let met = match requirement {
-            Requirement::Visit(bit) => nodes[cycle].iter().any(|&u| !graph.bit(u, bit)),
+            Requirement::Visit => {
+                let mark = must_visit.expect("a visit requirement comes with its marks");
+                nodes[cycle].iter().any(|&u| mark[u as usize])
+            }
             Requirement::Fair(i) => {
                 let condition = &conditions[i];
                 let taken =
@@ -499,19 +540,20 @@ fn diverged<S: std::fmt::Debug>(what: &str, state: &S) -> CheckError {
 /// Checks the replayed lasso against the property again.
 fn confirm<M: Model>(
     plan: &Plan<'_, M>,
-    temporal: &Temporal<M>,
+    temporal: &Temporal,
     path: &Path<M>,
     loop_start: usize,
 ) -> Result<(), CheckError> {
-    let m = plan.model;
     let states: Vec<&M::State> = path.iter().map(|(_, s)| s).collect();
     let cycle = &states[loop_start..];
+    let holds = |e: &Expr, s: &M::State| e.on_state(plan, s);
     let violated = match temporal {
-        Temporal::Eventually(p) => states.iter().all(|s| !p(m, s)),
-        Temporal::AlwaysEventually(p) => cycle.iter().all(|s| !p(m, s)),
-        Temporal::EventuallyAlways(p) => cycle.iter().any(|s| !p(m, s)),
-        Temporal::LeadsTo(p, q) => (0..states.len())
-            .any(|i| p(m, states[i]) && states[i..].iter().all(|s| !q(m, s)) && cycle.iter().all(|s| !q(m, s))),
+        Temporal::Eventually(p) => states.iter().all(|s| !holds(p, s)),
+        Temporal::AlwaysEventually(p) => cycle.iter().all(|s| !holds(p, s)),
+        Temporal::EventuallyAlways(p) => cycle.iter().any(|s| !holds(p, s)),
+        Temporal::LeadsTo(p, q) => (0..states.len()).any(|i| {
+            holds(p, states[i]) && states[i..].iter().all(|s| !holds(q, s)) && cycle.iter().all(|s| !holds(q, s))
+        }),
     };
     if violated {
         Ok(())

@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::check;
 use crate::config::{FairnessSpec, Named, Span};
 use crate::fixtures::{config, named};
-use crate::model::{Fairness, Model, Property, Strength};
+use crate::model::{Fairness, Model, Predicate, Property, Strength};
 use crate::outcome::{Counterexample, Verdict};
 
 /// A graph as a model: states are node numbers; `edges` are `(from, action,
@@ -63,6 +63,10 @@ impl Model for GraphModel {
 
     fn fairness(&self) -> Vec<Fairness> {
         self.fairness.clone()
+    }
+
+    fn predicates(&self) -> Vec<Predicate<Self>> {
+        vec![Predicate::new("P", |m, s| m.p.contains(s)), Predicate::new("Q", |m, s| m.q.contains(s))]
     }
 }
 
@@ -192,6 +196,92 @@ fn spec_fairness_adds_to_the_models() {
         per_instance: false,
     }];
     assert_eq!(check(&m, &c).unwrap().check("EventuallyP").unwrap().verdict, Verdict::Holds);
+}
+
+/// The verdict of a property written as a formula in a check spec.
+fn formula_verdict(model: &GraphModel, formula: &str) -> Verdict {
+    let spec = crate::parse_spec(&format!("MODEL Graph\nPROPERTY F == {formula}\n")).unwrap();
+    let mut c = config(&[], 2);
+    c.properties = spec.properties;
+    c.formulas = spec.formulas;
+    check(model, &c).unwrap().check("F").unwrap().verdict.clone()
+}
+
+#[test]
+fn formulas_in_specs_agree_with_the_declared_properties() {
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let actions = ["A", "B"];
+    for _ in 0..150 {
+        let nodes = rng.gen_range(1..=4u8);
+        let edges = (0..rng.gen_range(0..=6))
+            .map(|_| (rng.gen_range(0..nodes), actions[rng.gen_range(0..2)], 0, rng.gen_range(0..nodes)))
+            .collect();
+        let subset = |rng: &mut ChaCha8Rng| (0..nodes).filter(|_| rng.gen_bool(0.4)).collect::<Vec<u8>>();
+        let fairness = if rng.gen_bool(0.5) { vec![Fairness::weak("A")] } else { vec![Fairness::strong("B")] };
+        let m = GraphModel { initial: vec![0], edges, p: subset(&mut rng), q: subset(&mut rng), fairness };
+        let declared = |name: &str| holds(&m, name);
+        let formula = |f: &str| matches!(formula_verdict(&m, f), Verdict::Holds);
+        assert_eq!(formula("<>P"), declared("EventuallyP"), "{m:?}");
+        assert_eq!(formula("[]<>P"), declared("InfinitelyOftenP"), "{m:?}");
+        assert_eq!(formula("<>[]P"), declared("EventuallyAlwaysP"), "{m:?}");
+        assert_eq!(formula("P ~> Q"), declared("PLeadsToQ"), "{m:?}");
+        assert_eq!(formula("[](P => <>Q)"), declared("PLeadsToQ"), "{m:?}");
+        assert_eq!(formula("<>P /\\ (P ~> Q)"), declared("EventuallyP") && declared("PLeadsToQ"), "{m:?}");
+        assert_eq!(formula("<>~~P"), declared("EventuallyP"), "{m:?}");
+        // []S holds iff no fair behaviour reaches ~S; with no cycle-breaking
+        // fairness that is the invariant: every reachable state satisfies S.
+        assert!(formula("[](TRUE)"));
+        // Without fairness every reachable state has a fair continuation (it
+        // may stutter), so []~P holds exactly when no P state is reachable.
+        let unfair = GraphModel { fairness: vec![], ..m.clone() };
+        let mut reached = vec![0u8];
+        let mut at = 0;
+        while at < reached.len() {
+            let from = reached[at];
+            for e in unfair.edges.iter().filter(|e| e.0 == from) {
+                if !reached.contains(&e.3) {
+                    reached.push(e.3);
+                }
+            }
+            at += 1;
+        }
+        let expected = !reached.iter().any(|s| unfair.p.contains(s));
+        assert_eq!(matches!(formula_verdict(&unfair, "[]~P"), Verdict::Holds), expected, "{unfair:?}");
+    }
+}
+
+#[test]
+fn enabled_in_a_formula_means_a_state_changing_step() {
+    // 0 -Go-> 1, and Idle is a self-loop at 1: at 1 nothing is ENABLED that
+    // changes the state, so []<>(ENABLED Go) fails on the stutter at 1, and
+    // <>[](~ENABLED Idle) holds (Idle never changes anything).
+    let m = GraphModel {
+        initial: vec![0],
+        edges: vec![(0, "Go", 0, 1), (1, "Idle", 0, 1)],
+        fairness: vec![Fairness::weak("Go")],
+        ..Default::default()
+    };
+    assert!(matches!(formula_verdict(&m, "[]<>(ENABLED Go)"), Verdict::Violated(_)));
+    assert_eq!(formula_verdict(&m, "<>[](~ENABLED Idle)"), Verdict::Holds);
+}
+
+#[test]
+fn unknown_names_and_unsupported_shapes_in_formulas_are_errors() {
+    let m = GraphModel { initial: vec![0], ..Default::default() };
+    let error = |formula: &str| {
+        let spec = crate::parse_spec(&format!("MODEL Graph\nPROPERTY F == {formula}\n")).unwrap();
+        let mut c = config(&[], 1);
+        c.properties = spec.properties;
+        c.formulas = spec.formulas;
+        check(&m, &c).unwrap_err().to_string()
+    };
+    assert_eq!(error("<>R"), "unknown predicate `R`; did you mean `P`? (valid predicates: P, Q)");
+    assert_eq!(
+        error("[]<>(ENABLED Jump)"),
+        "unknown action `Jump`; did you mean `J`? (valid actions: A, B, C, L, R, J, Back, Go, Idle, Tick)"
+    );
+    assert!(error("<>P => []Q").starts_with("unsupported: this formula's shape is not supported"));
+    assert!(error("<>(P ~> Q)").starts_with("unsupported: expected a state formula here"));
 }
 
 /// The naive oracle: a behaviour eventually runs forever through exactly the
