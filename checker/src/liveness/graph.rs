@@ -154,12 +154,16 @@ pub(crate) fn build<M: Model>(
             if target as usize == u {
                 continue;
             }
-            let next_instance = instances.len() as u32;
-            let label = *instances.entry(action.clone()).or_insert_with(|| {
-                graph.instance_names.push(plan.action_index(&action) as u32);
-                graph.instance_labels.push(model.format_action(&action));
-                next_instance
-            });
+            let label = match instances.get(&action) {
+                Some(&label) => label,
+                None => {
+                    let label = instances.len() as u32;
+                    graph.instance_names.push(plan.action_index(&action) as u32);
+                    graph.instance_labels.push(model.format_action(&action));
+                    instances.insert(action, label);
+                    label
+                }
+            };
             graph.targets.push(target);
             graph.labels.push(label);
         }

@@ -288,6 +288,10 @@ fn find_fair_cycle<S>(
     let reachable: Vec<bool> = (0..n).map(|u| allowed[u] && distance[u] != NONE).collect();
     let roots: Vec<u32> = (0..n as u32).filter(|&u| reachable[u as usize]).collect();
     let mut work: VecDeque<Vec<u32>> = scc::sccs(graph, &reachable, &roots).into();
+    // Labels that some fairness condition is about.
+    let relevant: Vec<bool> = (0..graph.instance_names.len() as u32)
+        .map(|label| conditions.iter().any(|c| c.matches.hits(graph, label)))
+        .collect();
     let mut member = vec![false; n];
     // (distance, start, component, waypoints) of the best fair component so far.
     let mut best: Option<Candidate> = None;
@@ -295,7 +299,7 @@ fn find_fair_cycle<S>(
         for &u in &component {
             member[u as usize] = true;
         }
-        let verdict = evaluate(graph, conditions, &component, &member, must_visit);
+        let verdict = evaluate(graph, conditions, &component, &member, must_visit, &relevant);
         for &u in &component {
             member[u as usize] = false;
         }
@@ -335,11 +339,17 @@ fn evaluate<S>(
     component: &[u32],
     member: &[bool],
     must_visit: Option<&[bool]>,
+    relevant: &[bool],
 ) -> Evaluation {
     let internal = |u: u32| graph.edges(u).filter(|(v, _)| member[*v as usize]);
-    let cyclic = component.len() > 1 || !graph.boundary[component[0] as usize];
-    if !cyclic {
-        return Evaluation::Unfair;
+    if let [u] = *component {
+        // One state, so the only cycle is stuttering there: allowed unless it
+        // is a boundary state, fair iff no fairness condition's action is
+        // enabled there (most components of most graphs are like this).
+        let fair = !graph.boundary[u as usize]
+            && !graph.edges(u).any(|(_, label)| relevant[label as usize])
+            && must_visit.is_none_or(|mark| mark[u as usize]);
+        return if fair { Evaluation::Fair(Vec::new()) } else { Evaluation::Unfair };
     }
     let mut waypoints = Vec::new();
     if let Some(mark) = must_visit {
