@@ -5,6 +5,8 @@
 //! seeded-bug variant selected by a constant. Models see only `checker::spec`,
 //! never the engine.
 //!
+//! - [`paxos`]: `Paxos` (Lamport's `Paxos.tla`, single-decree Paxos refining
+//!   `Voting.tla`; tlaplus/Examples), with flexible quorums.
 //! - [`two_phase_commit`]: `TCommit` and `TwoPhase` (Gray and Lamport,
 //!   "Consensus on Transaction Commit"; tlaplus/Examples).
 //!
@@ -31,6 +33,7 @@
 use checker::spec::{ConfigError, Constants};
 use checker::DynModel;
 
+pub mod paxos;
 pub mod two_phase_commit;
 
 #[cfg(test)]
@@ -39,6 +42,7 @@ mod naive;
 #[cfg(test)]
 mod naive_tests;
 
+pub use paxos::Paxos;
 pub use two_phase_commit::{TCommit, TwoPhase};
 
 /// A model that check specs can name with `MODEL <name>`.
@@ -64,6 +68,33 @@ impl std::fmt::Debug for ModelEntry {
 }
 
 static REGISTRY: &[ModelEntry] = &[
+    ModelEntry {
+        name: "Paxos",
+        summary: "Single-decree Paxos, refining Voting (Paxos.tla; Lamport), with flexible quorums",
+        constants: &[
+            ("Acceptor", "the acceptors, a set of 1 to 5 model values such as {a1, a2, a3}; required"),
+            ("Value", "the values that may be chosen, a set of 1 to 4 model values such as {v1, v2}; required"),
+            ("MaxBallot", "ballots are 0..MaxBallot, as MCPaxos.tla bounds them; required"),
+            (
+                "Quorum",
+                "the quorums, a set of sets of acceptors; default: the smallest majorities, \
+                 {{a1, a2}, {a1, a3}, {a2, a3}} for three acceptors",
+            ),
+            ("Quorum1", "flexible quorums: the phase-1 quorums (those of Phase2a); default Quorum"),
+            ("Quorum2", "flexible quorums: the phase-2 quorums (those of chosen); default Quorum"),
+            (
+                "Bug",
+                "a seeded bug: \"None\" (default), \"IgnoreHighestVote\" (Phase2a ignores the votes 1b \
+                 messages report) or \"AcceptBelowPromise\" (Phase2b votes below maxBal), each violating Consistency",
+            ),
+        ],
+        build: |constants| Ok(Box::new(Paxos::from_constants(constants)?)),
+        example: || {
+            let names = |prefix: &str, n: usize| (1..=n).map(|i| format!("{prefix}{i}")).collect();
+            let majorities = Paxos::majorities(3);
+            Box::new(Paxos::new(names("a", 3), names("v", 2), 1, majorities.clone(), majorities, paxos::Bug::None))
+        },
+    },
     ModelEntry {
         name: "TCommit",
         summary:

@@ -401,7 +401,9 @@ fn constants_select_the_rms_and_the_bug() {
 #[test]
 fn the_registry_builds_both_models() {
     let names: Vec<&str> = crate::registry().iter().map(|e| e.name).collect();
-    assert_eq!(names, ["TCommit", "TwoPhase"]);
+    // Other models are registered too; the registry stays in alphabetical order.
+    assert!(names.contains(&"TCommit") && names.contains(&"TwoPhase"), "{names:?}");
+    assert!(names.windows(2).all(|pair| pair[0] < pair[1]), "{names:?}");
     let entry = crate::find("TwoPhase").unwrap();
     let model = (entry.build)(&constants(&[("RM", rm_set(3))])).unwrap();
     let info = model.info();
