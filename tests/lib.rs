@@ -5,6 +5,7 @@
 //!   the naive [`mod@reference`] explorer agree on every spec and on fixtures.
 //! - `tlc`: TLC's published counts for the transcribed TLA+ specs.
 //! - `errors`: every error path's message and exit code.
+//! - `report`: the HTML report, ITF (read back and replayed), DOT and JUnit files.
 //!
 //! Only [`check_spec`] and [`outcome_of`] run specs; tests go through them.
 
@@ -16,6 +17,8 @@ mod agree;
 mod errors;
 #[cfg(test)]
 mod faulty;
+#[cfg(test)]
+mod report;
 #[cfg(test)]
 mod specs;
 #[cfg(test)]
@@ -64,7 +67,7 @@ pub fn cli(args: &[&str]) -> CliRun {
 /// size (which depends on when the table grew) are redacted, and the summary
 /// table (which repeats the report with timings) is left out.
 pub fn check_spec(path: &Path) -> String {
-    let run = cli(&["check", path.to_str().expect("a UTF-8 path"), "--threads", "2", "--quiet"]);
+    let run = cli(&["check", path.to_str().expect("a UTF-8 path"), "--threads", "2", "--quiet", "--no-report"]);
     let report: Vec<&str> = run.stdout.lines().take_while(|line| !line.starts_with("SPEC ")).collect();
     let mut text = format!("exit code: {}\n{}\n", run.code, report.join("\n").trim_end());
     if !run.stderr.is_empty() {

@@ -107,8 +107,8 @@ pub mod spec {
     pub use crate::config::{Constant, Constants, Named, Span};
     pub use crate::error::ConfigError;
     pub use crate::model::{
-        Constraint, ConstraintKind, Fairness, Invariant, InvariantKind, Model, Predicate, Property, PropertyKind,
-        StatePredicate, StepPredicate, Strength, Symmetry,
+        Constraint, ConstraintKind, Envelope, Fairness, Invariant, InvariantKind, Model, Predicate, Property,
+        PropertyKind, StatePredicate, StepMessages, StepPredicate, Strength, Symmetry,
     };
     pub use crate::value::Value;
 }

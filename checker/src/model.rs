@@ -62,6 +62,37 @@ pub trait Model: Sized + Send + Sync {
         vec![("state", Value::Str(format!("{state:?}")))]
     }
 
+    /// The action's parameters by name, as written to ITF trace files:
+    /// `[("rm", r2)]` for `RMPrepare(r2)`. The default gives none; the action's
+    /// label ([`Model::format_action`]) still shows them.
+    fn action_parameters(&self, action: &Self::Action) -> Vec<(&'static str, Value)> {
+        let _ = action;
+        Vec::new()
+    }
+
+    /// The nodes of a distributed protocol in `state` (servers, clients, the
+    /// TM and each RM), in the order a message sequence chart draws their
+    /// lifelines. The default, no nodes, draws no chart.
+    ///
+    /// Called only to render traces, never during the search.
+    fn nodes(&self, state: &Self::State) -> Vec<String> {
+        let _ = state;
+        Vec::new()
+    }
+
+    /// Which node takes the step `from -action-> to`, and which messages the
+    /// step sends, delivers, drops or duplicates and which nodes crash in it:
+    /// what a message sequence chart draws. The chart matches a delivery to
+    /// its send by the envelope (sender, receiver and message), so a model
+    /// names messages rather than letting the renderer guess from strings.
+    ///
+    /// Must be a function of the step. Called only to render traces, never
+    /// during the search, so it may allocate freely. The default says nothing.
+    fn step_messages(&self, from: &Self::State, action: &Self::Action, to: &Self::State) -> StepMessages {
+        let _ = (from, action, to);
+        StepMessages::default()
+    }
+
     /// Named invariants: state predicates (`[]P`) and step predicates (`[][A]_vars`).
     fn invariants(&self) -> Vec<Invariant<Self>> {
         Vec::new()
@@ -265,4 +296,63 @@ pub struct Symmetry<M: Model> {
     /// Must be idempotent; invariants must not distinguish a state from its
     /// canonical form.
     pub canonicalize: fn(&M, &M::State) -> M::State,
+}
+
+/// What one step does between the nodes of a distributed protocol, for
+/// message sequence charts ([`Model::step_messages`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct StepMessages {
+    /// The node that takes the step, one of [`Model::nodes`]; `None` for a step
+    /// of the environment (the network, a clock).
+    pub actor: Option<String>,
+    /// Messages the step sends. A broadcast is one envelope per receiver.
+    pub sent: Vec<Envelope>,
+    /// Messages the step delivers (receives). A delivery of an envelope that
+    /// was delivered before is drawn as a duplicate.
+    pub delivered: Vec<Envelope>,
+    /// Messages the network loses in this step.
+    pub dropped: Vec<Envelope>,
+    /// Messages the network duplicates in this step (each copy may be delivered).
+    pub duplicated: Vec<Envelope>,
+    /// Nodes that crash in this step.
+    pub crashed: Vec<String>,
+}
+
+impl StepMessages {
+    /// A step taken by `node` that sends and delivers nothing yet.
+    pub fn by(node: impl Into<String>) -> StepMessages {
+        StepMessages { actor: Some(node.into()), ..StepMessages::default() }
+    }
+
+    /// Whether the step says nothing at all (the default).
+    pub fn is_empty(&self) -> bool {
+        *self == StepMessages::default()
+    }
+}
+
+/// A message between two nodes. Two envelopes are the same message when
+/// sender, receiver and message are equal; `label` only names it in charts.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Envelope {
+    /// The sending node.
+    pub from: String,
+    /// The receiving node.
+    pub to: String,
+    /// The message itself, as the model's variables show it: `[type |-> "Commit"]`.
+    pub message: Value,
+    /// A short name for charts: `Commit`. [`Envelope::new`] uses the message as printed.
+    pub label: String,
+}
+
+impl Envelope {
+    /// `message` from `from` to `to`, labelled as printed.
+    pub fn new(from: impl Into<String>, to: impl Into<String>, message: Value) -> Envelope {
+        let label = message.to_string();
+        Envelope { from: from.into(), to: to.into(), message, label }
+    }
+
+    /// The same envelope with a shorter label for charts.
+    pub fn labelled(self, label: impl Into<String>) -> Envelope {
+        Envelope { label: label.into(), ..self }
+    }
 }

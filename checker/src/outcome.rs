@@ -2,6 +2,7 @@
 //! and coverage. Traces hold states as named [`Value`]s, so renderers need no
 //! knowledge of the model's Rust types.
 
+use crate::model::StepMessages;
 use crate::value::Value;
 
 /// Everything a run found.
@@ -168,6 +169,15 @@ pub struct TraceStep {
     pub action: Option<TraceAction>,
     /// The state's variables.
     pub state: Vec<(&'static str, Value)>,
+    /// The action's parameters by name ([`crate::spec::Model::action_parameters`]);
+    /// empty for the initial state.
+    pub parameters: Vec<(&'static str, Value)>,
+    /// The nodes in this state ([`crate::spec::Model::nodes`]), the lifelines
+    /// of a message sequence chart; empty when the model names none.
+    pub nodes: Vec<String>,
+    /// Who took the step to this state and which messages it sent and
+    /// delivered ([`crate::spec::Model::step_messages`]); empty for the initial state.
+    pub messages: StepMessages,
 }
 
 /// An action as shown in a trace.

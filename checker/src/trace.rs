@@ -8,7 +8,7 @@
 use crate::check::{Found, Plan};
 use crate::error::{CheckError, ModelError, ModelErrorKind};
 use crate::fingerprint::Fingerprint;
-use crate::model::Model;
+use crate::model::{Model, StepMessages};
 use crate::outcome::{CheckKind, Trace, TraceAction, TraceStep};
 
 fn nondeterminism(message: String, state: Option<String>) -> CheckError {
@@ -169,11 +169,18 @@ pub(crate) fn render<M: Model>(plan: &Plan<'_, M>, path: &Path<M>) -> Trace {
     Trace {
         steps: path
             .iter()
-            .map(|(action, state)| TraceStep {
+            .enumerate()
+            .map(|(i, (action, state))| TraceStep {
                 action: action
                     .as_ref()
                     .map(|a| TraceAction { name: plan.model.action_name(a), label: plan.model.format_action(a) }),
                 state: plan.model.variables(state),
+                parameters: action.as_ref().map(|a| plan.model.action_parameters(a)).unwrap_or_default(),
+                nodes: plan.model.nodes(state),
+                messages: match (i.checked_sub(1), action) {
+                    (Some(before), Some(a)) => plan.model.step_messages(&path[before].1, a, state),
+                    _ => StepMessages::default(),
+                },
             })
             .collect(),
     }

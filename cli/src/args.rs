@@ -14,7 +14,11 @@ use clap::{Parser, Subcommand, ValueEnum};
                   bivalent check specs/twophase-5.cfg --threads 2\n  \
                   bivalent check specs/twophase-bug-3.cfg      a seeded bug: shows the shortest counterexample\n  \
                   bivalent check specs/ --json                 one JSON object per spec, for CI\n  \
+                  bivalent check specs/ --junit junit.xml      also JUnit XML, for CI\n  \
                   bivalent list                              models, constants, actions, invariants\n\n\
+                  Every check writes the HTML report report/index.html (--report DIR to move it,\n\
+                  --no-report to skip it), with ITF and DOT files for each counterexample in report/traces/.\n\
+                  With GITHUB_ACTIONS=true, failures are also annotations and a job summary.\n\n\
                   Exit codes: 0 every expectation met, 3 stopped at a limit (no verdict), 11 deadlock,\n\
                   12 invariant violated, 13 property violated, 14 an EXPECTed violation was not found,\n\
                   150 spec syntax error, 151 unknown model/name or bad constant, 153 model error,\n\
@@ -74,6 +78,15 @@ pub struct CheckArgs {
     /// Print one JSON object per spec on stdout instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Write the HTML report, index.html with ITF and DOT trace files in traces/, to this directory.
+    #[arg(long, value_name = "DIR", default_value = "report")]
+    pub report: PathBuf,
+    /// Do not write the HTML report.
+    #[arg(long, conflicts_with = "report")]
+    pub no_report: bool,
+    /// Also write JUnit XML (one test case per checked item) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
     /// No progress display.
     #[arg(long, short = 'q')]
     pub quiet: bool,

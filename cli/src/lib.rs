@@ -9,6 +9,7 @@ mod resolve;
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use checker::{judge, CheckConfig, CheckError, ConfigError, Failure, Judgement, Outcome, SpecFile};
@@ -16,7 +17,7 @@ use clap::Parser;
 use models::ModelEntry;
 
 use crate::args::{Args, CheckArgs, Command};
-use crate::resolve::Settings;
+use crate::resolve::{Outputs, Settings};
 
 /// TLC-compatible exit codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -56,6 +57,18 @@ pub fn run_with(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
+    run_in(registry, argv, &|name| std::env::var(name).ok(), out, err)
+}
+
+/// [`run_with`] in the environment `env` (a variable's value by name), which
+/// decides the GitHub Actions outputs (`GITHUB_ACTIONS`, `GITHUB_STEP_SUMMARY`).
+pub fn run_in(
+    registry: &[ModelEntry],
+    argv: impl IntoIterator<Item = OsString>,
+    env: &dyn Fn(&str) -> Option<String>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
     let args = match Args::try_parse_from(argv) {
         Ok(args) => args,
         Err(e) => {
@@ -66,7 +79,7 @@ pub fn run_with(
         }
     };
     let code = match &args.command {
-        Command::Check(check) => run_check(registry, check, out, err),
+        Command::Check(check) => run_check(registry, check, env, out, err),
         Command::List => list(registry, out),
     };
     code as i32
@@ -121,7 +134,13 @@ fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
-fn run_check(registry: &[ModelEntry], args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+fn run_check(
+    registry: &[ModelEntry],
+    args: &CheckArgs,
+    env: &dyn Fn(&str) -> Option<String>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> ExitCode {
     let settings = match Settings::resolve(args) {
         Ok(s) => s,
         Err(message) => {
@@ -129,6 +148,7 @@ fn run_check(registry: &[ModelEntry], args: &CheckArgs, out: &mut dyn Write, err
             return ExitCode::Syntax;
         }
     };
+    let outputs = Outputs::resolve(args, env);
     let files = match spec_files(&args.paths) {
         Ok(files) => files,
         Err(message) => {
@@ -137,9 +157,13 @@ fn run_check(registry: &[ModelEntry], args: &CheckArgs, out: &mut dyn Write, err
         }
     };
     let mut finished: Vec<Finished> = Vec::new();
+    let mut errors: Vec<reports::SpecError> = Vec::new();
     let mut first_failure = ExitCode::Ok;
     for file in &files {
-        let (code, result) = check_file(registry, file, &settings, args, err);
+        // Diagnostics go to `err` as they come, and are kept for the reports.
+        let mut diagnostics = Vec::new();
+        let (code, result) = check_file(registry, file, &settings, args, &mut diagnostics);
+        let _ = err.write_all(&diagnostics);
         if let Some(result) = result {
             let run = result.spec_run(&settings);
             if args.json {
@@ -148,21 +172,103 @@ fn run_check(registry: &[ModelEntry], args: &CheckArgs, out: &mut dyn Write, err
                 let _ = writeln!(out, "{}", reports::text::report(&run));
             }
             finished.push(result);
+        } else {
+            let message = String::from_utf8_lossy(&diagnostics).trim_end().to_string();
+            errors.push(reports::SpecError { spec: file.display().to_string(), message });
         }
         if first_failure == ExitCode::Ok {
             first_failure = code;
         }
     }
-    if !args.json && !finished.is_empty() {
-        let runs: Vec<reports::SpecRun> = finished.iter().map(|f| f.spec_run(&settings)).collect();
+    let runs: Vec<reports::SpecRun> = finished.iter().map(|f| f.spec_run(&settings)).collect();
+    if !args.json && !runs.is_empty() {
         let _ = write!(out, "{}", reports::text::summary(&runs));
     }
-    let errors = files.len() - finished.len();
-    if !args.json && errors > 0 {
-        let specs = if errors == 1 { "spec" } else { "specs" };
-        let _ = writeln!(out, "{errors} {specs} could not be checked: see the errors above.");
+    // Notes for the user go where they do not disturb the JSON lines.
+    let notes: &mut dyn Write = if args.json { &mut *err } else { &mut *out };
+    let mut written = Ok(());
+    if let Some(dir) = &outputs.report {
+        match write_report(dir, &runs, &errors) {
+            Ok(index) => {
+                let _ = writeln!(notes, "HTML report: {}", index.display());
+            }
+            Err(e) => written = Err(format!("cannot write the HTML report to {}: {e}", dir.display())),
+        }
+    }
+    if let (Some(path), Ok(())) = (&outputs.junit, &written) {
+        if let Err(e) = write_file(path, &reports::junit::junit(&runs, &errors)) {
+            written = Err(format!("cannot write the JUnit file {}: {e}", path.display()));
+        }
+    }
+    if let Some(github) = &outputs.github {
+        let _ = write!(notes, "{}", reports::github::annotations(&runs));
+        if let (Some(path), Ok(())) = (&github.step_summary, &written) {
+            let report = outputs.report.as_ref().map(|dir| dir.join("index.html").display().to_string());
+            if let Err(e) = append_file(path, &reports::github::step_summary(&runs, report.as_deref())) {
+                written = Err(format!("cannot append the job summary to {}: {e}", path.display()));
+            }
+        }
+    }
+    if !args.json && !errors.is_empty() {
+        let specs = if errors.len() == 1 { "spec" } else { "specs" };
+        let _ = writeln!(out, "{} {specs} could not be checked: see the errors above.", errors.len());
+    }
+    if let Err(message) = written {
+        let _ = writeln!(err, "error: {message}");
+        if first_failure == ExitCode::Ok {
+            first_failure = ExitCode::Semantic;
+        }
     }
     first_failure
+}
+
+/// Writes the HTML report and its trace files under `dir`, removes trace
+/// files an earlier run left there, and returns the page's path.
+fn write_report(dir: &Path, runs: &[reports::SpecRun], errors: &[reports::SpecError]) -> std::io::Result<PathBuf> {
+    let report = reports::html::report(runs, errors);
+    let traces = dir.join("traces");
+    std::fs::create_dir_all(&traces)?;
+    let mut written = Vec::new();
+    for file in &report.files {
+        let path = dir.join(&file.path);
+        write_file(&path, &file.contents)?;
+        written.push(path);
+    }
+    for entry in std::fs::read_dir(&traces)? {
+        let path = entry?.path();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let ours = name.ends_with(".itf.json") || name.ends_with(".dot");
+        if ours && !written.contains(&path) {
+            // Another run writing the same folder at the same time may have
+            // removed it already.
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+    let index = dir.join("index.html");
+    write_file(&index, &report.index)?;
+    Ok(index)
+}
+
+/// Writes `contents` to `path` through a temporary file and a rename, so that
+/// a reader (or a concurrent run writing the same report) never sees half a file.
+fn write_file(path: &Path, contents: &str) -> std::io::Result<()> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(format!(".{}-{n}.tmp", std::process::id()));
+    let temporary = PathBuf::from(temporary);
+    std::fs::write(&temporary, contents).and_then(|()| std::fs::rename(&temporary, path)).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
+}
+
+/// Appends `contents` to `path`, creating it if needed.
+fn append_file(path: &Path, contents: &str) -> std::io::Result<()> {
+    let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+    file.write_all(contents.as_bytes())
 }
 
 /// A spec that ran to an outcome.
@@ -185,7 +291,19 @@ impl Finished {
             threads: settings.threads,
             seconds: self.seconds,
             outcome: &self.outcome,
+            locations: self.locations(),
         }
+    }
+
+    /// Where the spec names each checked item; the deadlock check (which a
+    /// spec asks for by not turning it off) at the `MODEL` line.
+    fn locations(&self) -> Vec<(String, checker::Span)> {
+        let spec = &self.spec;
+        let mut locations = vec![("Deadlock".to_string(), spec.model.span)];
+        for named in spec.invariants.iter().chain(&spec.properties) {
+            locations.push((named.name.clone(), named.span));
+        }
+        locations
     }
 }
 

@@ -1,5 +1,7 @@
-//! Resolved settings: defaults filled in from the machine, flags checked.
+//! Resolved settings: defaults filled in from the machine, flags checked,
+//! and where the outputs go.
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use checker::{FingerprintBits, Limits, StoreKind, Strategy};
@@ -92,4 +94,31 @@ fn default_memory_bytes() -> u64 {
             .map(|kib| kib * 1024)
     });
     available.map_or(8 << 30, |bytes| bytes / 4 * 3)
+}
+
+/// Where a run's files and CI outputs go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outputs {
+    /// The HTML report's folder (`report` unless `--report` or `--no-report`).
+    pub report: Option<PathBuf>,
+    /// `--junit FILE`.
+    pub junit: Option<PathBuf>,
+    /// Set when running in GitHub Actions (`GITHUB_ACTIONS=true`).
+    pub github: Option<GitHub>,
+}
+
+/// GitHub Actions outputs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GitHub {
+    /// The file `GITHUB_STEP_SUMMARY` names, to append the job summary to.
+    pub step_summary: Option<PathBuf>,
+}
+
+impl Outputs {
+    /// The outputs the flags ask for, with GitHub's read from `env`.
+    pub fn resolve(args: &CheckArgs, env: &dyn Fn(&str) -> Option<String>) -> Outputs {
+        let github = (env("GITHUB_ACTIONS").as_deref() == Some("true"))
+            .then(|| GitHub { step_summary: env("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty()).map(PathBuf::from) });
+        Outputs { report: (!args.no_report).then(|| args.report.clone()), junit: args.junit.clone(), github }
+    }
 }

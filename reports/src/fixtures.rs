@@ -2,6 +2,7 @@
 //! with a three-step trace, a lasso, an incomplete run and a `Sometimes` witness.
 //! Seconds are fixed, so rendered rates are stable.
 
+use checker::spec::{Envelope, StepMessages};
 use checker::{
     ActionCoverage, Check, CheckKind, Counterexample, Expect, Lasso, Named, Outcome, Span, Stats, StopReason, Trace,
     TraceAction, TraceStep, Value, Verdict,
@@ -20,6 +21,7 @@ pub(crate) struct Fixture {
     pub threads: usize,
     pub seconds: f64,
     pub outcome: Outcome,
+    pub locations: Vec<(String, Span)>,
 }
 
 impl Fixture {
@@ -34,12 +36,17 @@ impl Fixture {
             threads: self.threads,
             seconds: self.seconds,
             outcome: &self.outcome,
+            locations: self.locations.clone(),
         }
     }
 
     pub fn with_expect(self, expect: Expect) -> Fixture {
         Fixture { expect, ..self }
     }
+}
+
+fn loc(name: &str, line: u32, column: u32) -> (String, Span) {
+    (name.to_string(), Span { line, column })
 }
 
 pub(crate) fn expect_violation(name: &str) -> Expect {
@@ -54,8 +61,14 @@ fn coverage(actions: &[(&'static str, u64, u64)]) -> Vec<ActionCoverage> {
     actions.iter().map(|&(name, steps, distinct_states)| ActionCoverage { name, steps, distinct_states }).collect()
 }
 
-fn step(action: Option<(&'static str, &str)>, state: Vec<(&'static str, Value)>) -> TraceStep {
-    TraceStep { action: action.map(|(name, label)| TraceAction { name, label: label.to_string() }), state }
+pub(crate) fn step(action: Option<(&'static str, &str)>, state: Vec<(&'static str, Value)>) -> TraceStep {
+    TraceStep {
+        action: action.map(|(name, label)| TraceAction { name, label: label.to_string() }),
+        state,
+        parameters: Vec::new(),
+        nodes: Vec::new(),
+        messages: StepMessages::default(),
+    }
 }
 
 fn rm(name: &str) -> Value {
@@ -96,6 +109,7 @@ pub(crate) fn pass() -> Fixture {
         strategy: "bfs",
         threads: 2,
         seconds: 1.25,
+        locations: vec![loc("TPTypeOK", 4, 12), loc("TCConsistent", 4, 21), loc("Termination", 5, 12)],
         outcome: Outcome {
             stats: Stats {
                 initial_states: 1,
@@ -125,7 +139,7 @@ pub(crate) fn pass() -> Fixture {
 /// A broken TwoPhase whose TM commits without waiting for every RM to prepare:
 /// TCConsistent fails after three steps. `expect` decides whether that is a pass.
 pub(crate) fn invariant_violation(expect: Expect) -> Fixture {
-    let trace = Trace {
+    let mut trace = Trace {
         steps: vec![
             step(None, two_phase("working", "working", "init", &[], vec![])),
             step(
@@ -142,6 +156,21 @@ pub(crate) fn invariant_violation(expect: Expect) -> Fixture {
             ),
         ],
     };
+    // What TwoPhase says about its steps: the TM broadcasts Commit, r1 receives it.
+    let commit = |to: &str| Envelope::new("TM", to, msg("Commit", None)).labelled("Commit");
+    let nodes: Vec<String> = ["TM", "r1", "r2"].map(String::from).to_vec();
+    let messages = [
+        StepMessages::default(),
+        StepMessages::by("r2"),
+        StepMessages { sent: vec![commit("r1"), commit("r2")], ..StepMessages::by("TM") },
+        StepMessages { delivered: vec![commit("r1")], ..StepMessages::by("r1") },
+    ];
+    for (step, messages) in trace.steps.iter_mut().zip(messages) {
+        step.nodes = nodes.clone();
+        step.messages = messages;
+    }
+    trace.steps[1].parameters = vec![("rm", rm("r2"))];
+    trace.steps[3].parameters = vec![("rm", rm("r1"))];
     Fixture {
         spec: "specs/twophase-broken-2.cfg",
         title: Some("Two-phase commit with a TM that commits too early (seeded bug)"),
@@ -151,6 +180,12 @@ pub(crate) fn invariant_violation(expect: Expect) -> Fixture {
         strategy: "bfs",
         threads: 4,
         seconds: 0.02,
+        locations: vec![
+            loc("Deadlock", 2, 7),
+            loc("TPTypeOK", 4, 12),
+            loc("TCConsistent", 4, 21),
+            loc("Termination", 5, 12),
+        ],
         outcome: Outcome {
             stats: Stats {
                 initial_states: 1,
@@ -202,6 +237,7 @@ pub(crate) fn lasso() -> Fixture {
         strategy: "bfs",
         threads: 1,
         seconds: 0.004,
+        locations: vec![loc("EventuallyDone", 3, 10)],
         outcome: Outcome {
             stats: Stats {
                 initial_states: 1,
@@ -235,6 +271,7 @@ pub(crate) fn incomplete() -> Fixture {
         strategy: "dfs",
         threads: 1,
         seconds: 8.0,
+        locations: Vec::new(),
         outcome: Outcome {
             stats: Stats {
                 initial_states: 1,
@@ -310,6 +347,7 @@ pub(crate) fn witness() -> Fixture {
         strategy: "bfs",
         threads: 1,
         seconds: 0.0,
+        locations: vec![loc("TCConsistent", 3, 11), loc("SomeoneCommits", 4, 10)],
         outcome: Outcome {
             stats: Stats {
                 initial_states: 1,
@@ -337,4 +375,165 @@ pub(crate) fn witness() -> Fixture {
             stopped: None,
         },
     }
+}
+
+/// Checks that `xml` is one well-formed XML element (after an optional
+/// declaration): tags nest and match, attribute values are quoted and hold no
+/// `<`, every `&` starts a known entity or a character reference, and text
+/// holds no `<`. Enough to catch a renderer that forgets to escape.
+pub(crate) fn well_formed(xml: &str) -> Result<(), String> {
+    let mut rest = xml.trim_start();
+    if let Some(after) = rest.strip_prefix("<?xml") {
+        rest = after.split_once("?>").ok_or("unterminated declaration")?.1;
+    }
+    let mut open: Vec<&str> = Vec::new();
+    let mut seen_root = false;
+    loop {
+        let (text, after) = match rest.find('<') {
+            Some(at) => rest.split_at(at),
+            None => (rest, ""),
+        };
+        entities(text)?;
+        if open.is_empty() && !text.trim().is_empty() {
+            return Err(format!("text outside the root element: {text:?}"));
+        }
+        if after.is_empty() {
+            break;
+        }
+        let end = after.find('>').ok_or("unterminated tag")?;
+        let tag = &after[1..end];
+        rest = &after[end + 1..];
+        if let Some(name) = tag.strip_prefix('/') {
+            let expected = open.pop().ok_or_else(|| format!("closing </{name}> with nothing open"))?;
+            if name.trim() != expected {
+                return Err(format!("</{name}> closes <{expected}>"));
+            }
+            continue;
+        }
+        let self_closing = tag.ends_with('/');
+        let tag = tag.trim_end_matches('/');
+        let name_end = tag.find(char::is_whitespace).unwrap_or(tag.len());
+        let name = &tag[..name_end];
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | ':' | '_')) {
+            return Err(format!("bad tag name in <{tag}>"));
+        }
+        attributes(&tag[name_end..])?;
+        if open.is_empty() && seen_root {
+            return Err(format!("a second root element <{name}>"));
+        }
+        seen_root = true;
+        if !self_closing {
+            open.push(name);
+        }
+    }
+    match open.last() {
+        Some(name) => Err(format!("<{name}> is never closed")),
+        None if !seen_root => Err("no element".to_string()),
+        None => Ok(()),
+    }
+}
+
+fn attributes(mut text: &str) -> Result<(), String> {
+    let mut names = Vec::new();
+    loop {
+        text = text.trim_start();
+        if text.is_empty() {
+            return Ok(());
+        }
+        let (name, after) = text.split_once('=').ok_or_else(|| format!("attribute without a value: {text:?}"))?;
+        let name = name.trim();
+        if name.is_empty() || name.contains(char::is_whitespace) || names.contains(&name) {
+            return Err(format!("bad or repeated attribute name {name:?}"));
+        }
+        names.push(name);
+        let quote = after.chars().next().filter(|c| matches!(c, '"' | '\'')).ok_or("unquoted attribute")?;
+        let (value, after) = after[1..].split_once(quote).ok_or("unterminated attribute value")?;
+        if value.contains('<') {
+            return Err(format!("`<` in attribute {name}"));
+        }
+        entities(value)?;
+        text = after;
+    }
+}
+
+fn entities(text: &str) -> Result<(), String> {
+    for (at, _) in text.match_indices('&') {
+        let reference = &text[at + 1..];
+        let end = reference.find(';').ok_or_else(|| format!("bare & in {text:?}"))?;
+        let name = &reference[..end];
+        let known = matches!(name, "amp" | "lt" | "gt" | "quot" | "apos")
+            || name.strip_prefix('#').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+        if !known {
+            return Err(format!("unknown entity &{name};"));
+        }
+    }
+    Ok(())
+}
+
+/// A chart fixture: four nodes, and every kind of arrow the sequence chart
+/// draws: a delivery, a broadcast partly delivered, a loss, a duplication
+/// delivered twice, a message to itself, one from before the trace, and a
+/// crash. The states are only a step counter.
+pub(crate) fn message_trace() -> Trace {
+    let nodes: Vec<String> = ["c", "s1", "s2", "s3"].map(String::from).to_vec();
+    let envelope = |from: &str, to: &str, kind: &str, n: i64| {
+        Envelope::new(from, to, Value::record([("type", Value::str(kind)), ("n", Value::Int(n))])).labelled(kind)
+    };
+    let request = |to: &str| envelope("c", to, "Request", 1);
+    let steps: Vec<(&'static str, String, StepMessages)> = vec![
+        (
+            "Broadcast",
+            "Broadcast(c)".into(),
+            StepMessages { sent: vec![request("s1"), request("s2"), request("s3")], ..StepMessages::by("c") },
+        ),
+        (
+            "Receive",
+            "Receive(s1)".into(),
+            StepMessages {
+                delivered: vec![request("s1")],
+                sent: vec![envelope("s1", "c", "Reply", 1)],
+                ..StepMessages::by("s1")
+            },
+        ),
+        ("Lose", "Lose(c, s2)".into(), StepMessages { dropped: vec![request("s2")], ..StepMessages::default() }),
+        (
+            "Duplicate",
+            "Duplicate(s1, c)".into(),
+            StepMessages { duplicated: vec![envelope("s1", "c", "Reply", 1)], ..StepMessages::default() },
+        ),
+        (
+            "Receive",
+            "Receive(c)".into(),
+            StepMessages { delivered: vec![envelope("s1", "c", "Reply", 1)], ..StepMessages::by("c") },
+        ),
+        (
+            "Receive",
+            "Receive(c)".into(),
+            StepMessages { delivered: vec![envelope("s1", "c", "Reply", 1)], ..StepMessages::by("c") },
+        ),
+        (
+            "Tick",
+            "Tick(s3)".into(),
+            StepMessages { sent: vec![envelope("s3", "s3", "Timer", 0)], ..StepMessages::by("s3") },
+        ),
+        (
+            "Receive",
+            "Receive(s3)".into(),
+            StepMessages {
+                delivered: vec![envelope("s3", "s3", "Timer", 0), envelope("s2", "s3", "Hello", 0)],
+                ..StepMessages::by("s3")
+            },
+        ),
+        ("Crash", "Crash(s3)".into(), StepMessages { crashed: vec!["s3".into()], ..StepMessages::by("s3") }),
+    ];
+    let mut trace = Trace { steps: vec![step(None, vec![("n", Value::Int(0))])] };
+    for (n, (name, label, messages)) in steps.into_iter().enumerate() {
+        let mut next = step(Some((name, &label)), vec![("n", Value::Int(n as i64 + 1))]);
+        next.messages = messages;
+        trace.steps.push(next);
+    }
+    for step in &mut trace.steps {
+        step.nodes = nodes.clone();
+    }
+    trace
 }

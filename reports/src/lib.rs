@@ -11,6 +11,13 @@
 //! - [`json::spec_json`] and [`json::render_json_line`]: one JSON object per spec,
 //!   the stable interface for CI. The serde types live here; `checker`'s types
 //!   do not derive `Serialize`.
+//! - [`html::report`]: the self-contained HTML report (summary, coverage, and
+//!   for each counterexample its steps, [`svg::msc`] sequence chart and
+//!   [`svg::graph`] state graph), with the trace files it links to:
+//!   [`itf::itf`] (Apalache's Informal Trace Format) and [`dot::dot`] (Graphviz).
+//! - [`junit::junit`]: JUnit XML, one test case per checked item.
+//! - [`github::annotations`] and [`github::step_summary`]: GitHub Actions
+//!   workflow commands and the Markdown job summary.
 //!
 //! ```
 //! use checker::{Check, CheckKind, Expect, Outcome, Stats, Verdict};
@@ -41,6 +48,7 @@
 //!     threads: 1,
 //!     seconds: 0.5,
 //!     outcome: &outcome,
+//!     locations: vec![],
 //! };
 //! assert_eq!(status(&run), Status::Pass);
 //! assert!(reports::text::report(&run).contains("4 states generated, 3 distinct states found"));
@@ -48,8 +56,17 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod dot;
+pub mod github;
+pub mod html;
+pub mod itf;
 pub mod json;
+pub mod junit;
+pub mod svg;
 pub mod text;
+
+mod diff;
+mod markup;
 
 #[cfg(test)]
 mod fixtures;
@@ -58,7 +75,11 @@ mod tests;
 
 use std::fmt;
 
-use checker::{judge, CheckKind, Expect, Failure, Judgement, Outcome, StopReason};
+use checker::{
+    judge, Check, CheckKind, Counterexample, Expect, Failure, Judgement, Outcome, Span, StopReason, Trace, Verdict,
+};
+
+use crate::svg::Ending;
 
 /// One checked spec, as plain data: what was checked, how, and what the run found.
 #[derive(Clone, Debug)]
@@ -81,6 +102,78 @@ pub struct SpecRun<'a> {
     pub seconds: f64,
     /// What the run found.
     pub outcome: &'a Outcome,
+    /// Where the spec names each checked item (`INVARIANT TCConsistent`), so
+    /// that annotations point at the line; `Deadlock` points where the spec
+    /// asks for it, or at its `MODEL` line. Items not listed have no location.
+    pub locations: Vec<(String, Span)>,
+}
+
+impl SpecRun<'_> {
+    /// Where the spec names the item `name`, if it says.
+    pub fn location(&self, name: &str) -> Option<Span> {
+        self.locations.iter().find(|(n, _)| n == name).map(|(_, span)| *span)
+    }
+}
+
+/// A trace a run produced for one check: a counterexample or a witness.
+#[derive(Clone, Copy, Debug)]
+pub struct CheckTrace<'a> {
+    /// The check.
+    pub check: &'a Check,
+    /// Its trace (never empty).
+    pub trace: &'a Trace,
+    /// How the trace ends: a violation, a witness, or a lasso's loop.
+    pub ending: Ending,
+}
+
+impl CheckTrace<'_> {
+    /// A heading: `Counterexample to invariant TCConsistent`, `Deadlock reached`,
+    /// `Witness for sometimes SomeCommit`.
+    pub fn heading(&self) -> String {
+        match (self.ending, self.check.kind) {
+            (Ending::Witness, kind) => format!("Witness for {} {}", kind.name(), self.check.name),
+            (_, CheckKind::Deadlock) => "Deadlock reached".to_string(),
+            (_, kind) => format!("Counterexample to {} {}", kind.name(), self.check.name),
+        }
+    }
+}
+
+/// Every trace of a run, in the order of its checks. A `Sometimes` never
+/// witnessed is violated without a trace, and so has none here.
+pub fn check_traces<'a>(run: &SpecRun<'a>) -> Vec<CheckTrace<'a>> {
+    let outcome: &'a Outcome = run.outcome;
+    outcome
+        .checks
+        .iter()
+        .filter_map(|check| {
+            let (trace, ending) = match &check.verdict {
+                Verdict::Violated(Counterexample::Trace(trace)) => (trace, Ending::Violation),
+                Verdict::Violated(Counterexample::Lasso(lasso)) => (&lasso.trace, Ending::Loop(lasso.loop_start)),
+                Verdict::Witnessed(trace) => (trace, Ending::Witness),
+                Verdict::Holds | Verdict::Unknown(_) => return None,
+            };
+            (!trace.steps.is_empty()).then_some(CheckTrace { check, trace, ending })
+        })
+        .collect()
+}
+
+/// A spec that could not be checked (a syntax error, an unknown model, a
+/// model error): its path and the error, for the outputs that list every spec.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpecError {
+    /// The check spec's path as given.
+    pub spec: String,
+    /// What went wrong, as printed.
+    pub message: String,
+}
+
+/// Whether the spec expects the check named `name` to be violated.
+pub fn is_expected(expect: &Expect, name: &str) -> bool {
+    match expect {
+        Expect::Ok => false,
+        Expect::Violation(named) => named.name == name,
+        Expect::Deadlock => name == DEADLOCK,
+    }
 }
 
 /// How a run compares with its spec's `EXPECT`, ready for display.

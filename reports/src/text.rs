@@ -198,7 +198,7 @@ fn coverage(out: &mut String, run: &SpecRun) {
 
 /// Writes a trace TLC-style: state 1 in full, then for each step the action
 /// label and the variables whose value differs from the previous state.
-fn steps(out: &mut String, trace: &Trace, loop_start: Option<usize>) {
+pub(crate) fn steps(out: &mut String, trace: &Trace, loop_start: Option<usize>) {
     let mut previous: Option<&[(&'static str, Value)]> = None;
     for (i, step) in trace.steps.iter().enumerate() {
         let label = match &step.action {
@@ -245,13 +245,13 @@ pub fn thousands(n: u64) -> String {
 }
 
 /// `1 state`, `2,048 states`.
-fn plural(n: u64, noun: &str) -> String {
+pub(crate) fn plural(n: u64, noun: &str) -> String {
     let s = if n == 1 { "" } else { "s" };
     format!("{} {noun}{s}", thousands(n))
 }
 
 /// TLC's notation for probabilities: `1.9E-15`, and `0` for zero.
-fn scientific(p: f64) -> String {
+pub(crate) fn scientific(p: f64) -> String {
     if p == 0.0 {
         "0".to_string()
     } else {

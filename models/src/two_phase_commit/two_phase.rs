@@ -35,12 +35,19 @@
 //! receives the commit, violating `TCConsistent` after five steps.
 //!
 //! The RMs are interchangeable, so the symmetry `RM` sorts the per-RM data.
+//!
+//! For message sequence charts, the TM and each RM are nodes: `Prepared(rm)`
+//! goes from `rm` to the TM, and the TM's decision is one envelope to each RM,
+//! delivered by `RMRcvCommitMsg(rm)` or `RMRcvAbortMsg(rm)`.
 
 use std::fmt;
 
-use checker::spec::{ConfigError, Constants, Invariant, Model, Property, Symmetry, Value};
+use checker::spec::{ConfigError, Constants, Envelope, Invariant, Model, Property, StepMessages, Symmetry, Value};
 
 use super::{resource_managers, rm_state_value, Rm, RmState, TCommit, TCommitState};
+
+/// The transaction manager's node name in message sequence charts.
+const TM: &str = "TM";
 
 /// Which protocol to run: the published one or a seeded bug.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -531,6 +538,57 @@ impl Model for TwoPhase {
             | TwoPhaseAction::RMChooseToAbort(r)
             | TwoPhaseAction::RMRcvCommitMsg(r)
             | TwoPhaseAction::RMRcvAbortMsg(r) => format!("{name}({})", self.rm_name(r)),
+        }
+    }
+
+    fn action_parameters(&self, action: &TwoPhaseAction) -> Vec<(&'static str, Value)> {
+        match *action {
+            TwoPhaseAction::TMCommit | TwoPhaseAction::TMAbort | TwoPhaseAction::TMCrash => Vec::new(),
+            TwoPhaseAction::TMRcvPrepared(r)
+            | TwoPhaseAction::RMPrepare(r)
+            | TwoPhaseAction::RMChooseToAbort(r)
+            | TwoPhaseAction::RMRcvCommitMsg(r)
+            | TwoPhaseAction::RMRcvAbortMsg(r) => vec![("rm", Value::model_value(self.rm_name(r)))],
+        }
+    }
+
+    /// The TM, then the RMs in the order of `RM`.
+    fn nodes(&self, _: &TwoPhaseState) -> Vec<String> {
+        std::iter::once(TM.to_string()).chain(self.rm.iter().cloned()).collect()
+    }
+
+    /// `Prepared(rm)` goes from `rm` to the TM; the TM's decision is one
+    /// message in `msgs`, drawn as one envelope to each RM, which
+    /// `RMRcvCommitMsg(rm)` or `RMRcvAbortMsg(rm)` delivers. Since `msgs` only
+    /// grows, a message can be received again: the chart marks it a duplicate.
+    fn step_messages(&self, _: &TwoPhaseState, action: &TwoPhaseAction, _: &TwoPhaseState) -> StepMessages {
+        let prepared = |r: Rm| {
+            let message =
+                Value::record([("type", Value::str("Prepared")), ("rm", Value::model_value(self.rm_name(r)))]);
+            Envelope::new(self.rm_name(r), TM, message).labelled("Prepared")
+        };
+        let decision = |kind: &str, r: Rm| {
+            Envelope::new(TM, self.rm_name(r), Value::record([("type", Value::str(kind))])).labelled(kind)
+        };
+        match *action {
+            TwoPhaseAction::TMRcvPrepared(r) => StepMessages { delivered: vec![prepared(r)], ..StepMessages::by(TM) },
+            TwoPhaseAction::TMCommit => {
+                StepMessages { sent: self.rms().map(|r| decision("Commit", r)).collect(), ..StepMessages::by(TM) }
+            }
+            TwoPhaseAction::TMAbort => {
+                StepMessages { sent: self.rms().map(|r| decision("Abort", r)).collect(), ..StepMessages::by(TM) }
+            }
+            TwoPhaseAction::TMCrash => StepMessages { crashed: vec![TM.to_string()], ..StepMessages::by(TM) },
+            TwoPhaseAction::RMPrepare(r) => {
+                StepMessages { sent: vec![prepared(r)], ..StepMessages::by(self.rm_name(r)) }
+            }
+            TwoPhaseAction::RMChooseToAbort(r) => StepMessages::by(self.rm_name(r)),
+            TwoPhaseAction::RMRcvCommitMsg(r) => {
+                StepMessages { delivered: vec![decision("Commit", r)], ..StepMessages::by(self.rm_name(r)) }
+            }
+            TwoPhaseAction::RMRcvAbortMsg(r) => {
+                StepMessages { delivered: vec![decision("Abort", r)], ..StepMessages::by(self.rm_name(r)) }
+            }
         }
     }
 

@@ -1,0 +1,38 @@
+use checker::Expect;
+
+use super::{annotations, step_summary};
+use crate::fixtures::{expect_violation, incomplete, invariant_violation, lasso, pass, witness};
+
+#[test]
+fn annotations_point_at_the_line_naming_each_failed_item() {
+    let fixtures = [
+        pass(),
+        invariant_violation(expect_violation("TCConsistent")),
+        invariant_violation(Expect::Ok),
+        lasso(),
+        incomplete(),
+        witness(),
+        pass().with_expect(expect_violation("TCConsistent")),
+    ];
+    let runs: Vec<_> = fixtures.iter().map(|f| f.run()).collect();
+    insta::assert_snapshot!(annotations(&runs), @"
+    ::error file=specs/twophase-broken-2.cfg,line=4,col=21,title=bivalent%3A invariant TCConsistent is violated::invariant TCConsistent is violated after 4 states: Init -> RMChooseToAbort(r2) -> TMCommit -> RMRcvCommitMsg(r1)
+    ::error file=specs/tokenring-3.cfg,line=3,col=10,title=bivalent%3A property EventuallyDone is violated::property EventuallyDone is violated after 3 states: Init -> Pass(n1, n2) -> Pass(n2, n3), then back to state 2 forever
+    ::warning file=specs/raft-3.cfg,title=bivalent%3A incomplete::no verdict: state limit reached; raise the limit or check a smaller instance
+    ::error file=specs/twophase-8.cfg,title=bivalent%3A expected violation of TCConsistent not found::expected violation of TCConsistent not found: the run explored every reachable state
+    ");
+}
+
+#[test]
+fn annotation_data_escapes_percent_and_newlines() {
+    assert_eq!(super::data("100%\nnext\r"), "100%25%0Anext%0D");
+    assert_eq!(super::property("a:b,c%"), "a%3Ab%2Cc%25");
+}
+
+#[test]
+fn step_summary_has_a_table_and_each_unexpected_counterexample() {
+    let fixtures =
+        [pass(), invariant_violation(expect_violation("TCConsistent")), invariant_violation(Expect::Ok), incomplete()];
+    let runs: Vec<_> = fixtures.iter().map(|f| f.run()).collect();
+    insta::assert_snapshot!(step_summary(&runs, Some("report/index.html")));
+}

@@ -1,0 +1,140 @@
+use checker::{Expect, Value};
+
+use super::csp_source;
+use super::{report, Report, CSS, JS};
+use crate::fixtures::{expect_violation, incomplete, invariant_violation, lasso, pass, well_formed, witness};
+use crate::SpecError;
+
+fn everything() -> Report {
+    let fixtures = [
+        pass(),
+        invariant_violation(expect_violation("TCConsistent")),
+        invariant_violation(Expect::Ok),
+        lasso(),
+        incomplete(),
+        witness(),
+    ];
+    let runs: Vec<_> = fixtures.iter().map(|f| f.run()).collect();
+    let errors =
+        [SpecError { spec: "specs/x.cfg".into(), message: "specs/x.cfg:1:7: error: unknown model `X`".into() }];
+    report(&runs, &errors)
+}
+
+/// The page between `<body>` and the script: what the renderer decides.
+fn body(page: &str) -> &str {
+    let start = page.find("<body>").unwrap();
+    let end = page.find("<script>").unwrap();
+    &page[start..end]
+}
+
+#[test]
+fn the_csp_hash_is_sha256_in_base64() {
+    // The published SHA-256 of "abc" (FIPS 180-2), in base64.
+    assert_eq!(csp_source("abc"), "'sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0='");
+}
+
+#[test]
+fn the_policy_allows_exactly_the_inline_script_and_stylesheet() {
+    let page = everything().index;
+    let policy = page.split("Content-Security-Policy\" content=\"").nth(1).unwrap().split('"').next().unwrap();
+    assert!(policy.starts_with("default-src 'none'; "), "{policy}");
+    assert!(!policy.contains("unsafe"), "{policy}");
+    let inline = |open: &str, close: &str| page.split(open).nth(1).unwrap().split(close).next().unwrap().to_string();
+    let (style, script) = (inline("<style>", "</style>"), inline("<script>", "</script>"));
+    assert_eq!((style.as_str(), script.as_str()), (CSS, JS));
+    assert!(policy.contains(&format!("style-src {};", csp_source(&style))), "{policy}");
+    assert!(policy.contains(&format!("script-src {};", csp_source(&script))), "{policy}");
+    // Nothing in the page loads anything.
+    for attribute in ["src=", "href=\"http", "@import", "url("] {
+        assert!(!page.contains(attribute), "{attribute}");
+    }
+    assert_eq!(page.matches("<script").count(), 1);
+    assert_eq!(page.matches("<style").count(), 1);
+}
+
+#[test]
+fn the_report_stays_small() {
+    let page = everything().index;
+    assert!(JS.len() < 4_000, "the script is {} bytes", JS.len());
+    assert!(CSS.len() < 7_000, "the stylesheet is {} bytes", CSS.len());
+    assert!(page.len() < 80_000, "the page is {} bytes", page.len());
+}
+
+#[test]
+fn html_report_of_a_counterexample() {
+    let fixture = invariant_violation(Expect::Ok);
+    let report = report(&[fixture.run()], &[]);
+    insta::assert_snapshot!(body(&report.index));
+}
+
+#[test]
+fn html_report_of_every_kind_of_run() {
+    insta::assert_snapshot!(body(&everything().index));
+}
+
+#[test]
+fn each_trace_links_to_its_itf_and_dot_files() {
+    let report = everything();
+    let paths: Vec<&str> = report.files.iter().map(|f| f.path.as_str()).collect();
+    insta::assert_debug_snapshot!(paths, @r#"
+    [
+        "traces/twophase-broken-2.TCConsistent.itf.json",
+        "traces/twophase-broken-2.TCConsistent.dot",
+        "traces/twophase-broken-2.TCConsistent-2.itf.json",
+        "traces/twophase-broken-2.TCConsistent-2.dot",
+        "traces/tokenring-3.EventuallyDone.itf.json",
+        "traces/tokenring-3.EventuallyDone.dot",
+        "traces/twophase-2.SomeoneCommits.itf.json",
+        "traces/twophase-2.SomeoneCommits.dot",
+    ]
+    "#);
+    for path in paths {
+        assert!(report.index.contains(&format!("href=\"{path}\"")), "{path}");
+    }
+}
+
+#[test]
+fn unexpected_failures_start_open_and_expected_ones_closed() {
+    let page = everything().index;
+    let opening: Vec<&str> = page.match_indices("<details class=\"cex\"").map(|(at, _)| &page[at..at + 60]).collect();
+    let open: Vec<bool> = opening.iter().map(|tag| tag.split('>').next().unwrap().ends_with(" open")).collect();
+    assert_eq!(open, [false, true, true, false], "{opening:#?}");
+}
+
+#[test]
+fn every_id_is_unique_and_every_fragment_link_has_a_target() {
+    let page = everything().index;
+    let ids: Vec<&str> = page.split(" id=\"").skip(1).map(|s| s.split('"').next().unwrap()).collect();
+    let mut unique = ids.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(ids.len(), unique.len(), "{ids:?}");
+    for target in page.split("href=\"#").skip(1).map(|s| s.split('"').next().unwrap()) {
+        assert!(ids.contains(&target), "#{target}");
+    }
+}
+
+#[test]
+fn hostile_strings_are_escaped_everywhere() {
+    let hostile = r#"</script><svg onload=alert(1)>&"'"#;
+    let mut fixture = invariant_violation(Expect::Ok);
+    fixture.title = Some(hostile);
+    fixture.constants.push(("Text".into(), hostile.into()));
+    let checker::Verdict::Violated(cex) = &mut fixture.outcome.checks[2].verdict else { unreachable!() };
+    let checker::Counterexample::Trace(trace) = cex else { unreachable!() };
+    for step in &mut trace.steps {
+        step.state.push(("text", Value::str(hostile)));
+        step.nodes.push(hostile.into());
+        if let Some(action) = &mut step.action {
+            action.label.push_str(hostile);
+        }
+    }
+    let errors = [SpecError { spec: hostile.into(), message: hostile.into() }];
+    let page = report(&[fixture.run()], &errors).index;
+    assert_eq!(page.matches("<script").count(), 1);
+    assert!(!page.contains("<svg onload"));
+    assert_eq!(page.matches("</script>").count(), 1);
+    for svg in page.split("<svg ").skip(1).map(|s| format!("<svg {}</svg>", s.split("</svg>").next().unwrap())) {
+        well_formed(&svg).unwrap();
+    }
+}

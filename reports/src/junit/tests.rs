@@ -1,0 +1,39 @@
+use checker::Expect;
+
+use super::junit;
+use crate::fixtures::{expect_violation, incomplete, invariant_violation, lasso, pass, well_formed, witness};
+use crate::SpecError;
+
+#[test]
+fn junit_has_a_case_per_check_with_failures_and_skips() {
+    let fixtures = [
+        pass(),
+        invariant_violation(expect_violation("TCConsistent")),
+        invariant_violation(Expect::Ok),
+        lasso(),
+        incomplete(),
+        witness(),
+        pass().with_expect(expect_violation("TCConsistent")),
+    ];
+    let runs: Vec<_> = fixtures.iter().map(|f| f.run()).collect();
+    let errors = [SpecError {
+        spec: "specs/bad & <broken>.cfg".to_string(),
+        message:
+            "specs/bad.cfg:3:1: error: syntax error: expected `,` or `}` after a set element, found \"INVARIANTS\""
+                .to_string(),
+    }];
+    let xml = junit(&runs, &errors);
+    well_formed(&xml).unwrap();
+    insta::assert_snapshot!(xml);
+}
+
+#[test]
+fn junit_of_nothing_is_an_empty_suite_list() {
+    let xml = junit(&[], &[]);
+    well_formed(&xml).unwrap();
+    insta::assert_snapshot!(xml, @r#"
+    <?xml version="1.0" encoding="UTF-8"?>
+    <testsuites name="bivalent" tests="0" failures="0" errors="0" skipped="0" time="0.000">
+    </testsuites>
+    "#);
+}

@@ -1,0 +1,262 @@
+// The HTML report in a real browser: Debian's Chromium, driven by
+// playwright-core, opens the report from file:// with every network request
+// blocked and recorded, clicks through a counterexample and checks what it
+// shows. Screenshots go to tests/browser/artifacts/.
+//
+// Reports under test: the one `bivalent check specs/` writes (report/index.html
+// at the repository root by default; scripts/test runs it first and passes its
+// path in BIVALENT_REPORT, relative to this folder), and
+// two that the Rust tests in tests/report.rs write under tests/browser/out/:
+// `escaping` (a model whose strings are hostile markup) and `ring` (seven
+// nodes, 45 states, every kind of arrow).
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "../..");
+const reportPath = path.resolve(here, process.env.BIVALENT_REPORT || path.join(root, "report/index.html"));
+const escapingPath = path.join(here, "out/escaping/index.html");
+const ringPath = path.join(here, "out/ring/index.html");
+const artifacts = path.join(here, "artifacts");
+
+let context;
+let profile;
+const requests = [];
+const blocked = [];
+const problems = [];
+
+before(async () => {
+  for (const file of [reportPath, escapingPath, ringPath]) {
+    assert.ok(existsSync(file), `${file} is missing: run scripts/test (or bivalent check specs/ and cargo test) first`);
+  }
+  mkdirSync(artifacts, { recursive: true });
+  profile = mkdtempSync(path.join(os.tmpdir(), "bivalent-chromium-"));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  // Only the report's own file may load; anything else is recorded and refused.
+  await context.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith("file:")) return route.continue();
+    blocked.push(url);
+    return route.abort();
+  });
+  context.on("request", (request) => requests.push(request.url()));
+  context.on("weberror", (error) => problems.push(`page error: ${error.error().message}`));
+});
+
+after(async () => {
+  await context?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+async function open(file) {
+  const page = await context.newPage();
+  page.on("console", (message) => {
+    if (message.type() === "error" || message.type() === "warning") problems.push(`console: ${message.text()}`);
+  });
+  page.on("dialog", (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    return dialog.dismiss();
+  });
+  await page.goto(pathToFileURL(file).href);
+  return page;
+}
+
+// A screenshot of the viewport with `element` scrolled to its top (element
+// screenshots misplace the sticky chart pane).
+async function shot(page, element, name) {
+  await element.evaluate((e) => e.scrollIntoView());
+  await page.screenshot({ path: path.join(artifacts, `${name}.png`) });
+}
+
+// The counterexample section of the spec whose path ends in `spec`.
+function counterexample(page, spec) {
+  return page.locator("section.spec", { has: page.locator(`h2 code:text-is("specs/${spec}")`) }).locator("details.cex").first();
+}
+
+test("the report loads from file:// with a policy that forbids network loads", async () => {
+  const page = await open(reportPath);
+  const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute("content");
+  assert.match(policy, /default-src 'none'/);
+  assert.match(policy, /script-src 'sha256-/);
+  assert.doesNotMatch(policy, /unsafe-inline/);
+  assert.match(await page.title(), /^bivalent: /);
+  const specs = await page.locator("section.spec").count();
+  assert.ok(specs >= 5, `${specs} specs`);
+  assert.equal(await page.locator("table.specs tbody tr").count(), specs);
+  await page.screenshot({ path: path.join(artifacts, "summary.png") });
+  await page.close();
+});
+
+test("a counterexample opens with its steps, sequence chart and state graph", async () => {
+  const page = await open(reportPath);
+  const cex = counterexample(page, "twophase-bug-3.cfg");
+  assert.equal(await cex.getAttribute("open"), null, "an expected violation starts closed");
+  await cex.locator(":scope > summary").click();
+  assert.equal(await cex.getAttribute("open"), "");
+  await assert.doesNotReject(cex.locator("h3", { hasText: "Counterexample to invariant TCConsistent" }).waitFor());
+  const steps = cex.locator("tr.step");
+  assert.equal(await steps.count(), 6);
+  assert.match(await steps.nth(5).innerText(), /RMRcvCommitMsg\(r1\)[\s\S]*violates TCConsistent/);
+  // One lifeline per node (the TM and three RMs), arrows for the messages.
+  const chart = cex.locator("svg.msc");
+  assert.deepEqual(await chart.locator("text.nn").allTextContents(), ["TM", "r1", "r2", "r3"]);
+  assert.ok((await chart.locator("g.msg").count()) >= 4);
+  assert.equal(await chart.locator("g.msg.pending").count(), 2, "Commit to r2 and r3 is never delivered");
+  assert.equal(await cex.locator("svg.graph g.state").count(), 6);
+  assert.equal(await cex.locator("svg.graph g.state.bad").count(), 1);
+  await shot(page, cex, "counterexample");
+  await page.close();
+});
+
+test("the full-state toggle unfolds the unchanged variables", async () => {
+  const page = await open(reportPath);
+  const cex = counterexample(page, "twophase-bug-3.cfg");
+  await cex.locator(":scope > summary").click();
+  const unchanged = cex.locator("tr.step").nth(2).locator("details.rest .var").first();
+  assert.equal(await unchanged.isVisible(), false);
+  await cex.locator("input.full").check();
+  assert.equal(await unchanged.isVisible(), true);
+  assert.equal(await cex.locator("details.rest:not([open])").count(), 0);
+  await shot(page, cex, "full-state");
+  await cex.locator("input.full").uncheck();
+  assert.equal(await unchanged.isVisible(), false);
+  await page.close();
+});
+
+test("keys and clicks step through the trace in the table and both charts", async () => {
+  const page = await open(reportPath);
+  const cex = counterexample(page, "twophase-bug-3.cfg");
+  await cex.locator(":scope > summary").click();
+  const selected = async () => ({
+    row: await cex.locator("tr.step.sel").getAttribute("data-step"),
+    chart: await cex.locator("svg.msc g.row.sel").getAttribute("data-step"),
+    graph: await cex.locator("svg.graph g.state.sel").getAttribute("data-step"),
+    position: await cex.locator(".pos").innerText(),
+  });
+  assert.deepEqual(await selected(), { row: "0", chart: "0", graph: "0", position: "state 1 of 6" });
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("j");
+  assert.deepEqual(await selected(), { row: "2", chart: "2", graph: "2", position: "state 3 of 6" });
+  await page.keyboard.press("End");
+  assert.equal((await selected()).row, "5");
+  await page.keyboard.press("ArrowDown");
+  assert.equal((await selected()).row, "5", "stepping stops at the last state");
+  await page.keyboard.press("k");
+  assert.equal((await selected()).row, "4");
+  await page.keyboard.press("Home");
+  assert.equal((await selected()).row, "0");
+  await page.keyboard.press("f");
+  assert.equal(await cex.locator("input.full").isChecked(), true);
+  await cex.locator("svg.msc g.row[data-step='3'] text.a").click();
+  assert.deepEqual(await selected(), { row: "3", chart: "3", graph: "3", position: "state 4 of 6" });
+  await cex.locator("svg.graph g.state[data-step='1'] rect").click();
+  assert.equal((await selected()).row, "1");
+  await cex.locator("tr.step").nth(4).click();
+  assert.equal((await selected()).chart, "4");
+  await shot(page, cex, "stepping");
+  await page.close();
+});
+
+test("a liveness counterexample draws its loop", async () => {
+  const page = await open(reportPath);
+  const cex = counterexample(page, "twophase-tmcrash-3.cfg");
+  await cex.locator(":scope > summary").click();
+  assert.ok((await cex.locator("svg.graph g.edge.loop").count()) === 1, "the lasso's closing edge");
+  assert.ok((await cex.locator("svg.graph g.state.loop").count()) >= 1);
+  assert.equal(await cex.locator("tr.loopstart").count(), 1);
+  assert.match(await cex.locator("tr.back").innerText(), /back to state \d+/);
+  await shot(page, cex, "lasso");
+  await page.close();
+});
+
+test("every chart is well-formed SVG, and hostile strings stay inert", async () => {
+  const page = await open(escapingPath);
+  const cex = page.locator("details.cex").first();
+  assert.equal(await cex.getAttribute("open"), "", "an unexpected violation starts open");
+  await cex.locator("input.full").check();
+  // Exactly the report's own script and no injected element or handler.
+  assert.equal(await page.locator("script").count(), 1);
+  assert.equal(await page.locator("[onload], [onerror], [onclick], iframe, object, embed, img").count(), 0);
+  assert.equal(await page.locator("svg svg").count(), 0, "no SVG was injected into a chart");
+  const shown = await page.locator("table.steps").first().innerText();
+  assert.ok(shown.includes('</script><svg onload=alert(1)>'), "the hostile text is shown as text");
+  await page.screenshot({ path: path.join(artifacts, "escaping.png"), fullPage: true });
+  for (const file of [reportPath, escapingPath, ringPath]) {
+    const svgs = readFileSync(file, "utf8").match(/<svg[\s\S]*?<\/svg>/g) ?? [];
+    assert.ok(svgs.length > 0, `${file} has charts`);
+    const errors = await page.evaluate((sources) => sources.map((source) => {
+      const doc = new DOMParser().parseFromString(source, "image/svg+xml");
+      const error = doc.querySelector("parsererror");
+      return error ? error.textContent : null;
+    }).filter((e) => e !== null), svgs);
+    assert.deepEqual(errors, [], `${file}: every <svg> parses as XML`);
+  }
+  await page.close();
+});
+
+test("seven nodes and 45 states: the charts scroll and no labels overlap", async () => {
+  const page = await open(ringPath);
+  const cex = page.locator("details.cex").first();
+  assert.equal(await cex.getAttribute("open"), "", "an unexpected violation starts open");
+  assert.equal(await cex.locator("tr.step").count(), 45);
+  assert.equal(await cex.locator("svg.msc text.nn").count(), 7);
+  // Labels drawn in the browser's own font: none covers another.
+  const overlaps = await cex.evaluate((root) => {
+    const found = [];
+    for (const svg of root.querySelectorAll("svg")) {
+      const boxes = [...svg.querySelectorAll("text")].map((t) => ({ text: t.textContent, box: t.getBBox() }));
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i].box, b = boxes[j].box;
+          const x = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+          const y = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+          if (x > 1 && y > 1) found.push(`${boxes[i].text} / ${boxes[j].text}`);
+        }
+      }
+    }
+    return found;
+  });
+  assert.deepEqual(overlaps, []);
+  // The charts scroll inside their pane; stepping to the end brings the last
+  // row of the sequence chart into view.
+  const figure = cex.locator(".charts figure").first();
+  assert.ok(await figure.evaluate((f) => f.scrollHeight > f.clientHeight), "the chart pane scrolls");
+  await cex.locator("tr.step").first().click();
+  await page.keyboard.press("End");
+  const visible = await figure.evaluate((f) => {
+    const row = f.querySelector(".row.sel").getBoundingClientRect(), pane = f.getBoundingClientRect();
+    return row.top >= pane.top && row.bottom <= pane.bottom;
+  });
+  assert.ok(visible, "the selected row is scrolled into the chart pane");
+  await page.screenshot({ path: path.join(artifacts, "ring-end.png") });
+  await page.keyboard.press("Home");
+  await page.screenshot({ path: path.join(artifacts, "ring-start.png") });
+  await page.close();
+});
+
+test("nothing was loaded from the network, and no page reported an error", () => {
+  assert.deepEqual(blocked, [], "requests that would have left the machine");
+  const foreign = requests.filter((url) => !url.startsWith("file:"));
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(problems, []);
+});

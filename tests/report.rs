@@ -1,0 +1,520 @@
+//! The report files end to end, through the CLI: the HTML report and its
+//! trace files, JUnit XML, GitHub Actions outputs; ITF traces read back with
+//! the `itf` crate and replayed through the model; and a scripted model whose
+//! strings are hostile, which must render inert.
+//!
+//! Two reports are kept for the browser test (`tests/browser/`):
+//! `tests/browser/out/escaping/` (the hostile model) and
+//! `tests/browser/out/ring/` (seven nodes, more than forty steps).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use checker::spec::{ConfigError, Constants, Envelope, Invariant, Model, StepMessages, Value};
+use checker::DynModel;
+use models::{ModelEntry, TwoPhase};
+use serde::Deserialize;
+
+use crate::{cli, cli_with, root, CliRun};
+
+/// Runs `bivalent check <spec> --quiet --threads 2 <extra>` with the product
+/// registry plus [`Scripted`].
+fn check(spec: &Path, extra: &[&str]) -> CliRun {
+    let mut args = vec!["check", spec.to_str().expect("a UTF-8 path"), "--quiet", "--threads", "2"];
+    args.extend_from_slice(extra);
+    cli_with(&registry(), &args)
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn a_check_writes_the_report_with_a_trace_file_per_counterexample_and_prints_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("out");
+    let run = check(&root().join("specs/twophase-bug-3.cfg"), &["--report", report.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let index = report.join("index.html");
+    assert!(run.stdout.ends_with(&format!("HTML report: {}\n", index.display())), "{}", run.stdout);
+    let page = read(&index);
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("Counterexample to invariant TCConsistent"));
+    let mut traces: Vec<String> = std::fs::read_dir(report.join("traces"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    traces.sort();
+    assert_eq!(traces, ["twophase-bug-3.TCConsistent.dot", "twophase-bug-3.TCConsistent.itf.json"]);
+    for trace in &traces {
+        assert!(page.contains(&format!("href=\"traces/{trace}\"")), "{trace}");
+    }
+}
+
+#[test]
+fn a_second_run_into_the_same_folder_removes_stale_trace_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().to_str().unwrap();
+    check(&root().join("specs/twophase-bug-3.cfg"), &["--report", report]);
+    assert!(dir.path().join("traces/twophase-bug-3.TCConsistent.itf.json").exists());
+    let run = check(&root().join("specs/twophase-3.cfg"), &["--report", report]);
+    assert_eq!(run.code, 0);
+    assert_eq!(std::fs::read_dir(dir.path().join("traces")).unwrap().count(), 0);
+    assert!(read(&dir.path().join("index.html")).contains("specs/twophase-3.cfg"));
+}
+
+#[test]
+fn the_report_goes_to_report_by_default_and_no_report_skips_it() {
+    let run = check(&root().join("specs/tcommit-3.cfg"), &[]);
+    assert!(run.stdout.ends_with("HTML report: report/index.html\n"), "{}", run.stdout);
+    let run = check(&root().join("specs/tcommit-3.cfg"), &["--no-report"]);
+    assert!(!run.stdout.contains("HTML report"), "{}", run.stdout);
+    let run = cli(&["check", "specs/tcommit-3.cfg", "--report", "x", "--no-report"]);
+    assert_eq!(run.code, 150, "{}", run.stderr);
+}
+
+#[test]
+fn with_json_the_report_path_goes_to_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = check(&root().join("specs/tcommit-3.cfg"), &["--json", "--report", dir.path().to_str().unwrap()]);
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    assert!(run.stderr.starts_with("HTML report: "), "{}", run.stderr);
+}
+
+#[test]
+fn a_report_that_cannot_be_written_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, "not a folder").unwrap();
+    let run = check(&root().join("specs/tcommit-3.cfg"), &["--report", blocker.to_str().unwrap()]);
+    assert_eq!(run.code, 151);
+    assert!(run.stderr.starts_with("error: cannot write the HTML report to "), "{}", run.stderr);
+}
+
+#[test]
+fn junit_has_one_case_per_checked_item() {
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("ci/junit.xml");
+    let specs = [root().join("specs/twophase-bug-3.cfg"), root().join("specs/twophase-3.cfg")];
+    let args: Vec<&str> = specs.iter().map(|p| p.to_str().unwrap()).collect();
+    let junit_arg = junit.to_str().unwrap();
+    let mut argv = vec!["check"];
+    argv.extend(&args);
+    argv.extend(["--quiet", "--no-report", "--junit", junit_arg]);
+    let run = cli(&argv);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let xml = read(&junit).replace(&root().display().to_string(), "[root]");
+    assert!(xml.contains(r#"<testsuites name="bivalent" tests="7" failures="0" errors="0" skipped="2""#), "{xml}");
+    assert!(xml.contains("<system-out>expected violation found (6 states)</system-out>"), "{xml}");
+    assert!(
+        xml.contains(r#"<testcase name="step invariant TCSpec" classname="[root]/specs/twophase-3.cfg"/>"#),
+        "{xml}"
+    );
+}
+
+#[test]
+fn github_actions_get_an_annotation_at_the_invariant_and_a_job_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("bug.cfg");
+    std::fs::write(
+        &spec,
+        "MODEL TwoPhase\nCONSTANTS RM = {r1, r2} Bug = \"CommitWithoutAllPrepared\"\nINVARIANTS TPTypeOK\n    TCConsistent\n",
+    )
+    .unwrap();
+    let summary = dir.path().join("summary.md");
+    std::fs::write(&summary, "# earlier steps\n").unwrap();
+    let env = |name: &str| match name {
+        "GITHUB_ACTIONS" => Some("true".to_string()),
+        "GITHUB_STEP_SUMMARY" => Some(summary.display().to_string()),
+        _ => None,
+    };
+    let argv = ["bivalent", "check", spec.to_str().unwrap(), "--quiet", "--no-report"].map(OsString::from);
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let code = cli::run_in(models::registry(), argv, &env, &mut stdout, &mut stderr);
+    assert_eq!(code, 12);
+    let stdout = String::from_utf8(stdout).unwrap().replace(&dir.path().display().to_string(), "[dir]");
+    let annotations: Vec<&str> = stdout.lines().filter(|l| l.starts_with("::")).collect();
+    insta::assert_snapshot!(annotations.join("\n"), @"::error file=[dir]/bug.cfg,line=4,col=5,title=bivalent%3A invariant TCConsistent is violated::invariant TCConsistent is violated after 6 states: Init -> RMPrepare(r2) -> TMRcvPrepared(r2) -> TMCommit -> RMRcvCommitMsg(r2) -> RMChooseToAbort(r1)");
+    let summary = read(&summary);
+    assert!(
+        summary.starts_with("# earlier steps\n## bivalent: 1 spec, 0 passed, 1 failed, 0 incomplete\n"),
+        "{summary}"
+    );
+    assert!(summary.contains("### ❌ "), "{summary}");
+    // Outside GitHub Actions, neither.
+    let run = check(&spec, &["--no-report"]);
+    assert!(!run.stdout.contains("::error"), "{}", run.stdout);
+}
+
+/// `TwoPhase`'s variables as the `itf` crate decodes them.
+#[derive(Debug, PartialEq, Eq, Deserialize)]
+struct TwoPhaseVars {
+    #[serde(rename = "rmState")]
+    rm_state: BTreeMap<String, String>,
+    #[serde(rename = "tmState")]
+    tm_state: String,
+    #[serde(rename = "tmPrepared")]
+    tm_prepared: BTreeSet<String>,
+    msgs: BTreeSet<Message>,
+}
+
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+struct Message {
+    #[serde(rename = "type")]
+    kind: String,
+    rm: Option<String>,
+}
+
+/// A state of the model as ITF, decoded like the file's states.
+fn decoded<M: Model>(model: &M, state: &M::State) -> TwoPhaseVars {
+    let vars: serde_json::Map<String, serde_json::Value> = model
+        .variables(state)
+        .iter()
+        .map(|(name, value)| (name.to_string(), serde_json::to_value(reports::itf::Itf(value)).unwrap()))
+        .collect();
+    itf::from_value(serde_json::Value::Object(vars)).unwrap()
+}
+
+/// Replays an ITF trace through `model`: from the initial state the file
+/// starts with, each step is the successor whose action has the recorded
+/// label and whose variables are the recorded ones. Returns the states.
+fn replay<M: Model>(model: &M, trace: &itf::Trace<TwoPhaseVars>) -> Vec<M::State> {
+    let mut inits = Vec::new();
+    model.init(&mut inits);
+    let first = inits.into_iter().find(|s| decoded(model, s) == trace.states[0].value).expect("an initial state");
+    let mut path = vec![first];
+    for state in &trace.states[1..] {
+        let label = state.meta.other.get("label").expect("every step names its action");
+        let mut steps = Vec::new();
+        model.next(path.last().unwrap(), &mut steps);
+        let next = steps
+            .into_iter()
+            .find(|(a, s)| &model.format_action(a) == label && decoded(model, s) == state.value)
+            .unwrap_or_else(|| panic!("no {label} step to the recorded state {:?}", state.value));
+        path.push(next.1);
+    }
+    path
+}
+
+#[test]
+fn itf_traces_read_back_with_the_itf_crate_replay_to_the_violation() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = check(&root().join("specs/twophase-bug-3.cfg"), &["--report", dir.path().to_str().unwrap()]);
+    assert_eq!(run.code, 0);
+    let text = read(&dir.path().join("traces/twophase-bug-3.TCConsistent.itf.json"));
+    let trace: itf::Trace<TwoPhaseVars> = itf::trace_from_str(&text).unwrap();
+    assert_eq!(trace.vars, ["rmState", "tmState", "tmPrepared", "msgs"]);
+    assert_eq!(trace.meta.other.get("check").map(String::as_str), Some("TCConsistent"));
+    let first = &trace.states[1].meta.other;
+    let rm = first["label"].strip_prefix("RMPrepare(").and_then(|r| r.strip_suffix(')')).expect("an RM prepares first");
+    assert_eq!(first["parameters"], format!("[rm |-> {rm}]"));
+    let rm = ["r1", "r2", "r3"].map(String::from).to_vec();
+    let model = TwoPhase::new(rm, models::two_phase_commit::Bug::CommitWithoutAllPrepared);
+    let path = replay(&model, &trace);
+    assert_eq!(path.len(), 6);
+    assert!(path[..5].iter().all(|s| model.tc_consistent(*s)));
+    assert!(!model.tc_consistent(path[5]), "the replayed trace ends in the violation");
+}
+
+#[test]
+fn an_itf_lasso_replays_and_loops_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = check(&root().join("specs/twophase-tmcrash-3.cfg"), &["--report", dir.path().to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = read(&dir.path().join("traces/twophase-tmcrash-3.Termination.itf.json"));
+    let trace: itf::Trace<TwoPhaseVars> = itf::trace_from_str(&text).unwrap();
+    let loop_start = trace.loop_index.expect("a lasso has a loop") as usize;
+    let rm = ["r1", "r2", "r3"].map(String::from).to_vec();
+    let model = TwoPhase::new(rm, models::two_phase_commit::Bug::None).with_tm_may_fail(true);
+    let path = replay(&model, &trace);
+    // The cycle never decides every RM, and it closes: the last state steps
+    // back to the loop's first, or stutters there for ever.
+    assert!(path[loop_start..].iter().all(|s| !model.all_decided(*s)));
+    let last = *path.last().unwrap();
+    let mut steps = Vec::new();
+    model.next(&last, &mut steps);
+    assert!(last == path[loop_start] || steps.iter().any(|(_, s)| *s == path[loop_start]));
+}
+
+#[test]
+fn two_phase_commit_tells_the_sequence_chart_who_sends_what() {
+    let dir = tempfile::tempdir().unwrap();
+    check(&root().join("specs/twophase-bug-3.cfg"), &["--report", dir.path().to_str().unwrap()]);
+    let page = read(&dir.path().join("index.html"));
+    assert!(page.contains(" sends <code>Prepared</code> to TM</div>"), "{page}");
+    assert!(page.contains("TM receives <code>Prepared</code> from r"));
+    assert!(page.contains("TM sends <code>Commit</code> to r1, r2, r3"));
+    assert!(page.contains(" receives <code>Commit</code> from TM</div>"));
+    // Commit to r2 and r3 is never delivered.
+    assert_eq!(page.matches(r#"<g class="msg pending">"#).count(), 2);
+}
+
+// A scripted model: it plays a fixed list of steps between named nodes, so
+// that a report can show every kind of arrow and every hostile string.
+
+/// One step of a script.
+struct Step {
+    name: &'static str,
+    label: String,
+    messages: StepMessages,
+}
+
+/// Plays `steps` in order; `BeforeTheEnd` fails once they are all played.
+struct Scripted {
+    nodes: Vec<String>,
+    steps: Vec<Step>,
+    /// A string every state shows.
+    note: String,
+}
+
+impl Scripted {
+    fn from_constants(constants: &Constants) -> Result<Scripted, ConfigError> {
+        constants.expect_only(&["Script"])?;
+        Ok(match constants.choice_or("Script", &["Ring", "Hostile"], "Ring")? {
+            "Hostile" => hostile(),
+            _ => ring(),
+        })
+    }
+
+    /// The nodes alive, the messages in flight (with how many copies), and
+    /// the last message delivered, after `k` steps.
+    fn replay(&self, k: usize) -> (BTreeSet<String>, BTreeMap<Value, i64>, Value) {
+        let mut alive: BTreeSet<String> = self.nodes.iter().cloned().collect();
+        let mut network: BTreeMap<Value, i64> = BTreeMap::new();
+        let mut last = Value::str("");
+        let key = |e: &Envelope| {
+            Value::record([("from", Value::str(&e.from)), ("to", Value::str(&e.to)), ("msg", e.message.clone())])
+        };
+        for step in &self.steps[..k] {
+            let m = &step.messages;
+            for e in m.sent.iter().chain(&m.duplicated) {
+                *network.entry(key(e)).or_default() += 1;
+            }
+            for e in m.delivered.iter().chain(&m.dropped) {
+                if let Some(count) = network.get_mut(&key(e)) {
+                    *count -= 1;
+                }
+                network.retain(|_, count| *count > 0);
+            }
+            if let Some(e) = m.delivered.last() {
+                last = e.message.clone();
+            }
+            for node in &m.crashed {
+                alive.remove(node);
+            }
+        }
+        (alive, network, last)
+    }
+}
+
+impl Model for Scripted {
+    type State = usize;
+    type Action = usize;
+
+    fn init(&self, states: &mut Vec<usize>) {
+        states.push(0);
+    }
+
+    fn next(&self, k: &usize, steps: &mut Vec<(usize, usize)>) {
+        if *k < self.steps.len() {
+            steps.push((*k, k + 1));
+        }
+    }
+
+    fn action_name(&self, k: &usize) -> &'static str {
+        self.steps[*k].name
+    }
+
+    fn action_names(&self) -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = Vec::new();
+        for step in &self.steps {
+            if !names.contains(&step.name) {
+                names.push(step.name);
+            }
+        }
+        names
+    }
+
+    fn format_action(&self, k: &usize) -> String {
+        self.steps[*k].label.clone()
+    }
+
+    fn action_parameters(&self, k: &usize) -> Vec<(&'static str, Value)> {
+        vec![("step", Value::Int(*k as i64))]
+    }
+
+    fn variables(&self, k: &usize) -> Vec<(&'static str, Value)> {
+        let (alive, network, last) = self.replay(*k);
+        vec![
+            ("step", Value::Int(*k as i64)),
+            ("alive", Value::set(alive.into_iter().map(Value::str))),
+            ("network", Value::map(network.into_iter().map(|(m, n)| (m, Value::Int(n))))),
+            ("lastDelivered", last),
+            ("note", Value::str(&self.note)),
+        ]
+    }
+
+    fn nodes(&self, _: &usize) -> Vec<String> {
+        self.nodes.clone()
+    }
+
+    fn step_messages(&self, from: &usize, _: &usize, _: &usize) -> StepMessages {
+        self.steps[*from].messages.clone()
+    }
+
+    fn invariants(&self) -> Vec<Invariant<Self>> {
+        vec![Invariant::state("BeforeTheEnd", |m, k| *k < m.steps.len())]
+    }
+}
+
+fn envelope(from: &str, to: &str, kind: &str, n: i64) -> Envelope {
+    let message = Value::record([("type", Value::str(kind)), ("n", Value::Int(n))]);
+    Envelope::new(from, to, message).labelled(format!("{kind}({n})"))
+}
+
+/// Seven nodes: `n1` calls an election, five nodes answer (one answer is
+/// lost, one duplicated and delivered twice), `n5` crashes before it hears of
+/// it, then a token goes round the survivors 30 times: 44 steps.
+fn ring() -> Scripted {
+    let nodes: Vec<String> = (1..=7).map(|n| format!("n{n}")).collect();
+    let mut steps = Vec::new();
+    let others: Vec<&String> = nodes[1..].iter().collect();
+    steps.push(Step {
+        name: "Elect",
+        label: "Elect(n1)".into(),
+        messages: StepMessages {
+            sent: others.iter().map(|n| envelope("n1", n, "Elect", 1)).collect(),
+            ..StepMessages::by("n1")
+        },
+    });
+    for n in ["n2", "n3", "n4", "n5", "n6", "n7"] {
+        if n == "n5" {
+            let crash = StepMessages { crashed: vec!["n5".into()], ..StepMessages::by("n5") };
+            steps.push(Step { name: "Crash", label: "Crash(n5)".into(), messages: crash });
+            continue;
+        }
+        let messages = StepMessages {
+            delivered: vec![envelope("n1", n, "Elect", 1)],
+            sent: vec![envelope(n, "n1", "Ack", 1)],
+            ..StepMessages::by(n)
+        };
+        steps.push(Step { name: "Answer", label: format!("Answer({n})"), messages });
+    }
+    let network = |messages: StepMessages| Step { name: "Network", label: String::new(), messages };
+    let mut lose = network(StepMessages { dropped: vec![envelope("n3", "n1", "Ack", 1)], ..StepMessages::default() });
+    lose.label = "Lose(n3, n1)".into();
+    steps.push(lose);
+    let mut duplicate =
+        network(StepMessages { duplicated: vec![envelope("n4", "n1", "Ack", 1)], ..StepMessages::default() });
+    duplicate.label = "Duplicate(n4, n1)".into();
+    steps.push(duplicate);
+    for from in ["n2", "n4", "n4", "n6", "n7"] {
+        let messages = StepMessages { delivered: vec![envelope(from, "n1", "Ack", 1)], ..StepMessages::by("n1") };
+        steps.push(Step { name: "Count", label: format!("Count(n1, {from})"), messages });
+    }
+    let ring = ["n1", "n2", "n3", "n4", "n6", "n7"];
+    for hop in 1..=30 {
+        let (from, to) = (ring[(hop - 1) % ring.len()], ring[hop % ring.len()]);
+        let mut messages =
+            StepMessages { sent: vec![envelope(from, to, "Token", hop as i64)], ..StepMessages::by(from) };
+        if hop > 1 {
+            let before = ring[(hop - 2) % ring.len()];
+            messages.delivered.push(envelope(before, from, "Token", hop as i64 - 1));
+        }
+        steps.push(Step { name: "Pass", label: format!("Pass({from}, {to})"), messages });
+    }
+    Scripted { nodes, steps, note: "a ring of seven".into() }
+}
+
+/// The strings an HTML report must never let through.
+const HOSTILE: &str = r#"</script><svg onload=alert(1)> & "q" 'a'"#;
+
+/// Nodes, actions, messages and variables full of markup.
+fn hostile() -> Scripted {
+    let nodes: Vec<String> = ["<b>n&1</b>", "\"n2\"", "</script><svg onload=alert(1)>"].map(String::from).to_vec();
+    let (a, b, c) = (nodes[0].as_str(), nodes[1].as_str(), nodes[2].as_str());
+    let hostile = |from: &str, to: &str| Envelope::new(from, to, Value::str(HOSTILE)).labelled(HOSTILE);
+    let steps = vec![
+        Step {
+            name: "Send",
+            label: format!("Send({a}, {HOSTILE})"),
+            messages: StepMessages { sent: vec![hostile(a, b), hostile(a, c)], ..StepMessages::by(a) },
+        },
+        Step {
+            name: "Receive",
+            label: format!("Receive({b})"),
+            messages: StepMessages { delivered: vec![hostile(a, b)], ..StepMessages::by(b) },
+        },
+        Step {
+            name: "Crash",
+            label: format!("Crash({c})"),
+            messages: StepMessages { crashed: vec![c.to_string()], ..StepMessages::by(c) },
+        },
+    ];
+    Scripted { nodes, steps, note: HOSTILE.to_string() }
+}
+
+/// The product registry plus `Scripted`.
+fn registry() -> Vec<ModelEntry> {
+    let mut entries = models::registry().to_vec();
+    entries.push(ModelEntry {
+        name: "Scripted",
+        summary: "plays a fixed script of steps between nodes, for report tests",
+        constants: &[("Script", "Ring (default) or Hostile")],
+        build: |c| Ok(Box::new(Scripted::from_constants(c)?) as Box<dyn DynModel>),
+        example: || Box::new(ring()),
+    });
+    entries
+}
+
+/// Writes `spec` (a check spec's text) to a temporary file and checks it
+/// with the report going to `tests/browser/out/<name>`, where the browser test reads it.
+fn scripted_report(name: &str, spec: &str) -> (CliRun, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(format!("scripted-{name}.cfg"));
+    std::fs::write(&path, spec).unwrap();
+    let out = root().join("tests/browser/out").join(name);
+    let run = check(&path, &["--report", out.to_str().unwrap()]);
+    (run, out)
+}
+
+#[test]
+fn a_model_with_hostile_strings_renders_inert() {
+    let spec = format!(
+        "\\* {HOSTILE}\nMODEL Scripted\nCONSTANTS Script = \"Hostile\"\nINVARIANT BeforeTheEnd\nCHECK_DEADLOCK FALSE\n"
+    );
+    let (run, out) = scripted_report("escaping", &spec);
+    assert_eq!(run.code, 12, "{}", run.stderr);
+    let page = read(&out.join("index.html"));
+    assert_eq!(page.matches("<script").count(), 1, "only the report's own script");
+    assert_eq!(page.matches("</script>").count(), 1);
+    assert!(!page.contains("<svg onload"));
+    assert!(!page.contains("<b>n&"));
+    assert!(page.contains("&lt;/script&gt;&lt;svg onload=alert(1)&gt; &amp; &quot;q&quot; &#39;a&#39;"));
+    assert_eq!(page.matches("<svg ").count(), 2, "the sequence chart and the state graph");
+    let itf = read(&out.join("traces/scripted-escaping.BeforeTheEnd.itf.json"));
+    // As ITF values (the `itf` crate decodes functions with record keys only
+    // into typed states, so this reads the values as they are written).
+    let trace: itf::Trace<itf::Value> = serde_json::from_str(&itf).unwrap();
+    assert_eq!(trace.states.len(), 4);
+    assert_eq!(trace.states[1].meta.other.get("label").unwrap(), &format!("Send(<b>n&1</b>, {HOSTILE})"));
+    let dot = read(&out.join("traces/scripted-escaping.BeforeTheEnd.dot"));
+    assert!(dot.contains(r#"label="Send(<b>n&1</b>, </script><svg onload=alert(1)> & \"q\" 'a')""#), "{dot}");
+}
+
+#[test]
+fn seven_nodes_and_forty_four_steps_make_one_report() {
+    let spec = "\\* A ring of seven nodes: election, a crash, a lost and a duplicated answer, a token\n\
+                MODEL Scripted\nINVARIANT BeforeTheEnd\nCHECK_DEADLOCK FALSE\n";
+    let (run, out) = scripted_report("ring", spec);
+    assert_eq!(run.code, 12, "{}", run.stderr);
+    assert!(run.stdout.contains("Counterexample to invariant BeforeTheEnd (45 states):"), "{}", run.stdout);
+    let page = read(&out.join("index.html"));
+    assert_eq!(page.matches("<tr class=\"step").count(), 45);
+    for class in ["msg drop", "msg dup", "msg pending", "crash", "dupmark"] {
+        assert!(page.contains(&format!("<g class=\"{class}\">")), "{class}");
+    }
+    // The whole report, charts included, stays small.
+    assert!(page.len() < 150_000, "{} bytes", page.len());
+}
