@@ -153,6 +153,9 @@ pub struct Lasso {
     pub trace: Trace,
     /// Index of the first state of the cycle.
     pub loop_start: usize,
+    /// How the cycle meets each fairness condition, and the actions it never
+    /// takes: why this behaviour is fair and still violates the property.
+    pub notes: Vec<String>,
 }
 
 /// A finite behaviour: an initial state then one state per step.

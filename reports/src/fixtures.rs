@@ -252,7 +252,11 @@ pub(crate) fn lasso() -> Fixture {
             checks: vec![check(
                 "EventuallyDone",
                 CheckKind::Liveness,
-                Verdict::Violated(Counterexample::Lasso(Lasso { trace, loop_start: 1 })),
+                Verdict::Violated(Counterexample::Lasso(Lasso {
+                    trace,
+                    loop_start: 1,
+                    notes: vec!["WF(Pass): taken on the cycle".to_string()],
+                })),
             )],
             coverage: coverage(&[("Pass", 6, 3), ("Finish", 3, 3)]),
             stopped: None,

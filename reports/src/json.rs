@@ -104,6 +104,10 @@ pub struct Trace {
     /// For a lasso, the index in `states` (from 0, as ITF's `loop`) where the
     /// cycle starts: the last state steps back to it. `null` for a finite trace.
     pub loop_start: Option<usize>,
+    /// For a lasso, how its cycle meets each fairness condition and the
+    /// actions it never takes; empty for a finite trace.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// One state of a trace.
@@ -222,7 +226,9 @@ fn check_json(check: &checker::Check) -> Check {
             json.counterexample_length = Some(cex.len());
             json.counterexample = Some(match cex {
                 Counterexample::Trace(trace) => trace_json(trace, None),
-                Counterexample::Lasso(lasso) => trace_json(&lasso.trace, Some(lasso.loop_start)),
+                Counterexample::Lasso(lasso) => {
+                    Trace { notes: lasso.notes.clone(), ..trace_json(&lasso.trace, Some(lasso.loop_start)) }
+                }
             });
         }
         Verdict::Witnessed(trace) => {
@@ -247,5 +253,5 @@ fn trace_json(trace: &checker::Trace, loop_start: Option<usize>) -> Trace {
             vars: Fields(step.state.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect()),
         })
         .collect();
-    Trace { states, loop_start }
+    Trace { states, loop_start, notes: Vec::new() }
 }

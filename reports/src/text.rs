@@ -64,11 +64,15 @@ pub fn report(run: &SpecRun) -> String {
     checks(&mut out, run);
     coverage(&mut out, run);
     for check in &run.outcome.checks {
+        let mut notes: &[String] = &[];
         let (heading, trace, loop_start) = match &check.verdict {
             Verdict::Violated(cex) => {
                 let (trace, loop_start) = match cex {
                     Counterexample::Trace(trace) => (trace, None),
-                    Counterexample::Lasso(lasso) => (&lasso.trace, Some(lasso.loop_start)),
+                    Counterexample::Lasso(lasso) => {
+                        notes = &lasso.notes;
+                        (&lasso.trace, Some(lasso.loop_start))
+                    }
                 };
                 let heading = match (check.kind, trace.steps.is_empty()) {
                     (CheckKind::Sometimes, true) => {
@@ -89,6 +93,12 @@ pub fn report(run: &SpecRun) -> String {
         };
         let _ = writeln!(out, "\n{heading} ({length}):");
         steps(&mut out, trace, loop_start);
+        if !notes.is_empty() {
+            out.push_str("Why the cycle is fair:\n");
+            for note in notes {
+                let _ = writeln!(out, "  {note}");
+            }
+        }
     }
     out
 }

@@ -191,8 +191,9 @@ pub(crate) fn check<M: Model>(plan: &Plan<'_, M>, limits: &Limits) -> Result<Vec
         let verdict = match find_fair_cycle(&graph, &conditions, &allowed, &sources, must_visit.as_deref()) {
             None => Verdict::Holds,
             Some(found) => {
-                let path = lasso_path(plan, &graph, &conditions, must_visit.as_deref(), &found)?;
-                let lasso = Lasso { trace: trace::render(plan, &path.0), loop_start: path.1 };
+                let (path, loop_start, notes) = lasso_path(plan, &graph, &conditions, must_visit.as_deref(), &found)?;
+                let path = (path, loop_start);
+                let lasso = Lasso { trace: trace::render(plan, &path.0), loop_start, notes };
                 confirm(plan, temporal, &path.0, path.1)?;
                 Verdict::Violated(Counterexample::Lasso(lasso))
             }
@@ -397,7 +398,7 @@ fn lasso_path<M: Model>(
     conditions: &[Condition],
     must_visit: Option<&[bool]>,
     found: &Found,
-) -> Result<(Path<M>, usize), CheckError> {
+) -> Result<(Path<M>, usize, Vec<String>), CheckError> {
     // Prefix: the tree path to a source, then the allowed path to the start.
     let mut inside = vec![found.start];
     let mut at = found.start;
@@ -467,7 +468,53 @@ fn lasso_path<M: Model>(
         nodes.pop();
         labels.pop();
     }
-    replay(plan, graph, &nodes, &labels).map(|path| (path, loop_start))
+    let notes = fairness_notes(plan, graph, conditions, &nodes[loop_start..], &labels[loop_start + 1..], found.start);
+    replay(plan, graph, &nodes, &labels).map(|path| (path, loop_start, notes))
+}
+
+/// What the cycle (its states, and the labels of its steps, the closing step
+/// back to `start` included) shows about each fairness condition.
+fn fairness_notes<M: Model>(
+    plan: &Plan<'_, M>,
+    graph: &Graph<M::State>,
+    conditions: &[Condition],
+    states: &[u32],
+    labels: &[Option<u32>],
+    start: u32,
+) -> Vec<String> {
+    let last = *states.last().expect("a cycle has a state");
+    let closing = graph.edges(last).find(|(v, _)| *v == start).map(|(_, l)| l);
+    let taken: Vec<u32> =
+        labels.iter().flatten().copied().chain(if states.len() > 1 { closing } else { None }).collect();
+    let mut notes = Vec::new();
+    if taken.is_empty() {
+        notes.push("the cycle stutters: no action changes the state".to_string());
+    }
+    for condition in conditions {
+        let hits = |l: &u32| condition.matches.hits(graph, *l);
+        let enabled_at: Vec<usize> =
+            (0..states.len()).filter(|&i| graph.edges(states[i]).any(|(_, l)| hits(&l))).collect();
+        let how = if taken.iter().any(hits) {
+            "taken on the cycle".to_string()
+        } else if enabled_at.is_empty() {
+            "never enabled on the cycle".to_string()
+        } else {
+            let disabled = (0..states.len()).find(|i| !enabled_at.contains(i)).expect("a fair cycle");
+            format!("not taken, but disabled at cycle state {} (weak fairness asks no more)", disabled + 1)
+        };
+        notes.push(format!("{}: {how}", condition.label));
+    }
+    let never: Vec<&str> = plan
+        .action_names
+        .iter()
+        .enumerate()
+        .filter(|(a, _)| !taken.iter().any(|&l| graph.instance_names[l as usize] == *a as u32))
+        .map(|(_, name)| *name)
+        .collect();
+    if !never.is_empty() && !taken.is_empty() {
+        notes.push(format!("never taken on the cycle: {}", never.join(", ")));
+    }
+    notes
 }
 
 /// The steps `(node, label)` of a shortest path from `from` to `to` inside `member`.

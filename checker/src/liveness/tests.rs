@@ -125,6 +125,18 @@ fn a_cycle_through_a_dag_join_is_found() {
     m.fairness = ["L", "R", "J", "Back"].map(Fairness::weak).to_vec();
     let (states, loop_start) = lasso(&m, "EventuallyP");
     assert_eq!((states, loop_start), (vec!["0".into(), "2".into(), "3".into()], 0));
+    // The report says why the cycle 0 2 3 is fair although L never happens.
+    let Verdict::Violated(Counterexample::Lasso(lasso)) = verdict(&m, "EventuallyP", 1) else { panic!() };
+    assert_eq!(
+        lasso.notes,
+        [
+            "WF(L): not taken, but disabled at cycle state 2 (weak fairness asks no more)",
+            "WF(R): taken on the cycle",
+            "WF(J): taken on the cycle",
+            "WF(Back): taken on the cycle",
+            "never taken on the cycle: A, B, C, L, Go, Idle, Tick",
+        ]
+    );
     // SF(L): L is enabled infinitely often on that cycle, so it must be taken.
     m.fairness.push(Fairness::strong("L"));
     assert!(holds(&m, "EventuallyP"));

@@ -135,5 +135,7 @@ fn a_step_that_changes_nothing_says_so() {
     3: Pass(n2, n2)   <-- loop starts here
       (no variable changed)
     Back to state 3
+    Why the cycle is fair:
+      WF(Pass): taken on the cycle
     ");
 }
