@@ -100,7 +100,7 @@ pub fn parse(path: &Path) -> SpecFile {
 
 /// The configuration a spec asks for, with no limits beyond the machine's.
 pub fn config_of(spec: &SpecFile, strategy: Strategy, threads: usize) -> CheckConfig {
-    let limits = Limits { states_max: u64::MAX, depth_max: u32::MAX, memory_bytes_max: 8 << 30, deadline: None };
+    let limits = Limits { states_max: u64::MAX, depth_max: u32::MAX, memory_bytes_max: 8 << 30, deadline: None, interrupt: None };
     CheckConfig::from_spec(spec, strategy, threads, limits)
 }
 

@@ -11,7 +11,6 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
-use std::time::Instant;
 
 use rayon::prelude::*;
 
@@ -338,7 +337,7 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
     fn level(&mut self, frontier: &[Entry<M::State, F>], depth: u32) -> Result<(Frontier<M, F>, u64), CheckError> {
         let plan = self.plan;
         let stop = AtomicBool::new(false);
-        let deadline = self.config.limits.deadline;
+        let limits = &self.config.limits;
         let mut next: Vec<Entry<M::State, F>> = Vec::new();
         // Distinct states found in this level so far (`next` may hold a state
         // more than once, once per lowering of its parent).
@@ -355,7 +354,7 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
                     if stop.load(Ordering::Relaxed) {
                         return;
                     }
-                    if deadline.is_some_and(|d| Instant::now() >= d) {
+                    if limits.stop_now().is_some() {
                         stop.store(true, Ordering::Relaxed);
                         return;
                     }
@@ -395,7 +394,7 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
                 depth: depth + 1,
             });
             if stop.load(Ordering::Relaxed) {
-                self.stopped = Some(StopReason::TimeLimit);
+                self.stopped = Some(self.config.limits.stop_now().unwrap_or(StopReason::TimeLimit));
             } else if self.distinct + found >= self.config.limits.states_max {
                 self.stopped = Some(StopReason::StatesLimit);
             } else if self.memory_bytes(frontier.len() + next.len()) > self.config.limits.memory_bytes_max {

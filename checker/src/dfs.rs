@@ -5,8 +5,6 @@
 //! search is complete, but counterexamples are not shortest, and its order
 //! follows the order in which `next` emits steps.
 
-use std::time::Instant;
-
 use crate::check::{catch_model_panic, Explored, Found, Plan, Progress};
 use crate::config::CheckConfig;
 use crate::error::CheckError;
@@ -127,8 +125,8 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Dfs<'a, 'm, M, F, 
                     depth: self.depth,
                 });
                 let memory = self.store.bytes() + (stack.len() * std::mem::size_of::<(M::State, F, u32)>()) as u64;
-                if limits.deadline.is_some_and(|d| Instant::now() >= d) {
-                    self.stopped = Some(StopReason::TimeLimit);
+                if let Some(reason) = limits.stop_now() {
+                    self.stopped = Some(reason);
                 } else if memory > limits.memory_bytes_max {
                     self.stopped = Some(StopReason::MemoryLimit);
                 }

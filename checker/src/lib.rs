@@ -48,7 +48,7 @@
 //!     check_deadlock: true,
 //!     strategy: Strategy::Bfs,
 //!     threads: 2,
-//!     limits: Limits { states_max: 1_000, depth_max: 100, memory_bytes_max: 1 << 30, deadline: None },
+//!     limits: Limits { states_max: 1_000, depth_max: 100, memory_bytes_max: 1 << 30, deadline: None, interrupt: None },
 //!     fingerprint_bits: checker::FingerprintBits::B64,
 //!     store: checker::StoreKind::Table,
 //!     seed: 0,

@@ -208,6 +208,8 @@ pub enum StopReason {
     StoppedAtViolation,
     /// Random simulation never proves an item.
     Simulation,
+    /// The caller raised the interrupt flag (Ctrl-C).
+    Interrupted,
 }
 
 impl StopReason {
@@ -220,6 +222,7 @@ impl StopReason {
             StopReason::MemoryLimit => "memory limit reached",
             StopReason::StoppedAtViolation => "run stopped at another violation",
             StopReason::Simulation => "simulation does not explore every state",
+            StopReason::Interrupted => "interrupted",
         }
     }
 }

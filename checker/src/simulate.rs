@@ -3,8 +3,6 @@
 //! exhaust, but never proves anything: items it does not violate are
 //! reported as unknown.
 
-use std::time::Instant;
-
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -58,8 +56,8 @@ fn simulate<M: Model, F: Fingerprint, S: Store<F> + 'static>(
         if inits.is_empty() {
             break;
         }
-        if limits.deadline.is_some_and(|d| Instant::now() >= d) {
-            stopped = Some(StopReason::TimeLimit);
+        if let Some(reason) = limits.stop_now() {
+            stopped = Some(reason);
             break;
         }
         let first = inits[rng.gen_range(0..inits.len())].clone();

@@ -181,6 +181,16 @@ fn limits_give_unknown_never_a_pass() {
     assert_eq!(outcome.check("InGrid").unwrap().verdict, Verdict::Unknown(StopReason::TimeLimit));
 
     let mut c = config(&["InGrid"], 2);
+    c.limits.interrupt = Some(std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)));
+    let outcome = check(&Grid { n: 50 }, &c).unwrap();
+    assert_eq!(outcome.check("InGrid").unwrap().verdict, Verdict::Unknown(StopReason::Interrupted));
+    c.strategy = Strategy::Dfs;
+    c.threads = 1;
+    // DFS looks at the flag every few thousand states: a big grid reaches one.
+    let outcome = check(&Grid { n: 200 }, &c).unwrap();
+    assert_eq!(outcome.check("InGrid").unwrap().verdict, Verdict::Unknown(StopReason::Interrupted));
+
+    let mut c = config(&["InGrid"], 2);
     c.limits.memory_bytes_max = 1;
     let outcome = check(&Grid { n: 50 }, &c).unwrap();
     assert_eq!(outcome.check("InGrid").unwrap().verdict, Verdict::Unknown(StopReason::MemoryLimit));

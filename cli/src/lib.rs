@@ -44,6 +44,13 @@ pub enum ExitCode {
     Internal = 255,
 }
 
+/// The process-wide interrupt flag: the binary's Ctrl-C handler raises it, and
+/// every run's limits watch it.
+pub fn interrupt_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    static FLAG: std::sync::OnceLock<std::sync::Arc<std::sync::atomic::AtomicBool>> = std::sync::OnceLock::new();
+    FLAG.get_or_init(Default::default).clone()
+}
+
 /// Runs the command line `argv` (including the program name), writing results
 /// to `out` and diagnostics to `err`. Returns the exit code.
 pub fn run(argv: impl IntoIterator<Item = OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
@@ -159,7 +166,12 @@ fn run_check(
     let mut finished: Vec<Finished> = Vec::new();
     let mut errors: Vec<reports::SpecError> = Vec::new();
     let mut first_failure = ExitCode::Ok;
-    for file in &files {
+    for (i, file) in files.iter().enumerate() {
+        if interrupt_flag().load(std::sync::atomic::Ordering::SeqCst) {
+            let _ = writeln!(err, "interrupted: {} specs not checked", files.len() - i);
+            first_failure = first_failure.max(ExitCode::Incomplete);
+            break;
+        }
         // Diagnostics go to `err` as they come, and are kept for the reports.
         let mut diagnostics = Vec::new();
         let (code, result) = check_file(registry, file, &settings, args, &mut diagnostics);

@@ -13,6 +13,19 @@ fn main() {
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .with_writer(std::io::stderr)
         .init();
+    // The first Ctrl-C (or SIGTERM) stops the run at the next chunk of states
+    // with what it found, a report marked incomplete and exit code 3; a
+    // second one exits at once.
+    let flag = cli::interrupt_flag();
+    let installed = ctrlc::set_handler(move || {
+        if flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+        eprintln!("interrupted: stopping at the next chunk of states (press Ctrl-C again to quit at once)");
+    });
+    if let Err(e) = installed {
+        tracing::warn!("cannot install the Ctrl-C handler: {e}");
+    }
     panic::set_hook(Box::new(|info| {
         if let Ok(mut last) = LAST_PANIC.lock() {
             *last = Some(info.to_string());

@@ -79,6 +79,7 @@ impl Settings {
             depth_max: self.depth_max,
             memory_bytes_max: self.memory_bytes_max,
             deadline: self.duration_max.map(|d| Instant::now() + d),
+            interrupt: Some(crate::interrupt_flag()),
         }
     }
 }

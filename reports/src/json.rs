@@ -188,7 +188,7 @@ pub fn render_json_line(run: &SpecRun) -> String {
 }
 
 /// A stop reason as a stable identifier: `states_limit`, `depth_limit`,
-/// `time_limit`, `memory_limit`, `stopped_at_violation`, `simulation`.
+/// `time_limit`, `memory_limit`, `stopped_at_violation`, `simulation`, `interrupted`.
 pub fn stop_reason(reason: StopReason) -> &'static str {
     match reason {
         StopReason::StatesLimit => "states_limit",
@@ -197,6 +197,7 @@ pub fn stop_reason(reason: StopReason) -> &'static str {
         StopReason::MemoryLimit => "memory_limit",
         StopReason::StoppedAtViolation => "stopped_at_violation",
         StopReason::Simulation => "simulation",
+        StopReason::Interrupted => "interrupted",
         // `StopReason` is `#[non_exhaustive]`; a new reason needs a name here.
         _ => "other",
     }

@@ -252,7 +252,7 @@ impl Strategy {
 }
 
 /// The limits every run has. Hitting one gives an `Unknown` verdict, never a pass.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Limits {
     /// Stop after this many distinct states.
     pub states_max: u64,
@@ -262,6 +262,24 @@ pub struct Limits {
     pub memory_bytes_max: u64,
     /// Stop at this instant.
     pub deadline: Option<std::time::Instant>,
+    /// Stop as soon as this flag is raised (by a Ctrl-C handler, say): the
+    /// run ends with what it found and `StopReason::Interrupted`.
+    pub interrupt: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+}
+
+impl Limits {
+    /// Why the run must stop now, if the deadline passed or the interrupt
+    /// flag is up.
+    pub fn stop_now(&self) -> Option<crate::outcome::StopReason> {
+        use std::sync::atomic::Ordering;
+        if self.interrupt.as_ref().is_some_and(|flag| flag.load(Ordering::Relaxed)) {
+            Some(crate::outcome::StopReason::Interrupted)
+        } else if self.deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+            Some(crate::outcome::StopReason::TimeLimit)
+        } else {
+            None
+        }
+    }
 }
 
 /// Fingerprint width.

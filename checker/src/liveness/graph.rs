@@ -9,7 +9,6 @@
 //! not stutter forever.
 
 use std::collections::HashMap;
-use std::time::Instant;
 
 use crate::check::Plan;
 use crate::config::Limits;
@@ -131,8 +130,8 @@ pub(crate) fn build<M: Model>(
             if graph.states.len() as u64 > limits.states_max {
                 return Err(StopReason::StatesLimit);
             }
-            if limits.deadline.is_some_and(|d| Instant::now() >= d) {
-                return Err(StopReason::TimeLimit);
+            if let Some(reason) = limits.stop_now() {
+                return Err(reason);
             }
             let bytes = graph.states.len() * (std::mem::size_of::<M::State>() + 32) + graph.edge_bytes() * 2;
             if bytes as u64 > limits.memory_bytes_max {
