@@ -5,6 +5,7 @@
 //!   the naive [`mod@reference`] explorer agree on every spec and on fixtures.
 //! - `tlc`: TLC's published counts for the transcribed TLA+ specs.
 //! - `errors`: every error path's message and exit code.
+//! - `corpus`: every bad spec in `tests/corpus/`, its message and exit code.
 //! - `report`: the HTML report, ITF (read back and replayed), DOT and JUnit files.
 //!
 //! Only [`check_spec`] and [`outcome_of`] run specs; tests go through them.
@@ -13,6 +14,8 @@ pub mod reference;
 
 #[cfg(test)]
 mod agree;
+#[cfg(test)]
+mod corpus;
 #[cfg(test)]
 mod errors;
 #[cfg(test)]
@@ -100,7 +103,13 @@ pub fn parse(path: &Path) -> SpecFile {
 
 /// The configuration a spec asks for, with no limits beyond the machine's.
 pub fn config_of(spec: &SpecFile, strategy: Strategy, threads: usize) -> CheckConfig {
-    let limits = Limits { states_max: u64::MAX, depth_max: u32::MAX, memory_bytes_max: 8 << 30, deadline: None, interrupt: None };
+    let limits = Limits {
+        states_max: u64::MAX,
+        depth_max: u32::MAX,
+        memory_bytes_max: 8 << 30,
+        deadline: None,
+        interrupt: None,
+    };
     CheckConfig::from_spec(spec, strategy, threads, limits)
 }
 

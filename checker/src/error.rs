@@ -71,6 +71,14 @@ impl ConfigError {
     }
 }
 
+/// `property` as `properties`, `invariant` as `invariants`.
+fn plural(noun: &str) -> String {
+    match noun.strip_suffix('y') {
+        Some(stem) => format!("{stem}ies"),
+        None => format!("{noun}s"),
+    }
+}
+
 /// The valid name closest to `name`, if any is close enough to be a likely typo.
 pub fn nearest<'a>(name: &str, valid: &'a [String]) -> Option<&'a str> {
     valid
@@ -91,9 +99,9 @@ impl fmt::Display for ConfigError {
                     write!(f, "; did you mean `{near}`?")?;
                 }
                 if valid.is_empty() {
-                    write!(f, " (this model declares no {kind}s)")
+                    write!(f, " (this model declares no {})", plural(kind))
                 } else {
-                    write!(f, " (valid {kind}s: {})", valid.join(", "))
+                    write!(f, " (valid {}: {})", plural(kind), valid.join(", "))
                 }
             }
             ConfigError::BadConstant { message, .. } => write!(f, "bad constant: {message}"),

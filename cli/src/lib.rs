@@ -341,10 +341,27 @@ fn check_file(
     args: &CheckArgs,
     err: &mut dyn Write,
 ) -> (ExitCode, Option<Finished>) {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
         Err(e) => {
             let _ = writeln!(err, "{}: error: cannot read the check spec: {e}", path.display());
+            return (ExitCode::Semantic, None);
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            // Point at the first byte that is not UTF-8, as a syntax error would.
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+            let last_line = good.rsplit(|&b| b == b'\n').next().unwrap_or_default();
+            let column = String::from_utf8_lossy(last_line).chars().count() + 1;
+            let byte = e.as_bytes()[good.len()];
+            let _ = writeln!(
+                err,
+                "{}:{line}:{column}: error: the check spec is not UTF-8 text (byte 0x{byte:02x} here); save it as UTF-8",
+                path.display()
+            );
             return (ExitCode::Semantic, None);
         }
     };

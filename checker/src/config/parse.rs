@@ -472,6 +472,19 @@ impl Sections {
     }
 }
 
+/// A word that is no name but a keyword typed wrong: a keyword in the wrong
+/// case (`model`), or an upper-case word one or two edits from a keyword
+/// (`INVARIENTS`). Names in a list or a `CONSTANTS` section would otherwise
+/// swallow it and the error would speak of an unknown invariant.
+fn misspelled_keyword(word: &str, span: Span) -> Option<ConfigError> {
+    let valid: Vec<String> = KEYWORDS.iter().map(|k| k.to_string()).collect();
+    let upper = word.to_uppercase();
+    let shouting = word.len() >= 4 && word.chars().all(|c| c.is_ascii_uppercase() || c == '_');
+    let near = crate::error::nearest(word, &valid)
+        .is_some_and(|k| strsim::damerau_levenshtein(&upper, k) <= 2 && (shouting || upper == *k));
+    near.then(|| ConfigError::unknown_name("keyword", word, span, valid))
+}
+
 /// Rejects a second occurrence of a single-valued keyword.
 fn once(first: Option<Span>, keyword: &str, how_many: &str, span: Span) -> Result<(), ConfigError> {
     match first {
@@ -733,6 +746,9 @@ impl Parser {
             let token = self.peek().clone();
             match token.kind {
                 TokenKind::Word(word) if !is_keyword(&word) => {
+                    if let Some(error) = misspelled_keyword(&word, token.span) {
+                        return Err(error);
+                    }
                     self.bump();
                     names.push(Named { name: word, span: token.span });
                 }
@@ -766,6 +782,13 @@ impl Parser {
             let token = self.peek().clone();
             match (token.kind, &previous) {
                 (TokenKind::Word(word), _) if !is_keyword(&word) => {
+                    let assigns = matches!(
+                        self.tokens.get(self.position + 1).map(|t| &t.kind),
+                        Some(TokenKind::Punct("=" | "<-"))
+                    );
+                    if let Some(error) = misspelled_keyword(&word, token.span).filter(|_| !assigns) {
+                        return Err(error);
+                    }
                     self.bump();
                     let constant = self.assignment(word.clone(), token.span, constants)?;
                     constants.push(constant);
