@@ -128,6 +128,14 @@
 //! map every state to the least member of its orbit. `None` and ballots are
 //! not permuted.
 //!
+//! # Message sequence charts
+//!
+//! Traces draw a chart with one lifeline per ballot's leader (`p0`,
+//! `p1`, ...) and one per acceptor. 1a and 2a messages go from their ballot's
+//! leader to every acceptor, 1b and 2b messages from their acceptor to that
+//! leader; `Phase1b(a)` and `Phase2b(a)` deliver the message they answer, and
+//! `Phase2a(b, v)` the ballot's 1b messages. See `chart.rs`.
+//!
 //! # Liveness, FLP and dueling ballots
 //!
 //! `EventuallyChosen` is the liveness property `<>(chosen # {})` (`Success`
@@ -156,6 +164,7 @@
 //! fair: the behavior preempts ballot after ballot and then stutters with
 //! nothing chosen.
 
+mod chart;
 mod state;
 mod symmetry;
 mod voting;
@@ -165,7 +174,7 @@ mod tests;
 
 pub use state::{AcceptorId, Ballot, Layout, Message, PaxosState, ValueId, ACCEPTOR_MAX, MESSAGE_MAX, VALUE_MAX};
 
-use checker::spec::{ConfigError, Constant, Constants, Invariant, Model, Property, Symmetry, Value};
+use checker::spec::{ConfigError, Constant, Constants, Invariant, Model, Property, StepMessages, Symmetry, Value};
 
 use state::{bits, low_bits};
 use symmetry::Permutation;
@@ -608,6 +617,22 @@ impl Model for Paxos {
             PaxosAction::Phase2a(b, v) => format!("Phase2a({b}, {})", self.value_name(v)),
             PaxosAction::Phase2b(a) => format!("Phase2b({})", self.acceptor_name(a)),
         }
+    }
+
+    /// `[("b", 1)]`, `[("a", a1)]`, `[("b", 0), ("v", v1)]`, as the spec names them.
+    fn action_parameters(&self, action: &PaxosAction) -> Vec<(&'static str, Value)> {
+        self.parameters(action)
+    }
+
+    /// The leader of each ballot (`p0`, `p1`, ...), then the acceptors.
+    fn nodes(&self, _: &PaxosState) -> Vec<String> {
+        self.chart_nodes()
+    }
+
+    /// 1a and 2a messages go from their ballot's leader to every acceptor,
+    /// 1b and 2b messages from their acceptor to that leader; see `chart.rs`.
+    fn step_messages(&self, from: &PaxosState, action: &PaxosAction, to: &PaxosState) -> StepMessages {
+        self.chart_step(from, action, to)
     }
 
     fn variables(&self, s: &PaxosState) -> Vec<(&'static str, Value)> {

@@ -1,12 +1,12 @@
 //! Unit tests: TLC's published counts and those of the independent Python
 //! transcription (`paxos_tla.py`) through the naive explorer, the seeded bugs'
 //! shortest counterexamples, flexible quorums, the symmetries against a
-//! brute-force orbit count that does not use the canonicalizer, and the
-//! message layout.
+//! brute-force orbit count that does not use the canonicalizer, the
+//! message layout, and the messages charts draw.
 
 use std::collections::HashSet;
 
-use checker::spec::{Constant, Constants, InvariantKind, Model, PropertyKind, Span, Value};
+use checker::spec::{Constant, Constants, Envelope, InvariantKind, Model, PropertyKind, Span, StepMessages, Value};
 
 use super::*;
 use crate::naive::{explore, Explored};
@@ -690,4 +690,96 @@ fn the_registry_builds_paxos() {
     assert_eq!((entry.example)().info(), info);
     let documented: Vec<&str> = entry.constants.iter().map(|(name, _)| *name).collect();
     assert_eq!(documented, Paxos::CONSTANTS);
+}
+
+/// The one successor of `from` by `action` that `pick` accepts (`Phase2a`
+/// repeats its step once per TLC witness, all to the same state).
+fn successor(model: &Paxos, from: &PaxosState, action: PaxosAction, pick: impl Fn(&PaxosState) -> bool) -> PaxosState {
+    let mut steps = Vec::new();
+    model.next(from, &mut steps);
+    let found: HashSet<PaxosState> =
+        steps.into_iter().filter(|(a, to)| *a == action && pick(to)).map(|(_, to)| to).collect();
+    assert_eq!(found.len(), 1, "{} from {from:?}", model.format_action(&action));
+    found.into_iter().next().unwrap()
+}
+
+/// Each envelope as `from -> to: label`.
+fn shown(envelopes: &[Envelope]) -> Vec<String> {
+    envelopes.iter().map(|e| format!("{} -> {}: {}", e.from, e.to, e.label)).collect()
+}
+
+#[test]
+fn steps_send_and_deliver_messages_between_leaders_and_acceptors() {
+    let model = paxos(3, 2, 1, Bug::None);
+    assert_eq!(model.nodes(&PaxosState::INIT), ["p0", "p1", "a1", "a2", "a3"]);
+    let any = |_: &PaxosState| true;
+    let (a1, a2) = (0, 1);
+    let mut trace = vec![(None, PaxosState::INIT)];
+    let mut take = |action: PaxosAction, pick: &dyn Fn(&PaxosState) -> bool| {
+        let from = trace.last().unwrap().1;
+        trace.push((Some(action), successor(&model, &from, action, pick)));
+    };
+    take(PaxosAction::Phase1a(0), &any);
+    take(PaxosAction::Phase1b(a1), &any);
+    take(PaxosAction::Phase1b(a2), &any);
+    take(PaxosAction::Phase2a(0, 0), &any);
+    take(PaxosAction::Phase2b(a1), &any);
+    // Voting again for the same 2a message changes nothing.
+    take(PaxosAction::Phase2b(a1), &any);
+    take(PaxosAction::Phase1a(0), &any);
+    take(PaxosAction::Phase1a(1), &any);
+    // a1 now has 1a messages of ballots 0 and 1 in msgs, and promises 1.
+    take(PaxosAction::Phase1b(a1), &|to| to.max_bal(a1) == 1);
+    let charts: Vec<(String, StepMessages)> = trace
+        .windows(2)
+        .map(|pair| {
+            let action = pair[1].0.unwrap();
+            (model.format_action(&action), model.step_messages(&pair[0].1, &action, &pair[1].1))
+        })
+        .collect();
+    let expected: [(&str, &str, &[&str], &[&str]); 9] = [
+        ("Phase1a(0)", "p0", &["p0 -> a1: 1a(0)", "p0 -> a2: 1a(0)", "p0 -> a3: 1a(0)"], &[]),
+        ("Phase1b(a1)", "a1", &["a1 -> p0: 1b(0)"], &["p0 -> a1: 1a(0)"]),
+        ("Phase1b(a2)", "a2", &["a2 -> p0: 1b(0)"], &["p0 -> a2: 1a(0)"]),
+        (
+            "Phase2a(0, v1)",
+            "p0",
+            &["p0 -> a1: 2a(0,v1)", "p0 -> a2: 2a(0,v1)", "p0 -> a3: 2a(0,v1)"],
+            &["a1 -> p0: 1b(0)", "a2 -> p0: 1b(0)"],
+        ),
+        ("Phase2b(a1)", "a1", &["a1 -> p0: 2b(0,v1)"], &["p0 -> a1: 2a(0,v1)"]),
+        ("Phase2b(a1)", "a1", &[], &["p0 -> a1: 2a(0,v1)"]),
+        ("Phase1a(0)", "p0", &[], &[]),
+        ("Phase1a(1)", "p1", &["p1 -> a1: 1a(1)", "p1 -> a2: 1a(1)", "p1 -> a3: 1a(1)"], &[]),
+        ("Phase1b(a1)", "a1", &["a1 -> p1: 1b(1,<<0,v1>>)"], &["p1 -> a1: 1a(1)"]),
+    ];
+    for ((label, messages), (want_label, actor, sent, delivered)) in charts.iter().zip(expected) {
+        assert_eq!(label, want_label);
+        assert_eq!(messages.actor.as_deref(), Some(actor), "{label}");
+        assert_eq!(shown(&messages.sent), sent, "{label}");
+        assert_eq!(shown(&messages.delivered), delivered, "{label}");
+        assert!(messages.dropped.is_empty() && messages.duplicated.is_empty() && messages.crashed.is_empty());
+    }
+    // A delivery is the very envelope sent, message included.
+    let sent_1a = &charts[0].1.sent[0];
+    assert_eq!(&charts[1].1.delivered[0], sent_1a);
+    assert_eq!(sent_1a.message.to_string(), "[type |-> \"1a\", bal |-> 0]");
+    assert_eq!(charts[3].1.delivered[..], [charts[1].1.sent[0].clone(), charts[2].1.sent[0].clone()]);
+    assert_eq!(charts[4].1.delivered[0], charts[3].1.sent[0]);
+    assert_eq!(
+        charts[8].1.sent[0].message.to_string(),
+        "[type |-> \"1b\", acc |-> a1, bal |-> 1, mbal |-> 0, mval |-> v1]"
+    );
+}
+
+#[test]
+fn action_parameters_are_named_as_in_the_spec() {
+    let model = paxos(3, 2, 1, Bug::None);
+    let shown = |action: PaxosAction| -> Vec<String> {
+        model.action_parameters(&action).iter().map(|(name, value)| format!("{name} = {value}")).collect()
+    };
+    assert_eq!(shown(PaxosAction::Phase1a(1)), ["b = 1"]);
+    assert_eq!(shown(PaxosAction::Phase1b(2)), ["a = a3"]);
+    assert_eq!(shown(PaxosAction::Phase2a(0, 1)), ["b = 0", "v = v2"]);
+    assert_eq!(shown(PaxosAction::Phase2b(0)), ["a = a1"]);
 }
