@@ -97,6 +97,19 @@ const TWO_PHASE_ACTIONS: [&str; 7] =
     ["TMRcvPrepared", "TMCommit", "TMAbort", "RMPrepare", "RMChooseToAbort", "RMRcvCommitMsg", "RMRcvAbortMsg"];
 
 /// TwoPhase with 8 RMs: every check holds.
+/// One run of every kind: a pass, an expected and an unexpected invariant
+/// violation, a lasso, an incomplete run and a witness.
+pub(crate) fn every_kind() -> Vec<Fixture> {
+    vec![
+        pass(),
+        invariant_violation(expect_violation("TCConsistent")),
+        invariant_violation(Expect::Ok),
+        lasso(),
+        incomplete(),
+        witness(),
+    ]
+}
+
 pub(crate) fn pass() -> Fixture {
     let steps = [2_365_440, 128, 1, 3_932_160, 3_932_160, 1_048_576, 1_048_576];
     let distinct = [573_440, 128, 1, 458_752, 458_752, 127_166, 127_168];

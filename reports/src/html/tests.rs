@@ -2,18 +2,11 @@ use checker::{Expect, Value};
 
 use super::csp_source;
 use super::{report, Report, CSS, JS};
-use crate::fixtures::{expect_violation, incomplete, invariant_violation, lasso, pass, well_formed, witness};
+use crate::fixtures::{every_kind, invariant_violation, well_formed};
 use crate::SpecError;
 
 fn everything() -> Report {
-    let fixtures = [
-        pass(),
-        invariant_violation(expect_violation("TCConsistent")),
-        invariant_violation(Expect::Ok),
-        lasso(),
-        incomplete(),
-        witness(),
-    ];
+    let fixtures = every_kind();
     let runs: Vec<_> = fixtures.iter().map(|f| f.run()).collect();
     let errors =
         [SpecError { spec: "specs/x.cfg".into(), message: "specs/x.cfg:1:7: error: unknown model `X`".into() }];

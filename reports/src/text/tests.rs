@@ -1,7 +1,7 @@
 use checker::{Counterexample, Expect, Trace, Verdict};
 
 use super::{report, summary, thousands};
-use crate::fixtures::{expect_violation, incomplete, invariant_violation, lasso, pass, witness};
+use crate::fixtures::{every_kind, expect_violation, incomplete, invariant_violation, lasso, pass, witness};
 
 macro_rules! snapshot {
     ($value:expr, @$snapshot:literal) => {
@@ -17,14 +17,7 @@ fn thousands_groups_digits_by_three() {
 
 #[test]
 fn summary_has_one_aligned_row_per_spec() {
-    let fixtures = [
-        pass(),
-        invariant_violation(expect_violation("TCConsistent")),
-        invariant_violation(Expect::Ok),
-        lasso(),
-        incomplete(),
-        witness(),
-    ];
+    let fixtures = every_kind();
     let runs: Vec<_> = fixtures.iter().map(|f| f.run()).collect();
     insta::assert_snapshot!(summary(&runs));
 }
