@@ -210,6 +210,8 @@ pub enum StopReason {
     Simulation,
     /// The caller raised the interrupt flag (Ctrl-C).
     Interrupted,
+    /// The constraints cut every fair behaviour, so liveness would hold vacuously.
+    Vacuous,
 }
 
 impl StopReason {
@@ -223,6 +225,7 @@ impl StopReason {
             StopReason::StoppedAtViolation => "run stopped at another violation",
             StopReason::Simulation => "simulation does not explore every state",
             StopReason::Interrupted => "interrupted",
+            StopReason::Vacuous => "the constraints cut every fair behaviour, so liveness would hold vacuously",
         }
     }
 }

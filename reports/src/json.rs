@@ -188,7 +188,7 @@ pub fn render_json_line(run: &SpecRun) -> String {
 }
 
 /// A stop reason as a stable identifier: `states_limit`, `depth_limit`,
-/// `time_limit`, `memory_limit`, `stopped_at_violation`, `simulation`, `interrupted`.
+/// `time_limit`, `memory_limit`, `stopped_at_violation`, `simulation`, `interrupted`, `vacuous`.
 pub fn stop_reason(reason: StopReason) -> &'static str {
     match reason {
         StopReason::StatesLimit => "states_limit",
@@ -198,6 +198,7 @@ pub fn stop_reason(reason: StopReason) -> &'static str {
         StopReason::StoppedAtViolation => "stopped_at_violation",
         StopReason::Simulation => "simulation",
         StopReason::Interrupted => "interrupted",
+        StopReason::Vacuous => "vacuous",
         // `StopReason` is `#[non_exhaustive]`; a new reason needs a name here.
         _ => "other",
     }

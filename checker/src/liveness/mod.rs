@@ -33,7 +33,7 @@ use crate::check::Plan;
 use crate::config::Limits;
 use crate::error::{CheckError, ModelError, ModelErrorKind};
 use crate::model::{Model, Strength};
-use crate::outcome::{Counterexample, Lasso, Verdict};
+use crate::outcome::{Counterexample, Lasso, StopReason, Verdict};
 use crate::trace::{self, Path};
 use graph::Graph;
 
@@ -156,6 +156,15 @@ pub(crate) fn check<M: Model>(plan: &Plan<'_, M>, limits: &Limits) -> Result<Vec
     tracing::debug!(states = graph.len(), edges = graph.targets.len(), "behaviour graph built");
     let conditions = conditions(plan, &graph);
     tracing::debug!(conditions = ?conditions.iter().map(|c| &c.label).collect::<Vec<_>>(), "fairness");
+    // If the constraints cut the graph and no fair infinite behaviour is left
+    // at all, every liveness property would hold vacuously: say so instead.
+    if graph.boundary.iter().any(|&b| b) {
+        let everything = vec![true; graph.len()];
+        let sources: Vec<(u32, u32)> = graph.initial.iter().map(|&u| (u, 0)).collect();
+        if find_fair_cycle(&graph, &conditions, &everything, &sources, None).is_none() {
+            return Ok(plan.liveness.iter().map(|(i, _)| (*i, Verdict::Unknown(StopReason::Vacuous))).collect());
+        }
+    }
     let mut verdicts: Vec<(usize, Verdict)> = Vec::new();
     for (index, temporal) in &plan.liveness {
         // A property defined as a conjunction has several entries: the first

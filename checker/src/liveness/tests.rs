@@ -8,8 +8,8 @@ use rand_chacha::ChaCha8Rng;
 use crate::check;
 use crate::config::{FairnessSpec, Named, Span};
 use crate::fixtures::{config, named};
-use crate::model::{Fairness, Model, Predicate, Property, Strength};
-use crate::outcome::{Counterexample, Verdict};
+use crate::model::{Constraint, Fairness, Model, Predicate, Property, Strength};
+use crate::outcome::{Counterexample, StopReason, Verdict};
 
 /// A graph as a model: states are node numbers; `edges` are `(from, action,
 /// parameter, to)`; `P` and `Q` are sets of nodes.
@@ -20,6 +20,8 @@ struct GraphModel {
     p: Vec<u8>,
     q: Vec<u8>,
     fairness: Vec<Fairness>,
+    /// A state constraint `s <= bound`, named `Bound`.
+    bound: Option<u8>,
 }
 
 const ACTIONS: &[&str] = &["A", "B", "C", "L", "R", "J", "Back", "Go", "Idle", "Tick"];
@@ -65,6 +67,10 @@ impl Model for GraphModel {
         self.fairness.clone()
     }
 
+    fn constraints(&self) -> Vec<Constraint<Self>> {
+        vec![Constraint::state("Bound", |m, s| m.bound.is_none_or(|b| *s <= b))]
+    }
+
     fn predicates(&self) -> Vec<Predicate<Self>> {
         vec![Predicate::new("P", |m, s| m.p.contains(s)), Predicate::new("Q", |m, s| m.q.contains(s))]
     }
@@ -73,6 +79,9 @@ impl Model for GraphModel {
 fn verdict(model: &GraphModel, property: &str, threads: usize) -> Verdict {
     let mut c = config(&[], threads);
     c.properties = named(&[property]);
+    if model.bound.is_some() {
+        c.constraints = named(&["Bound"]);
+    }
     check(model, &c).unwrap().check(property).unwrap().verdict.clone()
 }
 
@@ -188,6 +197,7 @@ fn leads_to_and_eventually_always_need_the_right_cycles() {
         p: vec![0, 2],
         q: vec![2],
         fairness: vec![Fairness::weak("A")],
+        bound: None,
     };
     assert!(holds(&m, "PLeadsToQ"));
     let (states, loop_start) = lasso(&m, "EventuallyAlwaysP");
@@ -195,6 +205,25 @@ fn leads_to_and_eventually_always_need_the_right_cycles() {
     // Without fairness, stuttering at 0 or 1 violates P ~> Q.
     let m = GraphModel { fairness: vec![], ..m };
     assert!(!holds(&m, "PLeadsToQ"));
+}
+
+#[test]
+fn constraints_that_cut_every_fair_behaviour_make_liveness_unknown() {
+    // 0 -A-> 1 -A-> 2 -A-> 3 ...: a counter bounded by a constraint at 2.
+    // Under WF(A) the only fair behaviours run past the bound, so nothing fair
+    // is left inside it: <>P would "hold" for any P. That is reported.
+    let mut m = GraphModel {
+        initial: vec![0],
+        edges: vec![(0, "A", 0, 1), (1, "A", 0, 2), (2, "A", 0, 3)],
+        p: vec![7],
+        fairness: vec![Fairness::weak("A")],
+        bound: Some(2),
+        ..Default::default()
+    };
+    assert_eq!(verdict(&m, "EventuallyP", 2), Verdict::Unknown(StopReason::Vacuous));
+    // Without fairness, stuttering at 0 is a fair behaviour inside the bound.
+    m.fairness.clear();
+    assert!(matches!(verdict(&m, "EventuallyP", 2), Verdict::Violated(_)));
 }
 
 #[test]
@@ -230,7 +259,7 @@ fn formulas_in_specs_agree_with_the_declared_properties() {
             .collect();
         let subset = |rng: &mut ChaCha8Rng| (0..nodes).filter(|_| rng.gen_bool(0.4)).collect::<Vec<u8>>();
         let fairness = if rng.gen_bool(0.5) { vec![Fairness::weak("A")] } else { vec![Fairness::strong("B")] };
-        let m = GraphModel { initial: vec![0], edges, p: subset(&mut rng), q: subset(&mut rng), fairness };
+        let m = GraphModel { initial: vec![0], edges, p: subset(&mut rng), q: subset(&mut rng), fairness, bound: None };
         let declared = |name: &str| holds(&m, name);
         let formula = |f: &str| matches!(formula_verdict(&m, f), Verdict::Holds);
         assert_eq!(formula("<>P"), declared("EventuallyP"), "{m:?}");
@@ -411,7 +440,7 @@ fn verdicts_agree_with_the_naive_oracle_on_random_graphs() {
                 _ => {}
             }
         }
-        let m = GraphModel { initial: vec![0], edges, p: subset(&mut rng), q: subset(&mut rng), fairness };
+        let m = GraphModel { initial: vec![0], edges, p: subset(&mut rng), q: subset(&mut rng), fairness, bound: None };
         for property in ["EventuallyP", "InfinitelyOftenP", "EventuallyAlwaysP", "PLeadsToQ"] {
             let expected = naive_violated(&m, property);
             violated += usize::from(expected);
