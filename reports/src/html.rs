@@ -321,6 +321,15 @@ fn trace_section(out: &mut String, id: &str, run: &SpecRun, shown: &CheckTrace, 
         escape(itf_path),
         escape(dot_path)
     );
+    if let checker::Verdict::Violated(checker::Counterexample::Lasso(lasso)) = &shown.check.verdict {
+        if !lasso.notes.is_empty() {
+            out.push_str("<details class=\"fair\"><summary>Why the cycle is fair</summary><ul>");
+            for note in &lasso.notes {
+                let _ = write!(out, "<li>{}</li>", escape(note));
+            }
+            out.push_str("</ul></details>\n");
+        }
+    }
     out.push_str("<div class=\"charts\">");
     if let Some(chart) = msc(shown.trace, shown.ending) {
         let _ = write!(out, "<figure><figcaption>Message sequence chart</figcaption>{chart}</figure>");
