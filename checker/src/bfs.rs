@@ -505,19 +505,7 @@ fn rebuild_path<M: Model, F: Fingerprint>(
     parents: &dyn Fn(F) -> Option<F>,
     found: Found<F>,
 ) -> Option<crate::outcome::Trace> {
-    let mut chain = vec![found.fp];
-    let mut current = found.fp;
-    while let Some(parent) = parents(current) {
-        if parent == F::ROOT {
-            break;
-        }
-        chain.push(parent);
-        current = parent;
-        if chain.len() > found.depth as usize + 1 {
-            return None;
-        }
-    }
-    chain.reverse();
+    let chain = trace::chain(parents, found.fp)?;
     let path = catch_model_panic(|| trace::replay(plan, &chain)).ok()?.ok()?;
     Some(trace::render(plan, &path))
 }

@@ -77,7 +77,7 @@ fn run<M: Model, F: Fingerprint, S: Store<F> + 'static>(
         _ => Vec::new(),
     };
     // Rebuilding traces calls the model (next, variables, format_action).
-    catch_model_panic(|| plan.outcome::<F>(explored, liveness, config))?
+    catch_model_panic(|| plan.outcome::<F>(explored, liveness))?
 }
 
 /// Runs `f`, turning a panic into a model error (the state is added by the caller
@@ -513,7 +513,6 @@ impl<'m, M: Model> Plan<'m, M> {
         &self,
         explored: Explored<F>,
         mut liveness: Vec<(usize, Verdict)>,
-        config: &CheckConfig,
     ) -> Result<Outcome, CheckError> {
         let complete = explored.stopped.is_none();
         let mut checks = Vec::with_capacity(self.checks.len());
@@ -544,10 +543,6 @@ impl<'m, M: Model> Plan<'m, M> {
             };
             checks.push(Check { name: name.clone(), kind: *kind, verdict });
         }
-        let bits = match config.fingerprint_bits {
-            FingerprintBits::B64 => u64::BITS - 1,
-            FingerprintBits::B128 => u128::BITS - 1,
-        };
         Ok(Outcome {
             stats: Stats {
                 initial_states: explored.initial_states,
@@ -558,7 +553,7 @@ impl<'m, M: Model> Plan<'m, M> {
                 collision_probability: collision_probability(
                     explored.distinct_states,
                     explored.generated_states,
-                    F::BITS.min(bits),
+                    F::BITS,
                 ),
                 store_bytes: explored.store_bytes,
                 fingerprint_bits: F::BITS + 1,

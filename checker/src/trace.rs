@@ -37,26 +37,8 @@ pub(crate) fn rebuild<M: Model, F: Fingerprint>(
     index: usize,
 ) -> Result<Trace, CheckError> {
     let last = found.from.unwrap_or(found.fp);
-    let mut chain = vec![last];
-    let mut current = last;
-    loop {
-        let parent = match parents(current) {
-            Some(parent) => parent,
-            // An initial state outside the constraint is checked but not stored.
-            None if chain.len() == 1 && found.from.is_none() => break,
-            None => panic!("checker bug: a state on a trace has no parent entry"),
-        };
-        if parent == F::ROOT {
-            break;
-        }
-        chain.push(parent);
-        current = parent;
-        assert!(chain.len() <= u32::MAX as usize, "checker bug: the parent chain has a cycle");
-    }
-    chain.reverse();
-
-    let path = replay(plan, &chain)?;
-    let mut path = path;
+    let chain = chain(parents, last).expect("checker bug: a state on a trace has no parent entry");
+    let mut path = replay(plan, &chain)?;
     if found.from.is_some() {
         let (_, from) = path.last().expect("a replayed path is never empty");
         let from = from.clone();
@@ -74,6 +56,28 @@ pub(crate) fn rebuild<M: Model, F: Fingerprint>(
     }
     confirm(plan, &path, index)?;
     Ok(render(plan, &path))
+}
+
+/// The fingerprints from an initial state to `last`, walking the parents.
+/// `None` if a state on the way has no entry; only `last` may lack one (an
+/// initial state outside the constraints is checked but never stored).
+pub(crate) fn chain<F: Fingerprint>(parents: &dyn Fn(F) -> Option<F>, last: F) -> Option<Vec<F>> {
+    let mut chain = vec![last];
+    let mut current = last;
+    loop {
+        match parents(current) {
+            None if chain.len() == 1 => break,
+            None => return None,
+            Some(parent) if parent == F::ROOT => break,
+            Some(parent) => {
+                chain.push(parent);
+                current = parent;
+            }
+        }
+        assert!(chain.len() <= u32::MAX as usize, "checker bug: the parent chain has a cycle");
+    }
+    chain.reverse();
+    Some(chain)
 }
 
 /// Replays a fingerprint path from an initial state.
