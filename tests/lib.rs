@@ -15,6 +15,8 @@ pub mod reference;
 #[cfg(test)]
 mod agree;
 #[cfg(test)]
+mod checkpoint;
+#[cfg(test)]
 mod corpus;
 #[cfg(test)]
 mod errors;

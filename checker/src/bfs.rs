@@ -10,15 +10,17 @@
 //! `(depth, fingerprint)`, so the outcome is the same for any thread count.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::check::{catch_model_panic, Explored, Found, Plan, Progress};
-use crate::config::CheckConfig;
-use crate::error::CheckError;
+use crate::checkpoint::{self, CheckpointStorage, Checkpointing, Header};
+use crate::config::{CheckConfig, Named};
+use crate::error::{CheckError, ConfigError};
 use crate::fingerprint::Fingerprint;
-use crate::model::Model;
+use crate::model::{Model, StateCodec};
 use crate::outcome::StopReason;
 use crate::store::{Insert, Store};
 use crate::trace;
@@ -228,7 +230,50 @@ pub(crate) fn explore<M: Model, F: Fingerprint, S: Store<F> + 'static>(
         .thread_name(|i| format!("bivalent-worker-{i}"))
         .build()
         .expect("checker bug: cannot start the worker threads");
-    pool.install(|| Bfs::<M, F, S>::new(plan, config, progress).run())
+    pool.install(|| {
+        let mut bfs = Bfs::<M, F, S>::new(plan, config, progress);
+        let resumed = match &config.checkpoint {
+            Some(checkpointing) => bfs.start_checkpoints(checkpointing)?,
+            None => None,
+        };
+        bfs.run(resumed)
+    })
+}
+
+/// Writes the checkpoints of a run.
+struct Saver<S> {
+    storage: Arc<dyn CheckpointStorage>,
+    every: Duration,
+    last: Instant,
+    codec: StateCodec<S>,
+    identity: Vec<(String, String)>,
+}
+
+/// A level resumed from a checkpoint: its unexpanded states, and the next
+/// level's entries and distinct states found so far.
+type Resumed<M, F> = (Frontier<M, F>, u32, Frontier<M, F>, u64);
+
+/// What identifies a run to its checkpoints: the caller's pairs, then what the
+/// engine sees of the spec and the settings that change the state space.
+fn identity<M: Model, F: Fingerprint>(
+    plan: &Plan<'_, M>,
+    config: &CheckConfig,
+    caller: &[(String, String)],
+) -> Vec<(String, String)> {
+    let names = |named: &[Named]| named.iter().map(|n| n.name.as_str()).collect::<Vec<_>>().join(", ");
+    let checks = plan.checks.iter().map(|(name, _)| name.as_str()).collect::<Vec<_>>().join(", ");
+    let mut pairs = caller.to_vec();
+    pairs.extend([
+        ("checks".to_string(), checks),
+        ("actions".to_string(), plan.action_names.join(", ")),
+        ("constraints".to_string(), names(&config.constraints)),
+        ("action constraints".to_string(), names(&config.action_constraints)),
+        ("symmetry".to_string(), config.symmetry.as_ref().map_or_else(String::new, |n| n.name.clone())),
+        ("fingerprint width".to_string(), format!("{} bits", F::BITS + 1)),
+        ("seed".to_string(), config.seed.to_string()),
+        ("--continue".to_string(), config.continue_after_violation.to_string()),
+    ]);
+    pairs
 }
 
 struct Bfs<'a, 'm, M: Model, F: Fingerprint, S: Store<F>> {
@@ -245,6 +290,7 @@ struct Bfs<'a, 'm, M: Model, F: Fingerprint, S: Store<F>> {
     depth: u32,
     distinct_steps: Vec<u64>,
     stopped: Option<StopReason>,
+    checkpoints: Option<Saver<M::State>>,
 }
 
 impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, S> {
@@ -261,23 +307,133 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
             depth: 0,
             distinct_steps: vec![0; plan.action_names.len()],
             stopped: None,
+            checkpoints: None,
         }
     }
 
-    fn run(mut self) -> Result<Explored<F>, CheckError> {
-        let mut frontier = self.initial_states()?;
-        let mut level = 1u32;
-        while !frontier.is_empty() && self.stopped.is_none() {
-            let violated = self.violation_found();
-            if violated && !self.config.continue_after_violation {
-                self.stopped = Some(StopReason::StoppedAtViolation);
-                break;
+    /// Sets up checkpoints and, when asked to resume and a checkpoint exists,
+    /// restores the store and the counters from it.
+    fn start_checkpoints(&mut self, settings: &Checkpointing) -> Result<Option<Resumed<M, F>>, CheckError> {
+        let codec = self.plan.model.state_codec().ok_or_else(|| ConfigError::Unsupported {
+            span: Default::default(),
+            message: "this model does not say how to write its states (Model::state_codec), so its runs cannot \
+                      be checkpointed or resumed"
+                .into(),
+        })?;
+        let location = settings.storage.location();
+        let identity = identity::<M, F>(self.plan, self.config, &settings.identity);
+        let mut resumed = None;
+        if settings.resume {
+            let input =
+                settings.storage.load().map_err(|e| CheckError::Checkpoint(format!("cannot read {location}: {e}")))?;
+            if let Some(mut input) = input {
+                let header = checkpoint::read_header(&mut *input, &location, &identity)?;
+                let corrupt = |what: &str| CheckError::Checkpoint(format!("{location} does not fit this run: {what}"));
+                if header.steps.len() != self.total.steps.len() || header.found.len() != self.total.found.len() {
+                    return Err(corrupt("its actions or checks differ"));
+                }
+                self.store.reserve(0, header.store_entries);
+                let store = &self.store;
+                let (current, next) =
+                    checkpoint::read_body(&mut *input, &location, &header, &codec, &mut |fp, parent, sealed| {
+                        store.restore(fp, parent, sealed)
+                    })?;
+                tracing::info!(%location, distinct = header.distinct + header.found_in_level, "resuming");
+                self.restore(&header);
+                resumed = Some((current, header.level, next, header.found_in_level));
             }
-            if level >= self.config.limits.depth_max {
-                self.stopped = Some(StopReason::DepthLimit);
-                break;
+        }
+        self.checkpoints = Some(Saver {
+            storage: settings.storage.clone(),
+            every: settings.every,
+            last: Instant::now(),
+            codec,
+            identity,
+        });
+        Ok(resumed)
+    }
+
+    /// Takes the counters of a checkpoint.
+    fn restore(&mut self, header: &Header) {
+        self.distinct = header.distinct;
+        self.initial_states = header.initial_states;
+        self.depth = header.depth;
+        self.total.generated = header.generated;
+        self.total.expanded = header.expanded;
+        self.total.steps.clone_from(&header.steps);
+        self.total.found = header.found();
+        self.distinct_steps.clone_from(&header.distinct_steps);
+    }
+
+    /// Writes a checkpoint: `current` are the unexpanded states of the level
+    /// being expanded (`pending` of them), `next` and `found` what it found so far.
+    fn save<'e>(
+        &mut self,
+        level: u32,
+        current: impl Iterator<Item = &'e Entry<M::State, F>>,
+        pending: u64,
+        next: &[Entry<M::State, F>],
+        found: u64,
+    ) -> Result<(), CheckError>
+    where
+        M::State: 'e,
+    {
+        let Some(saver) = &mut self.checkpoints else { return Ok(()) };
+        let mut header = Header {
+            identity: saver.identity.clone(),
+            level,
+            depth: self.depth,
+            distinct: self.distinct,
+            found_in_level: found,
+            initial_states: self.initial_states,
+            generated: self.total.generated,
+            expanded: self.total.expanded,
+            steps: self.total.steps.clone(),
+            distinct_steps: self.distinct_steps.clone(),
+            found: Vec::new(),
+            store_entries: self.distinct + found,
+            current: pending,
+            next: next.len() as u64,
+        };
+        header.set_found(&self.total.found);
+        let current: Vec<&Entry<M::State, F>> = current.collect();
+        let store = &self.store;
+        let started = Instant::now();
+        let codec = &saver.codec;
+        saver
+            .storage
+            .save(&mut |out| checkpoint::write(out, &header, codec, store, &mut current.iter().copied(), next))
+            .map_err(|e| CheckError::Checkpoint(format!("cannot write {}: {e}", saver.storage.location())))?;
+        saver.last = Instant::now();
+        tracing::info!(
+            location = %saver.storage.location(),
+            distinct = header.store_entries,
+            seconds = started.elapsed().as_secs_f64(),
+            "checkpoint written"
+        );
+        Ok(())
+    }
+
+    fn run(mut self, resumed: Option<Resumed<M, F>>) -> Result<Explored<F>, CheckError> {
+        // A resumed run first finishes the level its checkpoint was taken in.
+        let (mut frontier, mut level, mut carry) = match resumed {
+            Some((current, level, next, found)) => (current, level, Some((next, found))),
+            None => (self.initial_states()?, 1u32, None),
+        };
+        while (!frontier.is_empty() || carry.is_some()) && self.stopped.is_none() {
+            if carry.is_none() {
+                let violated = self.violation_found();
+                if violated && !self.config.continue_after_violation {
+                    self.stopped = Some(StopReason::StoppedAtViolation);
+                    break;
+                }
+                if level >= self.config.limits.depth_max {
+                    self.stopped = Some(StopReason::DepthLimit);
+                    break;
+                }
             }
-            let (next, unexpanded) = self.level(&frontier, level)?;
+            let (next, found) = carry.take().unwrap_or_default();
+            let (next, unexpanded) = self.level(&frontier, level, next, found)?;
             if unexpanded > 0 {
                 // A limit stopped the level part-way: report what is left.
                 if !next.is_empty() {
@@ -332,25 +488,34 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
         Ok(frontier)
     }
 
-    /// Expands one level. Returns the next frontier and how many states of
-    /// this level were left unexpanded because a limit was hit.
-    fn level(&mut self, frontier: &[Entry<M::State, F>], depth: u32) -> Result<(Frontier<M, F>, u64), CheckError> {
+    /// Expands one level, given what was found of the next level before (by
+    /// a run this one resumes): its entries in `next`, `found` distinct
+    /// states. Returns the next frontier and how many states of this level
+    /// were left unexpanded because a limit was hit.
+    fn level(
+        &mut self,
+        frontier: &[Entry<M::State, F>],
+        depth: u32,
+        mut next: Frontier<M, F>,
+        // Distinct states found in this level so far (`next` may hold a state
+        // more than once, once per lowering of its parent).
+        mut found: u64,
+    ) -> Result<(Frontier<M, F>, u64), CheckError> {
         let plan = self.plan;
         let stop = AtomicBool::new(false);
         let limits = &self.config.limits;
-        let mut next: Vec<Entry<M::State, F>> = Vec::new();
-        // Distinct states found in this level so far (`next` may hold a state
-        // more than once, once per lowering of its parent).
-        let mut found = 0u64;
         let mut expanded_so_far = 0usize;
-        for segment in frontier.chunks(SEGMENT) {
+        for (index, segment) in frontier.chunks(SEGMENT).enumerate() {
             // Expect as many new states per expanded state as seen so far.
             let ratio = (self.distinct as f64 / (self.total.expanded.max(1)) as f64).clamp(1.0, 64.0);
             self.store.reserve(self.distinct + found, (segment.len() as f64 * ratio) as u64);
             let store = &self.store;
             let workers = &self.workers;
+            // Which chunks were expanded: a stop skips whole chunks, so the
+            // ones left are exactly what a checkpoint must keep.
+            let done: Vec<AtomicBool> = (0..segment.len().div_ceil(CHUNK)).map(|_| AtomicBool::new(false)).collect();
             let result = catch_model_panic(|| {
-                segment.par_chunks(CHUNK).for_each(|chunk| {
+                segment.par_chunks(CHUNK).enumerate().for_each(|(i, chunk)| {
                     if stop.load(Ordering::Relaxed) {
                         return;
                     }
@@ -365,6 +530,7 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
                     for entry in chunk {
                         worker.expand(plan, store, entry, depth);
                     }
+                    done[i].store(true, Ordering::Relaxed);
                 });
             });
             if let Err(error) = result {
@@ -385,8 +551,9 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
                 self.total.absorb(worker);
             }
             self.workers = workers.into_iter().map(Mutex::new).collect();
-            let processed = if stop.load(Ordering::Relaxed) { 0 } else { segment.len() };
-            expanded_so_far += processed;
+            let undone =
+                || segment.chunks(CHUNK).zip(&done).filter(|(_, d)| !d.load(Ordering::Relaxed)).flat_map(|(c, _)| c);
+            expanded_so_far += segment.len() - undone().count();
             (self.progress)(&Progress {
                 distinct_states: self.distinct + found,
                 generated_states: self.total.generated,
@@ -399,6 +566,12 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
                 self.stopped = Some(StopReason::StatesLimit);
             } else if self.memory_bytes(frontier.len() + next.len()) > self.config.limits.memory_bytes_max {
                 self.stopped = Some(StopReason::MemoryLimit);
+            }
+            let due = self.checkpoints.as_ref().is_some_and(|c| c.last.elapsed() >= c.every);
+            if due || self.stopped.is_some() {
+                let rest = &frontier[index * SEGMENT + segment.len()..];
+                let pending = (frontier.len() - expanded_so_far) as u64;
+                self.save(depth, undone().chain(rest), pending, &next, found)?;
             }
             if self.stopped.is_some() {
                 break;

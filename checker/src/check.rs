@@ -55,6 +55,13 @@ fn run<M: Model, F: Fingerprint, S: Store<F> + 'static>(
     config: &CheckConfig,
     progress: &(dyn Fn(&Progress) + Sync),
 ) -> Result<Outcome, CheckError> {
+    if config.checkpoint.is_some() && config.strategy != Strategy::Bfs {
+        return Err(ConfigError::Unsupported {
+            span: Default::default(),
+            message: "checkpoints are written by the breadth-first search only; use --strategy bfs".into(),
+        }
+        .into());
+    }
     let explored = match config.strategy {
         Strategy::Bfs => crate::bfs::explore::<M, F, S>(plan, config, progress)?,
         Strategy::Dfs => crate::dfs::explore::<M, F, S>(plan, config, progress)?,

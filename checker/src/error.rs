@@ -163,6 +163,9 @@ pub enum CheckError {
     Config(ConfigError),
     /// The model misbehaved.
     Model(Box<ModelError>),
+    /// A checkpoint could not be written, or the one to resume from cannot be
+    /// read or belongs to another run. The message says which file and why.
+    Checkpoint(String),
 }
 
 impl From<ConfigError> for CheckError {
@@ -176,6 +179,7 @@ impl fmt::Display for CheckError {
         match self {
             CheckError::Config(e) => e.fmt(f),
             CheckError::Model(e) => e.fmt(f),
+            CheckError::Checkpoint(message) => write!(f, "checkpoint: {message}"),
         }
     }
 }

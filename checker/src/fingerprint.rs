@@ -16,8 +16,14 @@ pub(crate) trait Fingerprint: Copy + Eq + Ord + Hash + Send + Sync + Debug + 'st
     const BITS: u32;
     /// The parent of an initial state.
     const ROOT: Self;
+    /// Bytes in a checkpoint.
+    const BYTES: usize;
     /// The fingerprint of `value` under `seed`.
     fn of<T: Hash + ?Sized>(value: &T, seed: u64) -> Self;
+    /// Widened, for checkpoints.
+    fn to_u128(self) -> u128;
+    /// Narrowed back from [`Fingerprint::to_u128`].
+    fn from_u128(wide: u128) -> Self;
 }
 
 const SEED_HIGH: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -25,23 +31,41 @@ const SEED_HIGH: u64 = 0x9e37_79b9_7f4a_7c15;
 impl Fingerprint for u64 {
     const BITS: u32 = 63;
     const ROOT: u64 = 0;
+    const BYTES: usize = 8;
 
     #[inline]
     fn of<T: Hash + ?Sized>(value: &T, seed: u64) -> u64 {
         let h = FixedState::with_seed(seed).hash_one(value) & (u64::MAX >> 1);
         h.max(1)
     }
+
+    fn to_u128(self) -> u128 {
+        self.into()
+    }
+
+    fn from_u128(wide: u128) -> u64 {
+        wide as u64
+    }
 }
 
 impl Fingerprint for u128 {
     const BITS: u32 = 127;
     const ROOT: u128 = 0;
+    const BYTES: usize = 16;
 
     #[inline]
     fn of<T: Hash + ?Sized>(value: &T, seed: u64) -> u128 {
         let low = FixedState::with_seed(seed).hash_one(value);
         let high = FixedState::with_seed(seed ^ SEED_HIGH).hash_one(value) & (u64::MAX >> 1);
         (((high as u128) << 64) | low as u128).max(1)
+    }
+
+    fn to_u128(self) -> u128 {
+        self
+    }
+
+    fn from_u128(wide: u128) -> u128 {
+        wide
     }
 }
 

@@ -31,6 +31,7 @@ pub(crate) fn config(invariants: &[&str], threads: usize) -> CheckConfig {
         seed: 0,
         simulation_traces: 200,
         continue_after_violation: false,
+        checkpoint: None,
     }
 }
 

@@ -54,6 +54,7 @@
 //!     seed: 0,
 //!     simulation_traces: 0,
 //!     continue_after_violation: false,
+//!     checkpoint: None,
 //! };
 //! let outcome = check(&Counter, &config).unwrap();
 //! assert_eq!(outcome.stats.distinct_states, 3);
@@ -71,6 +72,7 @@
 
 mod bfs;
 mod check;
+mod checkpoint;
 mod config;
 mod dfs;
 mod dyn_model;
@@ -89,6 +91,7 @@ mod trace;
 mod value;
 
 pub use check::{check, check_with_progress, Progress};
+pub use checkpoint::{CheckpointStorage, Checkpointing};
 pub use config::{
     parse_spec, CheckConfig, Constant, Constants, Expect, FairnessSpec, FingerprintBits, Formula, Limits, Named, Span,
     SpecFile, StoreKind, Strategy,
@@ -108,7 +111,7 @@ pub mod spec {
     pub use crate::error::ConfigError;
     pub use crate::model::{
         Constraint, ConstraintKind, Envelope, Fairness, Invariant, InvariantKind, Model, Predicate, Property,
-        PropertyKind, StatePredicate, StepMessages, StepPredicate, Strength, Symmetry,
+        PropertyKind, StateCodec, StatePredicate, StepMessages, StepPredicate, Strength, Symmetry,
     };
     pub use crate::value::Value;
 }

@@ -124,6 +124,38 @@ pub trait Model: Sized + Send + Sync {
     fn symmetries(&self) -> Vec<Symmetry<Self>> {
         Vec::new()
     }
+
+    /// How checkpoints (`--checkpoint`) write states and read them back. The
+    /// default, `None`, makes a checkpointed run of this model a config
+    /// error; a state that implements serde's traits returns
+    /// `Some(StateCodec::serde())`.
+    fn state_codec(&self) -> Option<StateCodec<Self::State>> {
+        None
+    }
+}
+
+/// Writes states to bytes and reads them back, for checkpoints. Decoding what
+/// `encode` wrote must give an equal state.
+pub struct StateCodec<S> {
+    /// Appends the state's bytes to the buffer.
+    pub encode: fn(&S, &mut Vec<u8>),
+    /// The state encoded in these bytes, or `None` if they encode none.
+    pub decode: fn(&[u8]) -> Option<S>,
+}
+
+impl<S: serde::Serialize + serde::de::DeserializeOwned> StateCodec<S> {
+    /// The codec of a serde state, in postcard's compact binary format.
+    pub fn serde() -> StateCodec<S> {
+        StateCodec {
+            encode: |state, out| {
+                // Serializing plain data into a growable buffer cannot fail.
+                if let Ok(bytes) = postcard::to_extend(state, std::mem::take(out)) {
+                    *out = bytes;
+                }
+            },
+            decode: |bytes| postcard::from_bytes(bytes).ok(),
+        }
+    }
 }
 
 /// A state predicate.

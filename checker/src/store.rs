@@ -55,6 +55,10 @@ pub(crate) trait Store<F: Fingerprint>: Send + Sync + Sized {
     /// Hints that `fp` will be inserted soon.
     #[inline]
     fn prefetch(&self, _fp: F) {}
+    /// Calls `visit(fingerprint, parent, sealed)` on every entry, for checkpoints.
+    fn entries(&self, visit: &mut dyn FnMut(F, F, bool));
+    /// Puts back an entry that [`Store::entries`] gave; [`Store::reserve`] room first.
+    fn restore(&self, fp: F, parent: F, sealed: bool);
 }
 
 const SEALED: u64 = 1 << 63;
@@ -221,6 +225,22 @@ impl Store<u64> for Table {
         (self.words.len() * std::mem::size_of::<AtomicU64>()) as u64
     }
 
+    fn entries(&self, visit: &mut dyn FnMut(u64, u64, bool)) {
+        for pair in self.words.chunks(2) {
+            let key = pair[0].load(Ordering::Acquire);
+            if key != 0 {
+                let word = pair[1].load(Ordering::Acquire);
+                visit(key, decode(word), word & SEALED != 0);
+            }
+        }
+    }
+
+    fn restore(&self, fp: u64, parent: u64, sealed: bool) {
+        let (i, _) = self.claim(fp).expect("checker bug: no room to restore a checkpoint's entry");
+        let flag = if sealed { SEALED } else { 0 };
+        self.words[2 * i + 1].store(encode(parent) | flag, Ordering::Release);
+    }
+
     #[inline]
     fn prefetch(&self, fp: u64) {
         #[cfg(target_arch = "x86_64")]
@@ -288,6 +308,17 @@ impl<F: Fingerprint> Store<F> for ShardedStore<F> {
 
     fn bytes(&self) -> u64 {
         (self.map.capacity() * (std::mem::size_of::<(F, (F, bool))>() + 1)) as u64
+    }
+
+    fn entries(&self, visit: &mut dyn FnMut(F, F, bool)) {
+        for entry in self.map.iter() {
+            let (parent, sealed) = *entry.value();
+            visit(*entry.key(), parent, sealed);
+        }
+    }
+
+    fn restore(&self, fp: F, parent: F, sealed: bool) {
+        self.map.insert(fp, (parent, sealed));
     }
 }
 

@@ -21,7 +21,7 @@ use clap::{Parser, Subcommand, ValueEnum};
                   With GITHUB_ACTIONS=true, failures are also annotations and a job summary.\n\n\
                   Exit codes: 0 every expectation met, 3 stopped at a limit (no verdict), 11 deadlock,\n\
                   12 invariant violated, 13 property violated, 14 an EXPECTed violation was not found,\n\
-                  150 spec syntax error, 151 unknown model/name or bad constant, 153 model error,\n\
+                  15 a checkpoint could not be written or resumed, 150 spec syntax error, 151 unknown model/name or bad constant, 153 model error,\n\
                   255 internal error."
 )]
 pub struct Args {
@@ -34,7 +34,7 @@ pub struct Args {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check specs (files, or directories of *.cfg files).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the models with their constants, actions, invariants and properties.
     List,
 }
@@ -72,6 +72,17 @@ pub struct CheckArgs {
     /// Number of random walks (simulate only).
     #[arg(long, default_value_t = 10_000)]
     pub traces: u64,
+    /// Write a checkpoint of each spec's search to `DIR/<spec>.ckpt` every --checkpoint-minutes, and when a
+    /// limit or Ctrl-C stops it (bfs only).
+    #[arg(long, value_name = "DIR")]
+    pub checkpoint: Option<PathBuf>,
+    /// Minutes between two checkpoints.
+    #[arg(long, value_name = "MINUTES", default_value_t = 10.0)]
+    pub checkpoint_minutes: f64,
+    /// Continue each spec from its checkpoint in DIR (a spec without one starts afresh), and keep
+    /// writing checkpoints there unless --checkpoint names another directory.
+    #[arg(long, value_name = "DIR")]
+    pub resume: Option<PathBuf>,
     /// Keep exploring after a violation (TLC's -continue).
     #[arg(long = "continue")]
     pub continue_after_violation: bool,

@@ -34,6 +34,9 @@ pub enum ExitCode {
     Property = 13,
     /// A spec EXPECTs a violation that was not found.
     ExpectedViolationNotFound = 14,
+    /// A checkpoint could not be written, or the one to resume from cannot be
+    /// read or belongs to another spec.
+    Checkpoint = 15,
     /// A check spec's syntax is wrong (or a flag's value is).
     Syntax = 150,
     /// An unknown model or name, or a bad constant.
@@ -283,6 +286,55 @@ fn append_file(path: &Path, contents: &str) -> std::io::Result<()> {
     file.write_all(contents.as_bytes())
 }
 
+/// A spec's checkpoint file: `<dir>/<spec file stem>.ckpt`, written through a
+/// temporary file and a rename so that a crash mid-write keeps the last one.
+#[derive(Clone, Debug)]
+struct FileCheckpoint {
+    write: PathBuf,
+    resume: Option<PathBuf>,
+}
+
+impl FileCheckpoint {
+    fn new(settings: &resolve::Checkpoints, spec: &Path) -> FileCheckpoint {
+        let name = format!("{}.ckpt", spec.file_stem().unwrap_or(spec.as_os_str()).to_string_lossy());
+        FileCheckpoint { write: settings.dir.join(&name), resume: settings.resume.as_ref().map(|dir| dir.join(&name)) }
+    }
+}
+
+impl checker::CheckpointStorage for FileCheckpoint {
+    fn save(&self, write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<()> {
+        if let Some(parent) = self.write.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        let mut temporary = self.write.as_os_str().to_owned();
+        temporary.push(format!(".{}.tmp", std::process::id()));
+        let temporary = PathBuf::from(temporary);
+        let written = (|| {
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&temporary)?);
+            write(&mut out)?;
+            out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+            std::fs::rename(&temporary, &self.write)
+        })();
+        if written.is_err() {
+            let _ = std::fs::remove_file(&temporary);
+        }
+        written
+    }
+
+    fn load(&self) -> std::io::Result<Option<Box<dyn std::io::Read>>> {
+        let Some(path) = &self.resume else { return Ok(None) };
+        match std::fs::File::open(path) {
+            Ok(file) => Ok(Some(Box::new(std::io::BufReader::with_capacity(1 << 20, file)))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn location(&self) -> String {
+        self.resume.as_ref().unwrap_or(&self.write).display().to_string()
+    }
+}
+
 /// A spec that ran to an outcome.
 struct Finished {
     path: String,
@@ -384,6 +436,23 @@ fn check_file(
     config.seed = settings.seed;
     config.simulation_traces = settings.traces;
     config.continue_after_violation = settings.continue_after_violation;
+    let checkpoint = settings.checkpoints.as_ref().map(|c| FileCheckpoint::new(c, path));
+    if let (Some(checkpoints), Some(file)) = (&settings.checkpoints, &checkpoint) {
+        if let Some(from) = file.resume.as_ref().filter(|from| from.exists()) {
+            let _ = writeln!(err, "{}: resuming from {}", path.display(), from.display());
+        }
+        let constants = spec.constants.items.iter().map(|c| format!("{} = {}", c.name, c.value)).collect::<Vec<_>>();
+        config.checkpoint = Some(checker::Checkpointing {
+            storage: std::sync::Arc::new(file.clone()),
+            every: checkpoints.every,
+            resume: checkpoints.resume.is_some(),
+            identity: vec![
+                ("model".to_string(), spec.model.name.clone()),
+                ("constants".to_string(), constants.join(", ")),
+                ("CHECK_DEADLOCK".to_string(), spec.check_deadlock.to_string()),
+            ],
+        });
+    }
     tracing::info!(spec = %path.display(), model = %spec.model.name, "checking");
     let started = Instant::now();
     let display = progress::Display::new(!args.quiet && !args.json, started);
@@ -404,11 +473,27 @@ fn check_file(
             }
             return (ExitCode::Model, None);
         }
+        Err(CheckError::Checkpoint(message)) => {
+            let _ = writeln!(err, "{}: error: {message}", path.display());
+            return (ExitCode::Checkpoint, None);
+        }
         Err(e) => {
             let _ = writeln!(err, "{}: internal error: {e}", path.display());
             return (ExitCode::Internal, None);
         }
     };
+    if let (Some(file), Some(_)) = (&checkpoint, outcome.stopped) {
+        if file.write.exists() {
+            let dir = file.write.parent().unwrap_or(Path::new("."));
+            let _ = writeln!(
+                err,
+                "{}: checkpoint written to {}; continue with --resume {}",
+                path.display(),
+                file.write.display(),
+                dir.display()
+            );
+        }
+    }
     let code = match judge(&outcome, &spec.expect) {
         Judgement::Met => ExitCode::Ok,
         Judgement::Incomplete(_) => ExitCode::Incomplete,

@@ -32,9 +32,8 @@ fn main() {
         }
     }));
     let result = panic::catch_unwind(|| {
-        let stdout = std::io::stdout();
-        let stderr = std::io::stderr();
-        cli::run(std::env::args_os(), &mut stdout.lock(), &mut stderr.lock())
+        // Not locked for the whole run: the Ctrl-C handler writes to stderr too.
+        cli::run(std::env::args_os(), &mut std::io::stdout(), &mut std::io::stderr())
     });
     let code = result.unwrap_or_else(|_| {
         let detail = LAST_PANIC.lock().ok().and_then(|l| l.clone()).unwrap_or_default();

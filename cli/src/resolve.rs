@@ -22,6 +22,18 @@ pub struct Settings {
     pub traces: u64,
     pub continue_after_violation: bool,
     pub store: StoreKind,
+    pub checkpoints: Option<Checkpoints>,
+}
+
+/// `--checkpoint`, `--resume` and `--checkpoint-minutes`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checkpoints {
+    /// Where checkpoints are written.
+    pub dir: PathBuf,
+    /// Where they are read from, with `--resume`.
+    pub resume: Option<PathBuf>,
+    /// Time between two checkpoints.
+    pub every: Duration,
 }
 
 impl Settings {
@@ -48,6 +60,18 @@ impl Settings {
             Some(mib) => mib.saturating_mul(1 << 20),
             None => default_memory_bytes(),
         };
+        let minutes = args.checkpoint_minutes;
+        if !(minutes > 0.0 && minutes.is_finite()) {
+            return Err("--checkpoint-minutes must be a positive number".into());
+        }
+        let checkpoints = args.checkpoint.clone().or_else(|| args.resume.clone()).map(|dir| Checkpoints {
+            dir,
+            resume: args.resume.clone(),
+            every: Duration::from_secs_f64(minutes * 60.0),
+        });
+        if checkpoints.is_some() && strategy != Strategy::Bfs {
+            return Err("--checkpoint and --resume need --strategy bfs".into());
+        }
         let depth_default = if strategy == Strategy::Simulate { 100 } else { u32::MAX };
         Ok(Settings {
             strategy,
@@ -69,6 +93,7 @@ impl Settings {
             seed: args.seed,
             traces: args.traces,
             continue_after_violation: args.continue_after_violation,
+            checkpoints,
         })
     }
 

@@ -339,6 +339,8 @@ pub struct CheckConfig {
     /// Keep exploring after a violation until every invariant is violated or
     /// the space is exhausted (TLC's `-continue`).
     pub continue_after_violation: bool,
+    /// Write checkpoints, and resume from one (BFS only).
+    pub checkpoint: Option<crate::checkpoint::Checkpointing>,
 }
 
 impl CheckConfig {
@@ -361,6 +363,7 @@ impl CheckConfig {
             seed: 0,
             simulation_traces: 1000,
             continue_after_violation: false,
+            checkpoint: None,
         }
     }
 }

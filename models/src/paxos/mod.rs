@@ -174,7 +174,9 @@ mod tests;
 
 pub use state::{AcceptorId, Ballot, Layout, Message, PaxosState, ValueId, ACCEPTOR_MAX, MESSAGE_MAX, VALUE_MAX};
 
-use checker::spec::{ConfigError, Constant, Constants, Invariant, Model, Property, StepMessages, Symmetry, Value};
+use checker::spec::{
+    ConfigError, Constant, Constants, Invariant, Model, Property, StateCodec, StepMessages, Symmetry, Value,
+};
 
 use state::{bits, low_bits};
 use symmetry::Permutation;
@@ -645,6 +647,10 @@ impl Model for Paxos {
             ("maxVal", per_acceptor(&|a| Value::model_value(s.max_val(a).map_or("None", |v| self.value_name(v))))),
             ("msgs", Value::set(self.layout.messages(s.msgs).map(|m| self.message_value(m)))),
         ]
+    }
+
+    fn state_codec(&self) -> Option<StateCodec<Self::State>> {
+        Some(StateCodec::serde())
     }
 
     fn invariants(&self) -> Vec<Invariant<Self>> {

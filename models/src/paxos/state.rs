@@ -306,7 +306,7 @@ pub fn bits(mut x: u128) -> impl Iterator<Item = u32> {
 ///
 /// The derived order (and so the symmetry's choice of representative) compares
 /// `msgs` first.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct PaxosState {
     pub(super) msgs: u128,
     pub(super) max_bal: [i8; ACCEPTOR_MAX],

@@ -26,7 +26,7 @@
 
 use std::fmt;
 
-use checker::spec::{ConfigError, Constants, Invariant, Model, Value};
+use checker::spec::{ConfigError, Constants, Invariant, Model, StateCodec, Value};
 
 use super::{resource_managers, rm_state_value, Rm, RmState};
 
@@ -47,7 +47,7 @@ pub struct TCommit {
 /// The bits above RM `n - 1` are always zero; `TCTypeOK` checks this, since it
 /// is what makes the domain of `rmState` exactly `RM`. The initial state, every
 /// RM working, is zero.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct TCommitState(u32);
 
 /// One step of `TCNext`.
@@ -248,6 +248,10 @@ impl Model for TCommit {
 
     fn variables(&self, s: &TCommitState) -> Vec<(&'static str, Value)> {
         vec![("rmState", rm_state_value(&self.rm, |r| s.rm_state(r as Rm)))]
+    }
+
+    fn state_codec(&self) -> Option<StateCodec<Self::State>> {
+        Some(StateCodec::serde())
     }
 
     fn invariants(&self) -> Vec<Invariant<Self>> {

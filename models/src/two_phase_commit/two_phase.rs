@@ -42,7 +42,9 @@
 
 use std::fmt;
 
-use checker::spec::{ConfigError, Constants, Envelope, Invariant, Model, Property, StepMessages, Symmetry, Value};
+use checker::spec::{
+    ConfigError, Constants, Envelope, Invariant, Model, Property, StateCodec, StepMessages, Symmetry, Value,
+};
 
 use super::{resource_managers, rm_state_value, Rm, RmState, TCommit, TCommitState};
 
@@ -104,7 +106,7 @@ pub struct TwoPhase {
 ///
 /// So 15 RMs fit; nibbles of RMs outside `RM` are zero, which `TPTypeOK` checks.
 /// The initial state, every RM working and nothing sent, is zero.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct TwoPhaseState(u64);
 
 /// `tmState`: `{"init", "committed", "aborted"}`, plus `"crashed"` when the TM may fail.
@@ -601,6 +603,10 @@ impl Model for TwoPhase {
             ("tmPrepared", Value::set(tm_prepared)),
             ("msgs", self.msgs_value(s)),
         ]
+    }
+
+    fn state_codec(&self) -> Option<StateCodec<Self::State>> {
+        Some(StateCodec::serde())
     }
 
     fn invariants(&self) -> Vec<Invariant<Self>> {
