@@ -163,6 +163,15 @@
 //! counterexample only when the leaders of the higher ballots are not assumed
 //! fair: the behavior preempts ballot after ballot and then stutters with
 //! nothing chosen.
+//!
+//! Two bundled specs show both sides. `specs/paxos-liveness-3x2-1.cfg` assumes
+//! weak fairness of every action instance and `EventuallyChosen` holds.
+//! `specs/paxos-dueling-3x2-1.cfg` assumes only the acceptors fair (leaders
+//! may stall, as a crashed or partitioned leader does) and checks
+//! `Preempted ~> Chosen` with the predicates `Preempted` (a 2a message below
+//! some acceptor's promise) and `Chosen`: the lasso sends ballot 0's
+//! proposal, lets the acceptors promise ballot 1 instead, and stutters while
+//! the leader of ballot 1 never proposes.
 
 mod chart;
 mod state;
@@ -175,7 +184,7 @@ mod tests;
 pub use state::{AcceptorId, Ballot, Layout, Message, PaxosState, ValueId, ACCEPTOR_MAX, MESSAGE_MAX, VALUE_MAX};
 
 use checker::spec::{
-    ConfigError, Constant, Constants, Invariant, Model, Property, StateCodec, StepMessages, Symmetry, Value,
+    ConfigError, Constant, Constants, Invariant, Model, Predicate, Property, StateCodec, StepMessages, Symmetry, Value,
 };
 
 use state::{bits, low_bits};
@@ -384,6 +393,15 @@ impl Paxos {
 
     fn values(&self) -> impl Iterator<Item = ValueId> {
         0..self.value.len() as ValueId
+    }
+
+    /// `\E m \in msgs : m.type = "2a" /\ \E a \in Acceptor : maxBal[a] > m.bal`:
+    /// some ballot's proposal reached an acceptor that has since promised a
+    /// higher ballot, so that acceptor will never vote for it.
+    pub fn preempted(&self, s: &PaxosState) -> bool {
+        let promised = self.acceptors().map(|a| s.max_bal(a)).max().unwrap_or(-1);
+        state::bits(s.msgs() & self.layout.two_a_from(0))
+            .any(|bit| i16::from(self.layout.two_a_of(bit).0) < i16::from(promised))
     }
 
     /// `Phase2a(b, v)` for every `v`, each emitted once per TLC witness (see
@@ -669,6 +687,15 @@ impl Model for Paxos {
             Property::eventually("EventuallyChosen", |m, s| m.chosen(s) != 0),
             // Without a reachable choice, Consistency could hold only because nothing is chosen.
             Property::sometimes("SomeChosen", |m, s| m.chosen(s) != 0),
+        ]
+    }
+
+    /// For formulas in check specs: `Chosen` (`chosen # {}`) and `Preempted`
+    /// (a ballot's 2a message that some acceptor has promised to ignore).
+    fn predicates(&self) -> Vec<Predicate<Self>> {
+        vec![
+            Predicate::new("Chosen", |m, s: &PaxosState| m.chosen(s) != 0),
+            Predicate::new("Preempted", |m, s: &PaxosState| m.preempted(s)),
         ]
     }
 

@@ -783,3 +783,16 @@ fn action_parameters_are_named_as_in_the_spec() {
     assert_eq!(shown(PaxosAction::Phase2a(0, 1)), ["b = 0", "v = v2"]);
     assert_eq!(shown(PaxosAction::Phase2b(0)), ["a = a1"]);
 }
+
+#[test]
+fn preempted_means_a_proposal_below_some_promise() {
+    let model = paxos(3, 2, 2, Bug::None);
+    let l = model.layout();
+    let proposal = Message::TwoA { bal: 1, val: 0 };
+    // Nobody promised above ballot 1: the proposal can still be voted for.
+    assert!(!model.preempted(&PaxosState::new(l, &[(1, -1, -1), (0, -1, -1), (-1, -1, -1)], [proposal])));
+    // a3 promised ballot 2: it will never vote for ballot 1's proposal.
+    assert!(model.preempted(&PaxosState::new(l, &[(1, -1, -1), (1, -1, -1), (2, -1, -1)], [proposal])));
+    // A promise without any proposal preempts nothing.
+    assert!(!model.preempted(&PaxosState::new(l, &[(2, -1, -1)], [Message::OneA { bal: 2 }])));
+}
