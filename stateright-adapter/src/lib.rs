@@ -3,7 +3,7 @@
 //!
 //! [`Stateright`] wraps a stateright model (a hand-written `Model` or an
 //! [`ActorModel`](stateright::actor::ActorModel) with its network semantics)
-//! and implements bivalent's [`Model`](checker::spec::Model), so that every
+//! and implements bivalent's [`Model`], so that every
 //! engine (parallel BFS, DFS, simulation, liveness) and every report (traces,
 //! HTML, ITF, JUnit) works on it:
 //!

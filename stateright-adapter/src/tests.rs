@@ -303,3 +303,27 @@ fn the_variant_name_stops_at_the_first_non_identifier_character() {
     assert!(write!(name, "{action:?}").is_err());
     assert_eq!(&name.bytes[..name.len], b"Deliver");
 }
+
+#[test]
+fn raft_elects_two_leaders_in_one_term_when_a_voter_crashes_and_forgets_its_vote() {
+    // stateright's raft example keeps `voted_for` in volatile state only, so a
+    // voter that crashes and recovers votes again in the same term. The
+    // shortest counterexample, found by hand from the trace and checked here:
+    // n0 times out and asks n2 for its vote, n2 grants it, crashes, recovers,
+    // then grants n1's request in the same term; both responses arrive.
+    let model = RaftModelCfg { server_count: 3, network: unordered() }.into_model();
+    let adapter = Stateright::new(model).expect("wraps").with_action_names(ACTOR_ACTIONS).expect("names");
+    let mut config = adapter.config(Strategy::Bfs, 2);
+    config.limits.depth_max = 9;
+    let outcome = check(&adapter, &config).expect("checks");
+    let Verdict::Violated(Counterexample::Trace(trace)) = &outcome.check("Election Safety").expect("checked").verdict
+    else {
+        panic!("{:?}", outcome.check("Election Safety"));
+    };
+    let names: Vec<&str> = trace.steps.iter().filter_map(|step| step.action.as_ref().map(|a| a.name)).collect();
+    assert_eq!(
+        names,
+        ["Timeout", "Deliver", "Crash", "Recover", "Timeout", "Deliver", "Deliver", "Deliver"],
+        "{trace:?}"
+    );
+}

@@ -5,7 +5,7 @@
 //! types refers to the author names.
 //!
 //! For a succinct overview of the algorithm, I recommend:
-//! http://muratbuffalo.blogspot.com/2012/05/replicatedfault-tolerant-atomic-storage.html
+//! <http://muratbuffalo.blogspot.com/2012/05/replicatedfault-tolerant-atomic-storage.html>
 
 use serde::{Deserialize, Serialize};
 use stateright::actor::register::{RegisterActor, RegisterMsg, RegisterMsg::*};
