@@ -234,9 +234,9 @@ impl<S: Debug> Debug for SrState<S> {
 /// A stateright action as bivalent sees it. stateright asks only `Clone`,
 /// `Debug` and `PartialEq` of actions (its `2pc` example's `Action` has no
 /// `Hash`), so the wrapper hashes the action's `Debug` output, streamed into
-/// the hasher without allocating; equal actions print alike. Actions are
-/// hashed only to tell parameter instances apart for per-instance fairness,
-/// never on the search's hot path.
+/// the hasher without allocating; equal actions print alike. The engine
+/// compares actions (trace replay, per-instance fairness) but does not hash
+/// them during the search.
 #[derive(Clone, PartialEq)]
 #[repr(transparent)]
 pub struct SrAction<A>(pub A);
