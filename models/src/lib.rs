@@ -5,6 +5,9 @@
 //! seeded-bug variant selected by a constant. Models see only `checker::spec`,
 //! never the engine.
 //!
+//! - [`crdt`]: `GCounter`, `PNCounter`, `LWWRegister`, `ORSet` and `TwoPSet`,
+//!   state-based CRDTs (Shapiro et al., INRIA RR-7506) over a lossy,
+//!   duplicating, reordering network, one generic model per type.
 //! - [`paxos`]: `Paxos` (Lamport's `Paxos.tla`, single-decree Paxos refining
 //!   `Voting.tla`; tlaplus/Examples), with flexible quorums.
 //! - [`two_phase_commit`]: `TCommit` and `TwoPhase` (Gray and Lamport,
@@ -33,6 +36,7 @@
 use checker::spec::{ConfigError, Constants};
 use checker::DynModel;
 
+pub mod crdt;
 pub mod paxos;
 pub mod two_phase_commit;
 
@@ -42,6 +46,7 @@ mod naive;
 #[cfg(test)]
 mod naive_tests;
 
+pub use crdt::{Crdt, GCounter, LWWRegister, ORSet, PNCounter, TwoPSet};
 pub use paxos::Paxos;
 pub use two_phase_commit::{TCommit, TwoPhase};
 
@@ -68,6 +73,76 @@ impl std::fmt::Debug for ModelEntry {
 }
 
 static REGISTRY: &[ModelEntry] = &[
+    ModelEntry {
+        name: "GCounter",
+        summary: "Grow-only counter, a state-based CRDT over a faulty network (Shapiro et al.; CRDT.tla)",
+        constants: &[
+            REPLICA,
+            MAX_UPDATES,
+            MAX_IN_FLIGHT,
+            LOSS,
+            DUPLICATION,
+            (
+                "Bug",
+                "a seeded bug: \"None\" (default) or \"SumMerge\" (merge adds the vectors instead of taking \
+                 the maximum), violating StrongConvergence",
+            ),
+        ],
+        build: |constants| Ok(Box::new(Crdt::<GCounter>::from_constants(constants)?)),
+        example: || Box::new(Crdt::new(GCounter { bug: crdt::GCounterBug::None }, example_replicas(), 1, 2)),
+    },
+    ModelEntry {
+        name: "LWWRegister",
+        summary: "Last-writer-wins register, a state-based CRDT over a faulty network (Shapiro et al.)",
+        constants: &[
+            REPLICA,
+            MAX_UPDATES,
+            MAX_IN_FLIGHT,
+            LOSS,
+            DUPLICATION,
+            ("Value", "the values a write may write, a set of 1 to 4 model values such as {v1, v2}; required"),
+            (
+                "Bug",
+                "a seeded bug: \"None\" (default) or \"NoTieBreak\" (merge compares timestamps only and keeps \
+                 the local write on a tie), violating StrongConvergence",
+            ),
+        ],
+        build: |constants| Ok(Box::new(Crdt::<LWWRegister>::from_constants(constants)?)),
+        example: || {
+            let kind = LWWRegister { values: vec!["v1".into(), "v2".into()], bug: crdt::LWWBug::None };
+            Box::new(Crdt::new(kind, example_replicas(), 1, 2))
+        },
+    },
+    ModelEntry {
+        name: "ORSet",
+        summary:
+            "Observed-remove set (add-wins, unique tags), a state-based CRDT over a faulty network (Shapiro et al.)",
+        constants: &[
+            REPLICA,
+            MAX_UPDATES,
+            MAX_IN_FLIGHT,
+            LOSS,
+            DUPLICATION,
+            ("Element", "the elements, a set of 1 to 4 model values such as {e1, e2}; required"),
+            (
+                "Bug",
+                "a seeded bug: \"None\" (default) or \"RemoveConcurrentAdds\" (a remove also deletes adds of \
+                 the element it never observed), violating AddWins",
+            ),
+        ],
+        build: |constants| Ok(Box::new(Crdt::<ORSet>::from_constants(constants)?)),
+        example: || {
+            let kind = ORSet { elements: vec!["e1".into(), "e2".into()], bug: crdt::ORSetBug::None };
+            Box::new(Crdt::new(kind, example_replicas(), 1, 2))
+        },
+    },
+    ModelEntry {
+        name: "PNCounter",
+        summary: "Positive-negative counter, a state-based CRDT over a faulty network (Shapiro et al.)",
+        constants: &[REPLICA, MAX_UPDATES, MAX_IN_FLIGHT, LOSS, DUPLICATION],
+        build: |constants| Ok(Box::new(Crdt::<PNCounter>::from_constants(constants)?)),
+        example: || Box::new(Crdt::new(PNCounter, example_replicas(), 1, 2)),
+    },
     ModelEntry {
         name: "Paxos",
         summary: "Single-decree Paxos, refining Voting (Paxos.tla; Lamport), with flexible quorums",
@@ -104,6 +179,21 @@ static REGISTRY: &[ModelEntry] = &[
         example: || Box::new(TCommit::new(example_rms())),
     },
     ModelEntry {
+        name: "TwoPSet",
+        summary:
+            "Two-phase set (a removed element never returns), a state-based CRDT over a faulty network (Shapiro et al.)",
+        constants: &[
+            REPLICA,
+            MAX_UPDATES,
+            MAX_IN_FLIGHT,
+            LOSS,
+            DUPLICATION,
+            ("Element", "the elements, a set of 1 to 8 model values such as {e1, e2}; required"),
+        ],
+        build: |constants| Ok(Box::new(Crdt::<TwoPSet>::from_constants(constants)?)),
+        example: || Box::new(Crdt::new(TwoPSet { elements: vec!["e1".into(), "e2".into()] }, example_replicas(), 1, 2)),
+    },
+    ModelEntry {
         name: "TwoPhase",
         summary: "Two-phase commit, the protocol, refining TCommit (TwoPhase.tla; Gray and Lamport)",
         constants: &[
@@ -123,6 +213,22 @@ static REGISTRY: &[ModelEntry] = &[
         example: || Box::new(TwoPhase::new(example_rms(), two_phase_commit::Bug::None)),
     },
 ];
+
+/// The constants every CRDT model reads.
+const REPLICA: (&str, &str) = ("Replica", "the replicas, a set of 2 to 4 model values such as {r1, r2, r3}; required");
+const MAX_UPDATES: (&str, &str) = (
+    "MaxUpdates",
+    "the most updates each replica makes; required (at most 24 in all, and for ORSet at most 64 tags times elements)",
+);
+const MAX_IN_FLIGHT: (&str, &str) = ("MaxInFlight", "the most messages in flight, copies counted, 1 to 8; required");
+const LOSS: (&str, &str) = ("Loss", "TRUE (default) lets the network drop messages (action Drop)");
+const DUPLICATION: (&str, &str) =
+    ("Duplication", "TRUE (default) lets the network duplicate messages (action Duplicate)");
+
+/// `{r1, r2}`, for the example CRDT instances.
+fn example_replicas() -> Vec<String> {
+    ["r1", "r2"].map(String::from).to_vec()
+}
 
 /// `{r1, r2, r3}`, for the example instances.
 fn example_rms() -> Vec<String> {
