@@ -8,8 +8,9 @@
 //!   named action (`Drop`, `Duplicate`, `Crash`, `Restart`, `Partition`,
 //!   `Heal`) that a model wraps in its own action type, so faults appear in
 //!   traces, coverage and message sequence charts.
-//! - `linearizability` (next): a linearizability and sequential-consistency
+//! - [`linearizability`]: a linearizability and sequential-consistency
 //!   checker for histories of register and key-value operations recorded in a
 //!   model's state, used as the state invariant `Linearizable`.
 
+pub mod linearizability;
 pub mod net;
