@@ -13,6 +13,9 @@
 //! - [`two_phase_commit`]: `TCommit` and `TwoPhase` (Gray and Lamport,
 //!   "Consensus on Transaction Commit"; tlaplus/Examples).
 //!
+//! - [`common`]: what models share: the network and fault layer
+//!   ([`common::net`]) and the linearizability checker.
+//!
 //! # Adding a model
 //!
 //! 1. Write the model in its own module (`src/<protocol>.rs`, or a folder with
@@ -36,6 +39,7 @@
 use checker::spec::{ConfigError, Constants};
 use checker::DynModel;
 
+pub mod common;
 pub mod crdt;
 pub mod paxos;
 pub mod two_phase_commit;
