@@ -2,10 +2,12 @@
 """An independent transcription of the CRDT models (models/src/crdt/), for
 the state counts and shortest counterexamples the Rust tests assert.
 
-It follows the specification in the module's doc comment, not the Rust code:
-payloads are Python tuples and frozensets (OR-Set pairs are (element, tag)
-with tags (replica, k), not bit masks), the bag is a sorted tuple of
-(message, copies), the history a frozenset of (id, op). It counts as TLC
+It follows the specification in the module's doc comment and the network
+layer's (models/src/common/net.rs), not the Rust code: payloads are Python
+tuples and frozensets (OR-Set pairs are (element, tag) with tags (replica, k),
+not bit masks), the bag is a dict from message to copies, the history a
+frozenset of (id, op). The network is a bag with fault budgets for loss and
+duplication (no crashes, partitions or FIFO links here). It counts as TLC
 does: generated = initial states + every successor computed (duplicates
 included); depth counts the initial state as 1. With invariants listed, the
 search stops at the first BFS level where one fails and prints the length of
@@ -13,7 +15,7 @@ the shortest counterexample in states.
 
 Usage:
   crdt.py TYPE REPLICAS UPDATES IN_FLIGHT [--values N] [--elements N]
-          [--bug NAME] [--no-loss] [--no-duplication] [--check INV,INV,...]
+          [--bug NAME] [--loss N] [--duplication N] [--check INV,INV,...]
 
 TYPE is GCounter, PNCounter, LWWRegister, ORSet or TwoPSet.
 """
@@ -173,33 +175,35 @@ class TwoPSet:
 
 
 class Model:
-    """State: (replicas, network, history). A replica is (payload, delivered
-    ids); a message (from, to, payload, delivered); the network a sorted
-    tuple of (message, copies); the history a frozenset of (id, op)."""
+    """State: (replicas, bag, dropped, duplicated, history). A replica is
+    (payload, delivered ids); a message (from, to, payload, delivered); the
+    bag a frozenset of (message, copies); dropped and duplicated count the
+    fault steps taken against their budgets; the history a frozenset of
+    (id, op)."""
 
     def __init__(self, kind, n, updates, in_flight, loss, duplication):
         self.t, self.n, self.u, self.max = kind, n, updates, in_flight
         self.loss, self.dup = loss, duplication
 
     def initial(self):
-        return (tuple((self.t.initial(), frozenset()) for _ in range(self.n)), (), frozenset())
+        return (tuple((self.t.initial(), frozenset()) for _ in range(self.n)), frozenset(), 0, 0, frozenset())
 
     @staticmethod
-    def add(network, m):
-        bag = dict(network)
-        bag[m] = bag.get(m, 0) + 1
-        return tuple(sorted(bag.items(), key=repr))
+    def add(bag, m):
+        d = dict(bag)
+        d[m] = d.get(m, 0) + 1
+        return frozenset(d.items())
 
     @staticmethod
-    def take(network, m):
-        bag = dict(network)
-        bag[m] -= 1
-        if bag[m] == 0:
-            del bag[m]
-        return tuple(sorted(bag.items(), key=repr))
+    def take(bag, m):
+        d = dict(bag)
+        d[m] -= 1
+        if d[m] == 0:
+            del d[m]
+        return frozenset(d.items())
 
     def next(self, s):
-        replicas, network, history = s
+        replicas, bag, dropped, duplicated, history = s
         for r in range(self.n):
             payload, delivered = replicas[r]
             k = sum(1 for (x, _) in delivered if x == r)
@@ -209,30 +213,32 @@ class Model:
             for op, p in self.t.updates(r, uid, payload):
                 rs = list(replicas)
                 rs[r] = (p, delivered | {uid})
-                yield ("Update", r, op), (tuple(rs), network, history | {(uid, op)})
-        in_flight = sum(c for _, c in network)
+                yield ("Update", r, op), (tuple(rs), bag, dropped, duplicated, history | {(uid, op)})
+        in_flight = sum(c for _, c in bag)
         if in_flight < self.max:
             for a in range(self.n):
                 for b in range(self.n):
                     if a != b:
                         m = (a, b, replicas[a][0], replicas[a][1])
-                        yield ("Send", a, b), (replicas, self.add(network, m), history)
-        for m, _ in network:
+                        yield ("Send", a, b), (replicas, self.add(bag, m), dropped, duplicated, history)
+        for m, _ in bag:
             rs = list(replicas)
             p, d = rs[m[1]]
             rs[m[1]] = (self.t.merge(p, m[2]), d | m[3])
-            yield ("Receive", m), (tuple(rs), self.take(network, m), history)
-            if self.dup and in_flight < self.max:
-                yield ("Duplicate", m), (replicas, self.add(network, m), history)
-            if self.loss:
-                yield ("Drop", m), (replicas, self.take(network, m), history)
+            yield ("Receive", m), (tuple(rs), self.take(bag, m), dropped, duplicated, history)
+        if dropped < self.loss:
+            for m, _ in bag:
+                yield ("Drop", m), (replicas, self.take(bag, m), dropped + 1, duplicated, history)
+        if duplicated < self.dup and in_flight < self.max:
+            for m, _ in bag:
+                yield ("Duplicate", m), (replicas, self.add(bag, m), dropped, duplicated + 1, history)
 
     # Invariants.
     def payloads(self, s):
         return {p for p, _ in s[0]} | {m[2] for m, _ in s[1]}
 
     def state_invariant(self, name, s):
-        t, (replicas, network, history) = self.t, s
+        t, (replicas, network, _, _, history) = self.t, s
         h = dict(history)
         if name == "StrongConvergence":
             return all(a[0] == b[0] for a in replicas for b in replicas if a[1] == b[1])
@@ -293,8 +299,8 @@ def main():
     ap.add_argument("--values", type=int, default=2)
     ap.add_argument("--elements", type=int, default=2)
     ap.add_argument("--bug", default="None")
-    ap.add_argument("--no-loss", action="store_true")
-    ap.add_argument("--no-duplication", action="store_true")
+    ap.add_argument("--loss", type=int, default=0)
+    ap.add_argument("--duplication", type=int, default=0)
     ap.add_argument("--check", default="")
     a = ap.parse_args()
     n = a.replicas
@@ -305,7 +311,7 @@ def main():
         "ORSet": lambda: ORSet(n, a.bug, a.elements),
         "TwoPSet": lambda: TwoPSet(n, a.bug, a.elements),
     }[a.type]()
-    model = Model(kind, n, a.updates, a.in_flight, not a.no_loss, not a.no_duplication)
+    model = Model(kind, n, a.updates, a.in_flight, a.loss, a.duplication)
     result = explore(model, [c for c in a.check.split(",") if c])
     if result[0] == "ok":
         print(f"distinct {result[1]} generated {result[2]} depth {result[3]}")

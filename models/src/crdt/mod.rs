@@ -33,18 +33,24 @@
 //!
 //! # The network
 //!
-//! Messages are a bag (a multiset): any message in it may be delivered next,
-//! so the network reorders freely. `Send(r, s)` puts a copy of `r`'s payload
-//! (and the ids of the updates it has received, see below) in the bag for
-//! `s`; `Receive(m)` takes one copy out and merges it into the receiver. With
-//! `Loss`, `Drop(m)` takes a copy out undelivered; with `Duplication`,
-//! `Duplicate(m)` adds a copy. `Send` and `Duplicate` are enabled while fewer
-//! than `MaxInFlight` messages are in flight, so the state space is finite.
+//! The network is the shared fault layer, [`crate::common::net`]: a bag of
+//! messages (any message in flight may be delivered next, so the network
+//! reorders freely) or FIFO links, with fault budgets. `Send(r, s)` puts a
+//! copy of `r`'s payload (and the ids of the updates it has received, see
+//! below) in flight to `s`; `Receive(m)` takes one copy out and merges it into
+//! the receiver. The faults are the layer's named actions: `Drop(m)` and
+//! `Duplicate(m)` (up to `Loss` and `Duplication` times in a behaviour),
+//! `Crash(r)` and `Restart(r)` (up to `MaxCrashes`; a crashed replica neither
+//! updates, sends nor receives), `Partition` and `Heal`. `Send` and
+//! `Duplicate` are enabled while fewer than `MaxInFlight` messages are in
+//! flight, so the state space is finite.
 //!
 //! # What is abstracted
 //!
-//! Replicas never crash (a state-based CRDT replica that restarts from its
-//! last payload is one that was slow). Each replica makes at most
+//! A replica that restarts keeps its payload (`Restart = "Persistent"`, or
+//! `"Never"`); `"Amnesia"` is refused, since a replica that forgets its own
+//! updates would reuse their ids, and the paper's replicas keep their
+//! payload in stable storage. Each replica makes at most
 //! `MaxUpdates` updates. Update `k` of replica `r` has the unique id
 //! `r * MaxUpdates + k`; it is the OR-Set's tag, and the model keeps, as ghost
 //! state, the set of update ids each replica and each message has seen (its
@@ -58,9 +64,9 @@
 //! - `MaxUpdates`: the most updates each replica makes, 0 to 8 (the total,
 //!   `|Replica| * MaxUpdates`, is at most 24; for the OR-Set, times
 //!   `|Element|`, at most 64).
-//! - `MaxInFlight`: the most messages in the bag, counting copies, 1 to 8.
-//! - `Loss`, `Duplication`: `TRUE` (default) lets the network drop and
-//!   duplicate messages.
+//! - `MaxInFlight`: the most messages in flight, counting copies; required.
+//! - `Loss`, `Duplication`, `MaxCrashes`, `Partitions`: fault budgets, 0 by
+//!   default; `Restart` and `Fifo`: as [`crate::common::net`] documents them.
 //! - `Value` (`LWWRegister`): the values a write may write (`{v1, v2}`).
 //! - `Element` (`ORSet`, `TwoPSet`): the elements (`{e1, e2}`).
 //! - `Bug`: a seeded bug, below; `"None"` by default.
@@ -82,10 +88,11 @@
 //!   or `RemoveWins` (see [`types`]).
 //! - `EventualConvergence`, `<>[]Converged` (every replica has the same
 //!   delivered updates and payload): it needs fair delivery, which check
-//!   specs state as `\A p : SF(Send(p))` (a replica that can send keeps
-//!   sending) and `\A m : SF(Receive(m))` (a message that keeps being
-//!   deliverable is delivered). Without strong fairness the network may drop
-//!   every copy forever.
+//!   specs state as `\A p : SF(Send(p))` (a replica that can send again and
+//!   again does send; strong, because a full network disables `Send` now and
+//!   then) and `\A m : WF(Receive(m))` (a message in flight is eventually
+//!   delivered). Faults have budgets, so they stop; a crash without restart
+//!   or a partition that never heals defeats convergence, as it should.
 //! - `Converged` is also a named predicate, and `FullyReplicated` a
 //!   reachability witness: some state has every update made and delivered
 //!   everywhere.
@@ -113,8 +120,9 @@ mod tests;
 use std::fmt::Write as _;
 use std::marker::PhantomData;
 
-use checker::spec::{ConfigError, Constants, Envelope, Invariant, Model, Predicate, Property, StepMessages, Value};
+use checker::spec::{ConfigError, Constants, Invariant, Model, Predicate, Property, StepMessages, Value};
 
+use crate::common::net::{Chart, Fault, Faults, Network, Packet, Restart};
 pub use types::{
     CrdtType, GCounter, GCounterBug, Increment, LWWBug, LWWPayload, LWWRegister, ORPayload, ORSet, ORSetBug, ORSetOp,
     PNCounter, PNOp, PNPayload, TwoPOp, TwoPPayload, TwoPSet, Write,
@@ -174,38 +182,28 @@ pub struct Replica<P> {
     pub delivered: u32,
 }
 
-/// A message in flight: a copy of the sender's payload.
+/// A message: a copy of the sender's payload, sent from one replica to
+/// another as a [`Packet`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Message<P> {
-    /// The sending replica.
-    pub from: u8,
-    /// The receiving replica.
-    pub to: u8,
+pub struct Snapshot<P> {
     /// The sender's payload when it sent.
     pub payload: P,
     /// Ghost: the sender's delivered updates when it sent.
     pub delivered: u32,
 }
 
+/// A message in flight.
+pub type Message<P> = Packet<Snapshot<P>>;
+
 /// A state of a CRDT model.
-///
-/// The bag keeps one entry per distinct message with its number of copies,
-/// sorted, so that equal bags are equal vectors.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CrdtState<P, O> {
     /// Replica `r` is `replicas[r]`.
     pub replicas: Vec<Replica<P>>,
-    /// The messages in flight, sorted, each with its number of copies (>= 1).
-    pub network: Vec<(Message<P>, u8)>,
+    /// The messages in flight and the faults' state.
+    pub network: Network<Snapshot<P>>,
     /// Ghost: `history[id]` is update `id` as made (the default when not yet made).
     pub history: Vec<O>,
-}
-
-impl<P, O> CrdtState<P, O> {
-    /// The messages in flight, copies counted.
-    pub fn in_flight(&self) -> usize {
-        self.network.iter().map(|&(_, copies)| usize::from(copies)).sum()
-    }
 }
 
 /// One step of `Next`.
@@ -227,10 +225,8 @@ pub enum CrdtAction<P, O> {
     },
     /// `Receive(m)`: `m.to` merges `m` into its payload.
     Receive(Message<P>),
-    /// `Duplicate(m)`: the network adds a copy of `m`.
-    Duplicate(Message<P>),
-    /// `Drop(m)`: the network loses a copy of `m`.
-    Drop(Message<P>),
+    /// A step of the network's faults: `Drop`, `Duplicate`, `Crash`, `Restart`, `Partition`, `Heal`.
+    Fault(Fault<Snapshot<P>>),
 }
 
 /// The state of a model over type `T`.
@@ -248,42 +244,48 @@ pub struct Crdt<T: CrdtType> {
     replicas: Vec<String>,
     /// Update ids.
     layout: Layout,
-    /// `MaxInFlight`.
-    in_flight_max: usize,
-    /// `Loss`: `Drop` is enabled.
-    loss: bool,
-    /// `Duplication`: `Duplicate` is enabled.
-    duplication: bool,
+    /// The network's delivery discipline and fault budgets; `MaxInFlight` is always set.
+    faults: Faults,
     _type: PhantomData<T>,
 }
 
-/// The constants every CRDT model reads.
-const COMMON_CONSTANTS: &[&str] = &["Replica", "MaxUpdates", "MaxInFlight", "Loss", "Duplication"];
-
+/// The constants every CRDT model reads besides the network's.
+const COMMON_CONSTANTS: &[&str] = &["Replica", "MaxUpdates"];
 impl<T: CrdtType> Crdt<T> {
-    /// The most messages in flight a check spec may allow.
-    pub const IN_FLIGHT_MAX: usize = 8;
-
     /// A model of `kind` over the named replicas (2 to [`REPLICAS_MAX`]), each
-    /// making at most `updates` updates, with at most `in_flight_max` messages
-    /// in flight, and a network that loses and duplicates messages.
-    pub fn new(kind: T, replicas: Vec<String>, updates: u8, in_flight_max: usize) -> Crdt<T> {
+    /// making at most `updates` updates, over a reliable network with at most
+    /// `in_flight_max` messages in flight.
+    pub fn new(kind: T, replicas: Vec<String>, updates: u8, in_flight_max: u16) -> Crdt<T> {
+        let mut faults = Faults::reliable(replicas.len());
+        faults.max_in_flight = Some(in_flight_max);
+        Crdt::with_network(kind, replicas, updates, faults)
+    }
+
+    /// The same over the network `faults` describes, whose `max_in_flight`
+    /// must be set and whose `restart` must not be `Amnesia`.
+    pub fn with_network(kind: T, replicas: Vec<String>, updates: u8, faults: Faults) -> Crdt<T> {
         assert!((2..=kind.replicas_max()).contains(&replicas.len()), "a CRDT model has 2 to {REPLICAS_MAX} replicas");
         assert!(replicas.len() * usize::from(updates) <= kind.updates_max(), "too many updates for the payload");
-        assert!((1..=Self::IN_FLIGHT_MAX).contains(&in_flight_max), "MaxInFlight must be 1 to 8");
+        assert!(faults.max_in_flight.is_some_and(|max| max >= 1), "a CRDT model needs MaxInFlight");
+        assert!(faults.restart != Restart::Amnesia, "CRDT replicas keep their payload across restarts");
+        assert_eq!(usize::from(faults.nodes), replicas.len(), "one network node per replica");
         let layout = Layout { replicas: replicas.len() as u8, updates };
-        Crdt { kind, replicas, layout, in_flight_max, loss: true, duplication: true, _type: PhantomData }
+        Crdt { kind, replicas, layout, faults, _type: PhantomData }
     }
 
-    /// The same model with the network's faults set: `loss` enables `Drop`,
-    /// `duplication` enables `Duplicate`.
-    pub fn with_faults(self, loss: bool, duplication: bool) -> Crdt<T> {
-        Crdt { loss, duplication, ..self }
+    /// The same model over the network `faults` describes.
+    pub fn with_faults(self, faults: Faults) -> Crdt<T> {
+        Crdt::with_network(self.kind, self.replicas, self.layout.updates, faults)
     }
 
-    /// Every constant the model reads: the common ones and the type's.
+    /// The network's configuration.
+    pub fn faults(&self) -> Faults {
+        self.faults
+    }
+
+    /// Every constant the model reads: the common ones, the network's and the type's.
     pub fn constant_names() -> Vec<&'static str> {
-        COMMON_CONSTANTS.iter().chain(T::CONSTANTS).copied().collect()
+        COMMON_CONSTANTS.iter().chain(Faults::CONSTANTS).chain(T::CONSTANTS).copied().collect()
     }
 
     /// The model a check spec's `CONSTANTS` describe.
@@ -293,10 +295,19 @@ impl<T: CrdtType> Crdt<T> {
         let replicas = constants.model_values("Replica", 2, kind.replicas_max())?;
         let updates_max = kind.updates_max() / replicas.len();
         let updates = constants.int("MaxUpdates", 0, updates_max as i64)? as u8;
-        let in_flight_max = constants.int("MaxInFlight", 1, Self::IN_FLIGHT_MAX as i64)? as usize;
-        let loss = constants.bool_or("Loss", true)?;
-        let duplication = constants.bool_or("Duplication", true)?;
-        Ok(Crdt::new(kind, replicas, updates, in_flight_max).with_faults(loss, duplication))
+        // Required: without a bound, Send makes the state space infinite.
+        constants.int("MaxInFlight", 1, 1000)?;
+        let faults = Faults::from_constants(constants, replicas.len())?;
+        if let (Restart::Amnesia, Some(restart)) = (faults.restart, constants.get("Restart")) {
+            return Err(ConfigError::BadConstant {
+                span: restart.span,
+                name: restart.name.clone(),
+                message: "CRDT replicas keep their payload across a restart (\"Persistent\"); with \"Amnesia\" a \
+                          replica would reuse the ids of its own updates"
+                    .to_string(),
+            });
+        }
+        Ok(Crdt::with_network(kind, replicas, updates, faults))
     }
 
     /// The update-id layout.
@@ -313,31 +324,10 @@ impl<T: CrdtType> Crdt<T> {
         0..self.layout.replicas
     }
 
-    /// The state with message `message` added to the bag.
-    fn with_message(state: &StateOf<T>, message: Message<T::Payload>) -> StateOf<T> {
-        let mut next = state.clone();
-        match next.network.binary_search_by(|(m, _)| m.cmp(&message)) {
-            Ok(i) => next.network[i].1 += 1,
-            Err(i) => next.network.insert(i, (message, 1)),
-        }
-        next
-    }
-
-    /// The state with one copy of the message at `network[i]` taken out.
-    fn without_message(state: &StateOf<T>, i: usize) -> StateOf<T> {
-        let mut next = state.clone();
-        if next.network[i].1 == 1 {
-            next.network.remove(i);
-        } else {
-            next.network[i].1 -= 1;
-        }
-        next
-    }
-
     /// Every payload in the state: the replicas' and the messages', each once.
     fn payloads(&self, s: &StateOf<T>) -> Vec<T::Payload> {
         let mut payloads: Vec<T::Payload> = s.replicas.iter().map(|r| r.payload).collect();
-        payloads.extend(s.network.iter().map(|(m, _)| m.payload));
+        payloads.extend(s.network.in_flight().iter().map(|p| p.message.payload));
         payloads.sort_unstable();
         payloads.dedup();
         payloads
@@ -358,10 +348,11 @@ impl<T: CrdtType> Crdt<T> {
         s.replicas.len() == usize::from(self.layout.replicas)
             && self.replica_ids().all(prefix)
             && s.replicas.iter().all(|r| r.delivered & !made == 0)
-            && s.network.iter().all(|(m, copies)| {
-                *copies >= 1 && m.from != m.to && m.to < self.layout.replicas && m.delivered & !made == 0
-            })
-            && s.in_flight() <= self.in_flight_max
+            && s.network
+                .in_flight()
+                .iter()
+                .all(|p| p.from != p.to && p.to < self.layout.replicas && p.message.delivered & !made == 0)
+            && self.faults.max_in_flight.is_some_and(|max| s.network.in_flight().len() <= usize::from(max))
     }
 
     /// `StrongConvergence`.
@@ -404,7 +395,7 @@ impl<T: CrdtType> Crdt<T> {
         let k = &self.kind;
         let inflates = from.replicas.iter().zip(&to.replicas).all(|(a, b)| k.le(&a.payload, &b.payload));
         let upper_bound = match action {
-            CrdtAction::Receive(m) => k.le(&m.payload, &to.replicas[usize::from(m.to)].payload),
+            CrdtAction::Receive(m) => k.le(&m.message.payload, &to.replicas[usize::from(m.to)].payload),
             _ => true,
         };
         inflates && upper_bound
@@ -435,27 +426,32 @@ impl<T: CrdtType> Crdt<T> {
         Value::set(ids.map(|id| Value::str(self.update_id_name(id))))
     }
 
-    /// A message as a record, for traces and charts.
-    fn message_value(&self, m: &Message<T::Payload>) -> Value {
+    /// A message's contents as a record, for traces and charts.
+    fn snapshot_value(&self, m: &Snapshot<T::Payload>) -> Value {
         Value::record([
-            ("from", Value::model_value(self.replica_name(m.from))),
-            ("to", Value::model_value(self.replica_name(m.to))),
             ("payload", self.kind.payload_value(&self.replicas, &m.payload)),
             ("delivered", self.delivered_value(m.delivered)),
         ])
     }
 
-    fn format_message(&self, m: &Message<T::Payload>) -> String {
-        format!(
-            "{} -> {}, {}",
-            self.replica_name(m.from),
-            self.replica_name(m.to),
-            self.kind.payload_value(&self.replicas, &m.payload)
-        )
+    /// A packet as a record: sender, receiver and contents.
+    fn message_value(&self, p: &Message<T::Payload>) -> Value {
+        Value::record([
+            ("from", Value::model_value(self.replica_name(p.from))),
+            ("to", Value::model_value(self.replica_name(p.to))),
+            ("msg", self.snapshot_value(&p.message)),
+        ])
     }
 
-    fn envelope(&self, m: &Message<T::Payload>) -> Envelope {
-        Envelope::new(self.replica_name(m.from), self.replica_name(m.to), self.message_value(m)).labelled("State")
+    fn format_snapshot(&self, m: &Snapshot<T::Payload>) -> String {
+        self.kind.payload_value(&self.replicas, &m.payload).to_string()
+    }
+
+    fn with_chart<R>(&self, f: impl FnOnce(&Chart<'_, Snapshot<T::Payload>>) -> R) -> R {
+        let node = |n: u8| self.replica_name(n).to_string();
+        let message = |m: &Snapshot<T::Payload>| self.snapshot_value(m);
+        let label = |_: &Snapshot<T::Payload>| "State".to_string();
+        f(&Chart { node: &node, message: &message, label: &label })
     }
 }
 
@@ -470,16 +466,17 @@ impl<T: CrdtType> Model for Crdt<T> {
         let updates = usize::from(self.layout.replicas) * usize::from(self.layout.updates);
         states.push(CrdtState {
             replicas: vec![replica; usize::from(self.layout.replicas)],
-            network: Vec::new(),
+            network: Network::new(),
             history: vec![T::Op::default(); updates],
         });
     }
 
-    /// `Next`: each replica's updates, then `Send`, then per message in the
-    /// bag `Receive`, `Duplicate` and `Drop`.
+    /// `Next`: each replica's updates, then `Send`, then `Receive` for each
+    /// deliverable message, then the network's faults. A replica that is down
+    /// takes no step; a message to it stays in flight.
     fn next(&self, s: &StateOf<T>, steps: &mut Vec<(ActionOf<T>, StateOf<T>)>) {
         let mut updates = Vec::new();
-        for r in self.replica_ids() {
+        for r in self.replica_ids().filter(|&r| s.network.is_up(r)) {
             let replica = &s.replicas[usize::from(r)];
             let made = (replica.delivered & self.layout.own(r)).count_ones() as u8;
             if made == self.layout.updates {
@@ -495,28 +492,30 @@ impl<T: CrdtType> Model for Crdt<T> {
                 steps.push((CrdtAction::Update { replica: r, op }, next));
             }
         }
-        let room = s.in_flight() < self.in_flight_max;
-        if room {
-            for from in self.replica_ids() {
+        if s.network.room(&self.faults) > 0 {
+            for from in self.replica_ids().filter(|&r| s.network.is_up(r)) {
                 let sender = &s.replicas[usize::from(from)];
+                let snapshot = Snapshot { payload: sender.payload, delivered: sender.delivered };
                 for to in self.replica_ids().filter(|&to| to != from) {
-                    let message = Message { from, to, payload: sender.payload, delivered: sender.delivered };
-                    steps.push((CrdtAction::Send { from, to }, Self::with_message(s, message)));
+                    let mut next = s.clone();
+                    next.network.send(&self.faults, Packet::new(from, to, snapshot));
+                    steps.push((CrdtAction::Send { from, to }, next));
                 }
             }
         }
-        for (i, &(m, _)) in s.network.iter().enumerate() {
-            let mut next = Self::without_message(s, i);
-            let receiver = &mut next.replicas[usize::from(m.to)];
-            receiver.payload = self.kind.merge(&receiver.payload, &m.payload);
-            receiver.delivered |= m.delivered;
-            steps.push((CrdtAction::Receive(m), next));
-            if self.duplication && room {
-                steps.push((CrdtAction::Duplicate(m), Self::with_message(s, m)));
-            }
-            if self.loss {
-                steps.push((CrdtAction::Drop(m), Self::without_message(s, i)));
-            }
+        for (i, packet) in s.network.deliverable(&self.faults) {
+            let mut next = s.clone();
+            next.network.receive(i);
+            let receiver = &mut next.replicas[usize::from(packet.to)];
+            receiver.payload = self.kind.merge(&receiver.payload, &packet.message.payload);
+            receiver.delivered |= packet.message.delivered;
+            steps.push((CrdtAction::Receive(*packet), next));
+        }
+        let mut faults = Vec::new();
+        s.network.faults(&self.faults, &mut faults);
+        for (fault, network) in faults {
+            // Restart is Persistent (Amnesia is refused): the replica keeps its state.
+            steps.push((CrdtAction::Fault(fault), CrdtState { network, ..s.clone() }));
         }
     }
 
@@ -525,22 +524,25 @@ impl<T: CrdtType> Model for Crdt<T> {
             CrdtAction::Update { op, .. } => self.kind.operation_name(op),
             CrdtAction::Send { .. } => "Send",
             CrdtAction::Receive(_) => "Receive",
-            CrdtAction::Duplicate(_) => "Duplicate",
-            CrdtAction::Drop(_) => "Drop",
+            CrdtAction::Fault(fault) => fault.name(),
         }
     }
 
-    /// The type's updates, then the network's actions (`Drop` and `Duplicate`
-    /// only when the network may lose and duplicate messages).
+    /// The type's updates, `Send` and `Receive`, then the faults whose budget
+    /// is not zero.
     fn action_names(&self) -> Vec<&'static str> {
+        let f = &self.faults;
         let mut names = T::OPERATIONS.to_vec();
         names.extend(["Send", "Receive"]);
-        if self.duplication {
-            names.push("Duplicate");
-        }
-        if self.loss {
-            names.push("Drop");
-        }
+        let enabled = [
+            f.loss > 0,
+            f.duplication > 0,
+            f.max_crashes > 0,
+            f.max_crashes > 0 && f.restart != Restart::Never,
+            f.partitions > 0,
+            f.partitions > 0,
+        ];
+        names.extend(Fault::<Snapshot<T::Payload>>::NAMES.iter().zip(enabled).filter(|(_, on)| *on).map(|(n, _)| *n));
         names
     }
 
@@ -558,8 +560,14 @@ impl<T: CrdtType> Model for Crdt<T> {
             CrdtAction::Send { from, to } => {
                 format!("{name}({}, {})", self.replica_name(*from), self.replica_name(*to))
             }
-            CrdtAction::Receive(m) | CrdtAction::Duplicate(m) | CrdtAction::Drop(m) => {
-                format!("{name}({})", self.format_message(m))
+            CrdtAction::Receive(p) => format!(
+                "{name}({} -> {}: {})",
+                self.replica_name(p.from),
+                self.replica_name(p.to),
+                self.format_snapshot(&p.message)
+            ),
+            CrdtAction::Fault(fault) => {
+                fault.format(self.replicas.len(), |n| self.replica_name(n).to_string(), |m| self.format_snapshot(m))
             }
         }
     }
@@ -577,9 +585,12 @@ impl<T: CrdtType> Model for Crdt<T> {
                 ("from", Value::model_value(self.replica_name(*from))),
                 ("to", Value::model_value(self.replica_name(*to))),
             ],
-            CrdtAction::Receive(m) | CrdtAction::Duplicate(m) | CrdtAction::Drop(m) => {
-                vec![("message", self.message_value(m))]
+            CrdtAction::Receive(p) => vec![("message", self.message_value(p))],
+            CrdtAction::Fault(Fault::Drop(p) | Fault::Duplicate(p)) => vec![("message", self.message_value(p))],
+            CrdtAction::Fault(Fault::Crash(n) | Fault::Restart(n)) => {
+                vec![("replica", Value::model_value(self.replica_name(*n)))]
             }
+            CrdtAction::Fault(Fault::Partition(_) | Fault::Heal) => Vec::new(),
         }
     }
 
@@ -587,20 +598,13 @@ impl<T: CrdtType> Model for Crdt<T> {
         self.replicas.clone()
     }
 
-    fn step_messages(&self, _: &StateOf<T>, action: &ActionOf<T>, to: &StateOf<T>) -> StepMessages {
-        match action {
+    fn step_messages(&self, from: &StateOf<T>, action: &ActionOf<T>, to: &StateOf<T>) -> StepMessages {
+        self.with_chart(|chart| match action {
             CrdtAction::Update { replica, .. } => StepMessages::by(self.replica_name(*replica)),
-            CrdtAction::Send { from, to: receiver } => {
-                let sender = &to.replicas[usize::from(*from)];
-                let m = Message { from: *from, to: *receiver, payload: sender.payload, delivered: sender.delivered };
-                StepMessages { sent: vec![self.envelope(&m)], ..StepMessages::by(self.replica_name(*from)) }
-            }
-            CrdtAction::Receive(m) => {
-                StepMessages { delivered: vec![self.envelope(m)], ..StepMessages::by(self.replica_name(m.to)) }
-            }
-            CrdtAction::Duplicate(m) => StepMessages { duplicated: vec![self.envelope(m)], ..StepMessages::default() },
-            CrdtAction::Drop(m) => StepMessages { dropped: vec![self.envelope(m)], ..StepMessages::default() },
-        }
+            CrdtAction::Send { from: sender, .. } => chart.step(Some(*sender), None, &from.network, &to.network),
+            CrdtAction::Receive(p) => chart.step(Some(p.to), Some(p), &from.network, &to.network),
+            CrdtAction::Fault(fault) => chart.fault(fault),
+        })
     }
 
     fn variables(&self, s: &StateOf<T>) -> Vec<(&'static str, Value)> {
@@ -612,8 +616,6 @@ impl<T: CrdtType> Model for Crdt<T> {
                     .map(|(r, replica)| (Value::model_value(self.replicas[r].as_str()), value(replica))),
             )
         };
-        let network =
-            s.network.iter().map(|(m, copies)| Value::Seq(vec![self.message_value(m), Value::Int(i64::from(*copies))]));
         let made = self.made(s);
         let history = (0..s.history.len() as u8).filter(|id| made & (1 << id) != 0).map(|id| {
             let op = &s.history[usize::from(id)];
@@ -624,12 +626,13 @@ impl<T: CrdtType> Model for Crdt<T> {
             }
             (Value::str(self.update_id_name(id)), Value::str(text))
         });
-        vec![
+        let mut variables = vec![
             ("payload", per_replica(&|r| self.kind.payload_value(&self.replicas, &r.payload))),
             ("delivered", per_replica(&|r| self.delivered_value(r.delivered))),
-            ("network", Value::set(network)),
             ("history", Value::map(history)),
-        ]
+        ];
+        variables.extend(self.with_chart(|chart| chart.variables(&self.faults, &s.network)));
+        variables
     }
 
     fn invariants(&self) -> Vec<Invariant<Self>> {
