@@ -162,6 +162,12 @@ impl Layout {
         r * self.updates + k
     }
 
+    /// The name of update `id` in traces: `r1.2` for replica `r1`'s second update.
+    pub fn id_name(&self, replicas: &[String], id: UpdateId) -> String {
+        let r = self.replica_of(id);
+        format!("{}.{}", replicas[usize::from(r)], id - r * self.updates + 1)
+    }
+
     /// Every id.
     pub fn all(&self) -> u32 {
         let n = u32::from(self.replicas) * u32::from(self.updates);
@@ -417,8 +423,7 @@ impl<T: CrdtType> Crdt<T> {
     }
 
     fn update_id_name(&self, id: UpdateId) -> String {
-        let r = self.layout.replica_of(id);
-        format!("{}.{}", self.replica_name(r), id - r * self.layout.updates + 1)
+        self.layout.id_name(&self.replicas, id)
     }
 
     fn delivered_value(&self, delivered: u32) -> Value {
@@ -429,7 +434,7 @@ impl<T: CrdtType> Crdt<T> {
     /// A message's contents as a record, for traces and charts.
     fn snapshot_value(&self, m: &Snapshot<T::Payload>) -> Value {
         Value::record([
-            ("payload", self.kind.payload_value(&self.replicas, &m.payload)),
+            ("payload", self.kind.payload_value(&self.replicas, &self.layout, &m.payload)),
             ("delivered", self.delivered_value(m.delivered)),
         ])
     }
@@ -444,7 +449,7 @@ impl<T: CrdtType> Crdt<T> {
     }
 
     fn format_snapshot(&self, m: &Snapshot<T::Payload>) -> String {
-        self.kind.payload_value(&self.replicas, &m.payload).to_string()
+        self.kind.payload_value(&self.replicas, &self.layout, &m.payload).to_string()
     }
 
     fn with_chart<R>(&self, f: impl FnOnce(&Chart<'_, Snapshot<T::Payload>>) -> R) -> R {
@@ -627,7 +632,7 @@ impl<T: CrdtType> Model for Crdt<T> {
             (Value::str(self.update_id_name(id)), Value::str(text))
         });
         let mut variables = vec![
-            ("payload", per_replica(&|r| self.kind.payload_value(&self.replicas, &r.payload))),
+            ("payload", per_replica(&|r| self.kind.payload_value(&self.replicas, &self.layout, &r.payload))),
             ("delivered", per_replica(&|r| self.delivered_value(r.delivered))),
             ("history", Value::map(history)),
         ];

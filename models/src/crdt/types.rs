@@ -77,8 +77,9 @@ pub trait CrdtType: Clone + Debug + Send + Sync + 'static {
     /// sequential specification says those updates produce.
     fn satisfies_spec(&self, layout: &Layout, payload: &Self::Payload, known: u32, history: &[Self::Op]) -> bool;
 
-    /// The payload as a TLA+ value, for traces.
-    fn payload_value(&self, replicas: &[String], payload: &Self::Payload) -> Value;
+    /// The payload as a TLA+ value, for traces. Update `id` is named
+    /// [`Layout::id_name`].
+    fn payload_value(&self, replicas: &[String], layout: &Layout, payload: &Self::Payload) -> Value;
 }
 
 /// The ids in `mask`, in increasing order.
@@ -184,7 +185,7 @@ impl CrdtType for GCounter {
         payload.iter().map(|&c| u32::from(c)).sum::<u32>() == known.count_ones()
     }
 
-    fn payload_value(&self, replicas: &[String], payload: &Self::Payload) -> Value {
+    fn payload_value(&self, replicas: &[String], _: &Layout, payload: &Self::Payload) -> Value {
         per_replica(replicas, payload)
     }
 }
@@ -271,7 +272,7 @@ impl CrdtType for PNCounter {
         sum(&payload.p) - sum(&payload.n) == expected
     }
 
-    fn payload_value(&self, replicas: &[String], payload: &PNPayload) -> Value {
+    fn payload_value(&self, replicas: &[String], _: &Layout, payload: &PNPayload) -> Value {
         Value::record([("P", per_replica(replicas, &payload.p)), ("N", per_replica(replicas, &payload.n))])
     }
 }
@@ -403,7 +404,7 @@ impl CrdtType for LWWRegister {
         *payload == expected
     }
 
-    fn payload_value(&self, replicas: &[String], payload: &LWWPayload) -> Value {
+    fn payload_value(&self, replicas: &[String], _: &Layout, payload: &LWWPayload) -> Value {
         let writer = if payload.timestamp == 0 { "none" } else { &replicas[usize::from(payload.writer)] };
         Value::record([
             ("value", Value::model_value(self.value_name(payload.value))),
@@ -585,12 +586,13 @@ impl CrdtType for ORSet {
         self.present(payload) == expected
     }
 
-    fn payload_value(&self, _: &[String], payload: &ORPayload) -> Value {
+    /// Pairs as `<<e1, "r1.1">>`: the element and its tag, the id of the add.
+    fn payload_value(&self, replicas: &[String], layout: &Layout, payload: &ORPayload) -> Value {
         let pairs = |mask: u64| {
             Value::set((0..64).filter(|bit| mask & (1 << bit) != 0).map(|bit| {
                 Value::Seq(vec![
                     Value::model_value(self.elements[(bit % self.width()) as usize].as_str()),
-                    Value::Int(i64::from(bit / self.width())),
+                    Value::str(layout.id_name(replicas, (bit / self.width()) as UpdateId)),
                 ])
             }))
         };
@@ -705,7 +707,7 @@ impl CrdtType for TwoPSet {
         payload.added & !payload.removed == added & !removed
     }
 
-    fn payload_value(&self, _: &[String], payload: &TwoPPayload) -> Value {
+    fn payload_value(&self, _: &[String], _: &Layout, payload: &TwoPPayload) -> Value {
         let set = |mask: u8| {
             Value::set(
                 (0..self.elements.len())
