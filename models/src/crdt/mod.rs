@@ -85,7 +85,8 @@
 //!   order) its new one, and merge results are upper bounds of both sides.
 //! - The type's sequential specification, as an invariant on each replica and
 //!   the updates it has received: `CounterValue`, `LastWriterWins`, `AddWins`
-//!   or `RemoveWins` (see [`types`]).
+//!   or `RemoveWins` (see [`GCounter`], [`PNCounter`], [`LWWRegister`],
+//!   [`ORSet`] and [`TwoPSet`]).
 //! - `EventualConvergence`, `<>[]Converged` (every replica has the same
 //!   delivered updates and payload): it needs fair delivery, which check
 //!   specs state as `\A p : SF(Send(p))` (a replica that can send again and
