@@ -39,6 +39,8 @@
 use checker::spec::{ConfigError, Constants};
 use checker::DynModel;
 
+use crate::common::net;
+
 pub mod common;
 pub mod crdt;
 pub mod paxos;
@@ -84,8 +86,12 @@ static REGISTRY: &[ModelEntry] = &[
             REPLICA,
             MAX_UPDATES,
             MAX_IN_FLIGHT,
-            LOSS,
-            DUPLICATION,
+            net::LOSS_DOC,
+            net::DUPLICATION_DOC,
+            net::MAX_CRASHES_DOC,
+            RESTART,
+            net::PARTITIONS_DOC,
+            net::FIFO_DOC,
             (
                 "Bug",
                 "a seeded bug: \"None\" (default) or \"SumMerge\" (merge adds the vectors instead of taking \
@@ -102,8 +108,12 @@ static REGISTRY: &[ModelEntry] = &[
             REPLICA,
             MAX_UPDATES,
             MAX_IN_FLIGHT,
-            LOSS,
-            DUPLICATION,
+            net::LOSS_DOC,
+            net::DUPLICATION_DOC,
+            net::MAX_CRASHES_DOC,
+            RESTART,
+            net::PARTITIONS_DOC,
+            net::FIFO_DOC,
             ("Value", "the values a write may write, a set of 1 to 4 model values such as {v1, v2}; required"),
             (
                 "Bug",
@@ -125,8 +135,12 @@ static REGISTRY: &[ModelEntry] = &[
             REPLICA,
             MAX_UPDATES,
             MAX_IN_FLIGHT,
-            LOSS,
-            DUPLICATION,
+            net::LOSS_DOC,
+            net::DUPLICATION_DOC,
+            net::MAX_CRASHES_DOC,
+            RESTART,
+            net::PARTITIONS_DOC,
+            net::FIFO_DOC,
             ("Element", "the elements, a set of 1 to 4 model values such as {e1, e2}; required"),
             (
                 "Bug",
@@ -143,7 +157,17 @@ static REGISTRY: &[ModelEntry] = &[
     ModelEntry {
         name: "PNCounter",
         summary: "Positive-negative counter, a state-based CRDT over a faulty network (Shapiro et al.)",
-        constants: &[REPLICA, MAX_UPDATES, MAX_IN_FLIGHT, LOSS, DUPLICATION],
+        constants: &[
+            REPLICA,
+            MAX_UPDATES,
+            MAX_IN_FLIGHT,
+            net::LOSS_DOC,
+            net::DUPLICATION_DOC,
+            net::MAX_CRASHES_DOC,
+            RESTART,
+            net::PARTITIONS_DOC,
+            net::FIFO_DOC,
+        ],
         build: |constants| Ok(Box::new(Crdt::<PNCounter>::from_constants(constants)?)),
         example: || Box::new(Crdt::new(PNCounter, example_replicas(), 1, 2)),
     },
@@ -190,8 +214,12 @@ static REGISTRY: &[ModelEntry] = &[
             REPLICA,
             MAX_UPDATES,
             MAX_IN_FLIGHT,
-            LOSS,
-            DUPLICATION,
+            net::LOSS_DOC,
+            net::DUPLICATION_DOC,
+            net::MAX_CRASHES_DOC,
+            RESTART,
+            net::PARTITIONS_DOC,
+            net::FIFO_DOC,
             ("Element", "the elements, a set of 1 to 8 model values such as {e1, e2}; required"),
         ],
         build: |constants| Ok(Box::new(Crdt::<TwoPSet>::from_constants(constants)?)),
@@ -218,17 +246,19 @@ static REGISTRY: &[ModelEntry] = &[
     },
 ];
 
-/// The constants every CRDT model reads.
+/// The constants every CRDT model reads, besides its type's.
 const REPLICA: (&str, &str) = ("Replica", "the replicas, a set of 2 to 4 model values such as {r1, r2, r3}; required");
 const MAX_UPDATES: (&str, &str) = (
     "MaxUpdates",
     "the most updates each replica makes; required (at most 24 in all, and for ORSet at most 64 tags times elements)",
 );
-const MAX_IN_FLIGHT: (&str, &str) = ("MaxInFlight", "the most messages in flight, copies counted, 1 to 8; required");
-const LOSS: (&str, &str) = ("Loss", "TRUE (default) lets the network drop messages (action Drop)");
-const DUPLICATION: (&str, &str) =
-    ("Duplication", "TRUE (default) lets the network duplicate messages (action Duplicate)");
-
+const MAX_IN_FLIGHT: (&str, &str) =
+    ("MaxInFlight", "at most this many messages in flight, copies counted; a Send beyond it is disabled; required");
+const RESTART: (&str, &str) = (
+    "Restart",
+    "after a crash: \"Persistent\" (default) restarts with the replica's payload, \"Never\" not at all; \
+     \"Amnesia\" is refused (a replica would reuse its update ids)",
+);
 /// `{r1, r2}`, for the example CRDT instances.
 fn example_replicas() -> Vec<String> {
     ["r1", "r2"].map(String::from).to_vec()
