@@ -61,7 +61,7 @@
 //! # Constants
 //!
 //! - `Replica`: the replicas, a set of 2 to 4 model values (`{r1, r2, r3}`).
-//! - `MaxUpdates`: the most updates each replica makes, 0 to 8 (the total,
+//! - `MaxUpdates`: the most updates each replica makes (the total,
 //!   `|Replica| * MaxUpdates`, is at most 24; for the OR-Set, times
 //!   `|Element|`, at most 64).
 //! - `MaxInFlight`: the most messages in flight, counting copies; required.
@@ -102,13 +102,18 @@
 //!
 //! - `GCounter`, `Bug = "SumMerge"`: merge adds the vectors instead of taking
 //!   the maximum. Receiving a state twice (a duplicate, or an echo of a state
-//!   sent back) counts its increments twice: `StrongConvergence` fails.
+//!   sent back) counts its increments twice: `StrongConvergence` fails after
+//!   five steps (`MergeIdempotent` after one).
 //! - `LWWRegister`, `Bug = "NoTieBreak"`: merge compares timestamps only and
 //!   keeps the local write on a tie; concurrent writes with equal timestamps
-//!   never converge: `StrongConvergence` fails.
+//!   never converge: `StrongConvergence` fails after six steps, two writes,
+//!   two sends and two receipts (`MergeCommutative` after the two writes).
 //! - `ORSet`, `Bug = "RemoveConcurrentAdds"`: merge lets a remove delete the
 //!   adds of the same element that it had not observed, so a concurrent add
-//!   loses, not wins as documented: `AddWins` fails.
+//!   loses, not wins as documented: `AddWins` fails after five steps (add,
+//!   remove, a concurrent add, send, receive), while the merge still obeys
+//!   the semilattice laws on the instances checked: only the specification
+//!   catches it.
 //!
 //! No symmetry is declared: the LWW tie-break and the update ids order the
 //! replicas.
