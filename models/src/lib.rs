@@ -117,7 +117,7 @@ static REGISTRY: &[ModelEntry] = &[
             ("Value", "the values a write may write, a set of 1 to 4 model values such as {v1, v2}; required"),
             (
                 "Bug",
-                "a seeded bug: \"None\" (default) or \"NoTieBreak\" (merge compares timestamps only and keeps \
+                "a seeded bug: \"None\" (default) or \"NoTieBreak\" (no writer id: merge compares timestamps only and keeps \
                  the local write on a tie), violating StrongConvergence",
             ),
         ],

@@ -85,8 +85,10 @@ class LWWRegister:
         return (0, None, None)
 
     def updates(self, r, uid, p):
+        # NoTieBreak keeps no writer in the register.
+        writer = None if self.bug == "NoTieBreak" else r
         for v in range(self.values):
-            yield ("Write", v, p[0] + 1), (p[0] + 1, r, v)
+            yield ("Write", v, p[0] + 1), (p[0] + 1, writer, v)
 
     def key(self, p):
         return (p[0], -1 if p[1] is None else p[1])
@@ -100,11 +102,12 @@ class LWWRegister:
         return self.key(a) <= self.key(b)
 
     def spec(self, p, delivered, history):
+        # The value and timestamp of the greatest write by (timestamp, writer).
         if not delivered:
-            return p == (0, None, None)
-        # uid = (replica, k); the greatest (timestamp, writer) wins.
+            return (p[0], p[2]) == (0, None)
+        # uid = (replica, k).
         ts, writer, uid = max((history[u][2], u[0], u) for u in delivered)
-        return p == (ts, writer, history[uid][1])
+        return (p[0], p[2]) == (ts, history[uid][1])
 
 
 class ORSet:

@@ -104,8 +104,9 @@
 //!   the maximum. Receiving a state twice (a duplicate, or an echo of a state
 //!   sent back) counts its increments twice: `StrongConvergence` fails after
 //!   five steps (`MergeIdempotent` after one).
-//! - `LWWRegister`, `Bug = "NoTieBreak"`: merge compares timestamps only and
-//!   keeps the local write on a tie; concurrent writes with equal timestamps
+//! - `LWWRegister`, `Bug = "NoTieBreak"`: the register keeps no writer id,
+//!   merge compares timestamps only and keeps the local write on a tie;
+//!   concurrent writes of different values with equal timestamps
 //!   never converge: `StrongConvergence` fails after six steps, two writes,
 //!   two sends and two receipts (`MergeCommutative` after the two writes).
 //! - `ORSet`, `Bug = "RemoveConcurrentAdds"`: merge lets a remove delete the
@@ -186,7 +187,7 @@ impl Layout {
 }
 
 /// What one replica holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Replica<P> {
     /// The CRDT payload.
     pub payload: P,
@@ -210,8 +211,10 @@ pub type Message<P> = Packet<Snapshot<P>>;
 /// A state of a CRDT model.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct CrdtState<P, O> {
-    /// Replica `r` is `replicas[r]`.
-    pub replicas: Vec<Replica<P>>,
+    /// Replica `r` is `replicas[r]`, for `r` below `|Replica|`; the slots
+    /// beyond stay at their default. A fixed array, so that a successor costs
+    /// no allocation for the replicas.
+    pub replicas: [Replica<P>; REPLICAS_MAX],
     /// The messages in flight and the faults' state.
     pub network: Network<Snapshot<P>>,
     /// Ghost: `history[id]` is update `id` as made (the default when not yet made).
@@ -338,7 +341,7 @@ impl<T: CrdtType> Crdt<T> {
 
     /// Every payload in the state: the replicas' and the messages', each once.
     fn payloads(&self, s: &StateOf<T>) -> Vec<T::Payload> {
-        let mut payloads: Vec<T::Payload> = s.replicas.iter().map(|r| r.payload).collect();
+        let mut payloads: Vec<T::Payload> = self.live(s).iter().map(|r| r.payload).collect();
         payloads.extend(s.network.in_flight().iter().map(|p| p.message.payload));
         payloads.sort_unstable();
         payloads.dedup();
@@ -350,6 +353,11 @@ impl<T: CrdtType> Crdt<T> {
         self.replica_ids().fold(0, |made, r| made | (s.replicas[usize::from(r)].delivered & self.layout.own(r)))
     }
 
+    /// The replicas of `Replica`: the slots of `s.replicas` in use.
+    pub fn live<'a>(&self, s: &'a StateOf<T>) -> &'a [Replica<T::Payload>] {
+        &s.replicas[..usize::from(self.layout.replicas)]
+    }
+
     /// `TypeOK`.
     pub fn type_ok(&self, s: &StateOf<T>) -> bool {
         let made = self.made(s);
@@ -357,7 +365,7 @@ impl<T: CrdtType> Crdt<T> {
             let own = (s.replicas[usize::from(r)].delivered & self.layout.own(r)) >> (r * self.layout.updates);
             own & (own + 1) == 0
         };
-        s.replicas.len() == usize::from(self.layout.replicas)
+        s.replicas[usize::from(self.layout.replicas)..].iter().all(|r| *r == Replica::default())
             && self.replica_ids().all(prefix)
             && s.replicas.iter().all(|r| r.delivered & !made == 0)
             && s.network
@@ -369,10 +377,10 @@ impl<T: CrdtType> Crdt<T> {
 
     /// `StrongConvergence`.
     pub fn strong_convergence(&self, s: &StateOf<T>) -> bool {
-        s.replicas
-            .iter()
+        let live = self.live(s);
+        live.iter()
             .enumerate()
-            .all(|(i, a)| s.replicas[i + 1..].iter().all(|b| a.delivered != b.delivered || a.payload == b.payload))
+            .all(|(i, a)| live[i + 1..].iter().all(|b| a.delivered != b.delivered || a.payload == b.payload))
     }
 
     /// `MergeCommutative`.
@@ -415,17 +423,17 @@ impl<T: CrdtType> Crdt<T> {
 
     /// The type's sequential specification at every replica.
     pub fn satisfies_spec(&self, s: &StateOf<T>) -> bool {
-        s.replicas.iter().all(|r| self.kind.satisfies_spec(&self.layout, &r.payload, r.delivered, &s.history))
+        self.live(s).iter().all(|r| self.kind.satisfies_spec(&self.layout, &r.payload, r.delivered, &s.history))
     }
 
     /// `Converged`: every replica has the same delivered updates and payload.
     pub fn converged(&self, s: &StateOf<T>) -> bool {
-        s.replicas.windows(2).all(|w| w[0] == w[1])
+        self.live(s).windows(2).all(|w| w[0] == w[1])
     }
 
     /// `FullyReplicated`: every update made and delivered everywhere.
     pub fn fully_replicated(&self, s: &StateOf<T>) -> bool {
-        s.replicas.iter().all(|r| r.delivered == self.layout.all())
+        self.live(s).iter().all(|r| r.delivered == self.layout.all())
     }
 
     fn update_id_name(&self, id: UpdateId) -> String {
@@ -476,7 +484,7 @@ impl<T: CrdtType> Model for Crdt<T> {
         let replica = Replica { payload: T::Payload::default(), delivered: 0 };
         let updates = usize::from(self.layout.replicas) * usize::from(self.layout.updates);
         states.push(CrdtState {
-            replicas: vec![replica; usize::from(self.layout.replicas)],
+            replicas: [replica; REPLICAS_MAX],
             network: Network::new(),
             history: vec![T::Op::default(); updates],
         });
@@ -621,7 +629,7 @@ impl<T: CrdtType> Model for Crdt<T> {
     fn variables(&self, s: &StateOf<T>) -> Vec<(&'static str, Value)> {
         let per_replica = |value: &dyn Fn(&Replica<T::Payload>) -> Value| {
             Value::map(
-                s.replicas
+                self.live(s)
                     .iter()
                     .enumerate()
                     .map(|(r, replica)| (Value::model_value(self.replicas[r].as_str()), value(replica))),

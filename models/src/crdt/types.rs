@@ -286,9 +286,10 @@ impl CrdtType for PNCounter {
 pub enum LWWBug {
     /// Timestamps ordered by `(timestamp, writer)`: the writer's id breaks ties.
     None,
-    /// Merge compares timestamps alone and keeps the local write on a tie. Two
-    /// concurrent writes with equal timestamps then stay where they were made,
-    /// violating `StrongConvergence`.
+    /// The register keeps no writer id: merge compares timestamps alone and
+    /// keeps the local write on a tie. Two concurrent writes of different
+    /// values with equal timestamps then stay where they were made, violating
+    /// `StrongConvergence`.
     NoTieBreak,
 }
 
@@ -310,7 +311,7 @@ pub struct LWWRegister {
 pub struct LWWPayload {
     /// The write's timestamp; 0 before any write.
     pub timestamp: u8,
-    /// The replica that wrote it (its index).
+    /// The replica that wrote it (its index; 0 with [`LWWBug::NoTieBreak`]).
     pub writer: u8,
     /// The value, `1..=|Value|`; 0 before any write.
     pub value: u8,
@@ -373,8 +374,10 @@ impl CrdtType for LWWRegister {
 
     fn updates(&self, _: &Layout, replica: u8, _: UpdateId, payload: &LWWPayload, out: &mut Vec<(Write, LWWPayload)>) {
         let timestamp = payload.timestamp + 1;
+        // Without a tie-breaker the register has no use for the writer's id.
+        let writer = if self.bug == LWWBug::NoTieBreak { 0 } else { replica };
         for value in 1..=self.values.len() as u8 {
-            out.push((Write { value, timestamp }, LWWPayload { timestamp, writer: replica, value }));
+            out.push((Write { value, timestamp }, LWWPayload { timestamp, writer, value }));
         }
     }
 
@@ -390,22 +393,25 @@ impl CrdtType for LWWRegister {
         (a.timestamp, a.writer) <= (b.timestamp, b.writer)
     }
 
-    /// `LastWriterWins`: the register holds the received write that is
-    /// greatest by `(timestamp, writer)`, or no value if none was received.
+    /// `LastWriterWins`: the register holds the value and timestamp of the
+    /// received write that is greatest by `(timestamp, writer)`, or no value
+    /// if none was received.
     fn satisfies_spec(&self, layout: &Layout, payload: &LWWPayload, known: u32, history: &[Write]) -> bool {
         let last = ids(known)
             .map(|id| (history[usize::from(id)], layout.replica_of(id)))
-            .max_by_key(|(w, writer)| (w.timestamp, *writer));
-        let expected = last.map_or(LWWPayload::default(), |(w, writer)| LWWPayload {
-            timestamp: w.timestamp,
-            writer,
-            value: w.value,
-        });
-        *payload == expected
+            .max_by_key(|(w, writer)| (w.timestamp, *writer))
+            .map(|(w, _)| w);
+        let expected = last.unwrap_or_default();
+        (payload.timestamp, payload.value) == (expected.timestamp, expected.value)
     }
 
     fn payload_value(&self, replicas: &[String], _: &Layout, payload: &LWWPayload) -> Value {
-        let writer = if payload.timestamp == 0 { "none" } else { &replicas[usize::from(payload.writer)] };
+        // Without a tie-breaker the register records no writer.
+        let writer = if payload.timestamp == 0 || self.bug == LWWBug::NoTieBreak {
+            "none"
+        } else {
+            &replicas[usize::from(payload.writer)]
+        };
         Value::record([
             ("value", Value::model_value(self.value_name(payload.value))),
             ("timestamp", Value::Int(payload.timestamp.into())),
