@@ -3,6 +3,7 @@
 
 use checker::spec::Model;
 use checker::{Check, CheckKind, Expect, Outcome, SpecFile, StoreKind, Strategy, Verdict};
+use models::Crdt;
 
 use crate::{bundled_specs, config_of, outcome_of, parse, reference};
 
@@ -17,6 +18,17 @@ fn typed(spec: &SpecFile, visitor: &mut impl Visit) {
         "TCommit" => visitor.visit(&models::TCommit::from_constants(constants).expect("valid constants"), spec),
         "TwoPhase" => visitor.visit(&models::TwoPhase::from_constants(constants).expect("valid constants"), spec),
         "Paxos" => visitor.visit(&models::Paxos::from_constants(constants).expect("valid constants"), spec),
+        "GCounter" => {
+            visitor.visit(&Crdt::<models::GCounter>::from_constants(constants).expect("valid constants"), spec)
+        }
+        "PNCounter" => {
+            visitor.visit(&Crdt::<models::PNCounter>::from_constants(constants).expect("valid constants"), spec)
+        }
+        "LWWRegister" => {
+            visitor.visit(&Crdt::<models::LWWRegister>::from_constants(constants).expect("valid constants"), spec)
+        }
+        "ORSet" => visitor.visit(&Crdt::<models::ORSet>::from_constants(constants).expect("valid constants"), spec),
+        "TwoPSet" => visitor.visit(&Crdt::<models::TwoPSet>::from_constants(constants).expect("valid constants"), spec),
         other => panic!("tests/agree.rs does not know model {other}: add it to `typed`"),
     }
 }

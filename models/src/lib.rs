@@ -5,10 +5,16 @@
 //! seeded-bug variant selected by a constant. Models see only `checker::spec`,
 //! never the engine.
 //!
+//! - [`crdt`]: `GCounter`, `PNCounter`, `LWWRegister`, `ORSet` and `TwoPSet`,
+//!   state-based CRDTs (Shapiro et al., INRIA RR-7506) over a lossy,
+//!   duplicating, reordering network, one generic model per type.
 //! - [`paxos`]: `Paxos` (Lamport's `Paxos.tla`, single-decree Paxos refining
 //!   `Voting.tla`; tlaplus/Examples), with flexible quorums.
 //! - [`two_phase_commit`]: `TCommit` and `TwoPhase` (Gray and Lamport,
 //!   "Consensus on Transaction Commit"; tlaplus/Examples).
+//!
+//! - [`common`]: what models share: the network and fault layer
+//!   ([`common::net`]) and the linearizability checker.
 //!
 //! # Adding a model
 //!
@@ -33,6 +39,10 @@
 use checker::spec::{ConfigError, Constants};
 use checker::DynModel;
 
+use crate::common::net;
+
+pub mod common;
+pub mod crdt;
 pub mod paxos;
 pub mod two_phase_commit;
 
@@ -42,6 +52,7 @@ mod naive;
 #[cfg(test)]
 mod naive_tests;
 
+pub use crdt::{Crdt, GCounter, LWWRegister, ORSet, PNCounter, TwoPSet};
 pub use paxos::Paxos;
 pub use two_phase_commit::{TCommit, TwoPhase};
 
@@ -68,6 +79,98 @@ impl std::fmt::Debug for ModelEntry {
 }
 
 static REGISTRY: &[ModelEntry] = &[
+    ModelEntry {
+        name: "GCounter",
+        summary: "Grow-only counter, a state-based CRDT over a faulty network (Shapiro et al.; CRDT.tla)",
+        constants: &[
+            REPLICA,
+            MAX_UPDATES,
+            MAX_IN_FLIGHT,
+            net::LOSS_DOC,
+            net::DUPLICATION_DOC,
+            net::MAX_CRASHES_DOC,
+            RESTART,
+            net::PARTITIONS_DOC,
+            net::FIFO_DOC,
+            (
+                "Bug",
+                "a seeded bug: \"None\" (default) or \"SumMerge\" (merge adds the vectors instead of taking \
+                 the maximum), violating StrongConvergence",
+            ),
+        ],
+        build: |constants| Ok(Box::new(Crdt::<GCounter>::from_constants(constants)?)),
+        example: || Box::new(Crdt::new(GCounter { bug: crdt::GCounterBug::None }, example_replicas(), 1, 2)),
+    },
+    ModelEntry {
+        name: "LWWRegister",
+        summary: "Last-writer-wins register, a state-based CRDT over a faulty network (Shapiro et al.)",
+        constants: &[
+            REPLICA,
+            MAX_UPDATES,
+            MAX_IN_FLIGHT,
+            net::LOSS_DOC,
+            net::DUPLICATION_DOC,
+            net::MAX_CRASHES_DOC,
+            RESTART,
+            net::PARTITIONS_DOC,
+            net::FIFO_DOC,
+            ("Value", "the values a write may write, a set of 1 to 4 model values such as {v1, v2}; required"),
+            (
+                "Bug",
+                "a seeded bug: \"None\" (default) or \"NoTieBreak\" (no writer id: merge compares timestamps only and keeps \
+                 the local write on a tie), violating StrongConvergence",
+            ),
+        ],
+        build: |constants| Ok(Box::new(Crdt::<LWWRegister>::from_constants(constants)?)),
+        example: || {
+            let kind = LWWRegister { values: vec!["v1".into(), "v2".into()], bug: crdt::LWWBug::None };
+            Box::new(Crdt::new(kind, example_replicas(), 1, 2))
+        },
+    },
+    ModelEntry {
+        name: "ORSet",
+        summary:
+            "Observed-remove set (add-wins, unique tags), a state-based CRDT over a faulty network (Shapiro et al.)",
+        constants: &[
+            REPLICA,
+            MAX_UPDATES,
+            MAX_IN_FLIGHT,
+            net::LOSS_DOC,
+            net::DUPLICATION_DOC,
+            net::MAX_CRASHES_DOC,
+            RESTART,
+            net::PARTITIONS_DOC,
+            net::FIFO_DOC,
+            ("Element", "the elements, a set of 1 to 4 model values such as {e1, e2}; required"),
+            (
+                "Bug",
+                "a seeded bug: \"None\" (default) or \"RemoveConcurrentAdds\" (a remove also deletes adds of \
+                 the element it never observed), violating AddWins",
+            ),
+        ],
+        build: |constants| Ok(Box::new(Crdt::<ORSet>::from_constants(constants)?)),
+        example: || {
+            let kind = ORSet { elements: vec!["e1".into(), "e2".into()], bug: crdt::ORSetBug::None };
+            Box::new(Crdt::new(kind, example_replicas(), 1, 2))
+        },
+    },
+    ModelEntry {
+        name: "PNCounter",
+        summary: "Positive-negative counter, a state-based CRDT over a faulty network (Shapiro et al.)",
+        constants: &[
+            REPLICA,
+            MAX_UPDATES,
+            MAX_IN_FLIGHT,
+            net::LOSS_DOC,
+            net::DUPLICATION_DOC,
+            net::MAX_CRASHES_DOC,
+            RESTART,
+            net::PARTITIONS_DOC,
+            net::FIFO_DOC,
+        ],
+        build: |constants| Ok(Box::new(Crdt::<PNCounter>::from_constants(constants)?)),
+        example: || Box::new(Crdt::new(PNCounter, example_replicas(), 1, 2)),
+    },
     ModelEntry {
         name: "Paxos",
         summary: "Single-decree Paxos, refining Voting (Paxos.tla; Lamport), with flexible quorums",
@@ -104,6 +207,25 @@ static REGISTRY: &[ModelEntry] = &[
         example: || Box::new(TCommit::new(example_rms())),
     },
     ModelEntry {
+        name: "TwoPSet",
+        summary:
+            "Two-phase set (a removed element never returns), a state-based CRDT over a faulty network (Shapiro et al.)",
+        constants: &[
+            REPLICA,
+            MAX_UPDATES,
+            MAX_IN_FLIGHT,
+            net::LOSS_DOC,
+            net::DUPLICATION_DOC,
+            net::MAX_CRASHES_DOC,
+            RESTART,
+            net::PARTITIONS_DOC,
+            net::FIFO_DOC,
+            ("Element", "the elements, a set of 1 to 8 model values such as {e1, e2}; required"),
+        ],
+        build: |constants| Ok(Box::new(Crdt::<TwoPSet>::from_constants(constants)?)),
+        example: || Box::new(Crdt::new(TwoPSet { elements: vec!["e1".into(), "e2".into()] }, example_replicas(), 1, 2)),
+    },
+    ModelEntry {
         name: "TwoPhase",
         summary: "Two-phase commit, the protocol, refining TCommit (TwoPhase.tla; Gray and Lamport)",
         constants: &[
@@ -123,6 +245,24 @@ static REGISTRY: &[ModelEntry] = &[
         example: || Box::new(TwoPhase::new(example_rms(), two_phase_commit::Bug::None)),
     },
 ];
+
+/// The constants every CRDT model reads, besides its type's.
+const REPLICA: (&str, &str) = ("Replica", "the replicas, a set of 2 to 4 model values such as {r1, r2, r3}; required");
+const MAX_UPDATES: (&str, &str) = (
+    "MaxUpdates",
+    "the most updates each replica makes; required (at most 24 in all, and for ORSet at most 64 tags times elements)",
+);
+const MAX_IN_FLIGHT: (&str, &str) =
+    ("MaxInFlight", "at most this many messages in flight, copies counted; a Send beyond it is disabled; required");
+const RESTART: (&str, &str) = (
+    "Restart",
+    "after a crash: \"Persistent\" (default) restarts with the replica's payload, \"Never\" not at all; \
+     \"Amnesia\" is refused (a replica would reuse its update ids)",
+);
+/// `{r1, r2}`, for the example CRDT instances.
+fn example_replicas() -> Vec<String> {
+    ["r1", "r2"].map(String::from).to_vec()
+}
 
 /// `{r1, r2, r3}`, for the example instances.
 fn example_rms() -> Vec<String> {
