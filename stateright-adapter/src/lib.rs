@@ -56,6 +56,10 @@
 //!   `continue_after_violation`). Counts agree on runs that complete.
 //! - stateright's `Representative` symmetry is not mapped; check without
 //!   symmetry, or write a bivalent model.
+//! - Trace states are shown as one variable, `state`, in the state's `Debug`
+//!   form. stateright's `HashableHashMap` and `HashableHashSet` print their
+//!   entries in hash order, which can differ between two equal states, so the
+//!   same trace can print differently from one run to the next.
 //!
 //! # Limits
 //!
@@ -390,5 +394,8 @@ where
     }
 }
 
+#[cfg(test)]
+#[path = "../../tests/reference.rs"]
+mod naive;
 #[cfg(test)]
 mod tests;

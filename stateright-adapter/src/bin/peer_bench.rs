@@ -4,7 +4,8 @@
 //! script's peak-RSS figure is this run's.
 //!
 //! Usage: `peer-bench <workload> <engine> <threads>`
-//! - workload: `2pc-<rms>`, `paxos-<clients>`, `abd-<clients>`, `raft-<depth>`
+//! - workload: `2pc-<rms>`, `paxos-<clients>` (3 servers), `abd-<clients>` (the
+//!   linearizable register, 2 servers), `raft-<depth>`
 //!   (stateright's example models; raft with 3 servers to a depth, as its
 //!   example checks it)
 //! - engine: `stateright-bfs`, `stateright-dfs`, `bivalent-bfs`, `bivalent-dfs`
@@ -95,7 +96,7 @@ fn main() -> ExitCode {
             None,
         ),
         "abd" => run(
-            AbdModelCfg { client_count: size, server_count: 3, network: Network::new_unordered_nonduplicating([]) }
+            AbdModelCfg { client_count: size, server_count: 2, network: Network::new_unordered_nonduplicating([]) }
                 .into_model(),
             engine,
             threads,
