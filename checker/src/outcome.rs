@@ -294,7 +294,10 @@ pub fn judge(outcome: &Outcome, expect: &crate::config::Expect) -> Judgement {
             Verdict::Holds | Verdict::Witnessed(_) | Verdict::Unknown(_) => {}
         }
     }
-    match (expected, expected_found, unknown) {
+    // A run that a limit stopped proved nothing, even when it checked nothing
+    // (no invariant, no property, no deadlock check) that could say unknown.
+    let stopped_early = outcome.stopped.filter(|reason| *reason != StopReason::StoppedAtViolation);
+    match (expected, expected_found, unknown.or(stopped_early)) {
         (Some(_), true, _) => Judgement::Met,
         (_, _, Some(reason)) => Judgement::Incomplete(reason),
         (Some(name), false, None) => Judgement::Failed(Failure::ExpectedViolationNotFound(name.to_string())),

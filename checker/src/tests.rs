@@ -316,3 +316,22 @@ fn a_panic_while_rendering_a_trace_is_a_model_error() {
     assert_eq!(e.kind, ModelErrorKind::Panic);
     assert!(e.message.contains("cannot show"), "{}", e.message);
 }
+
+#[test]
+fn a_run_a_limit_stopped_is_incomplete_even_when_it_checks_nothing() {
+    use crate::config::{Expect, Named, Span};
+    use crate::outcome::{judge, Judgement};
+    // No invariant and no deadlock check: no verdict can say "unknown".
+    let mut config = config(&[], 2);
+    config.check_deadlock = false;
+    config.limits.states_max = 10;
+    let outcome = check(&Grid { n: 30 }, &config).unwrap();
+    assert!(outcome.checks.is_empty());
+    assert_eq!(outcome.stopped, Some(StopReason::StatesLimit));
+    assert_eq!(judge(&outcome, &Expect::Ok), Judgement::Incomplete(StopReason::StatesLimit));
+    let expected = Expect::Violation(Named { name: "Anything".into(), span: Span::default() });
+    assert_eq!(judge(&outcome, &expected), Judgement::Incomplete(StopReason::StatesLimit));
+    // The same run without the limit passes.
+    config.limits.states_max = u64::MAX;
+    assert_eq!(judge(&check(&Grid { n: 30 }, &config).unwrap(), &Expect::Ok), Judgement::Met);
+}

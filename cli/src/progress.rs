@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use checker::Progress;
 use indicatif::{ProgressBar, ProgressStyle};
 
-/// Plain progress lines are printed at most this often.
+/// Plain progress lines are printed at most this often, unless the
+/// environment variable `BIVALENT_PROGRESS_SECONDS` says otherwise.
 const PLAIN_INTERVAL: Duration = Duration::from_secs(5);
 
 pub struct Display {
@@ -16,6 +17,7 @@ pub struct Display {
     plain: bool,
     started: Instant,
     last: Mutex<Instant>,
+    interval: Duration,
 }
 
 impl Display {
@@ -27,7 +29,12 @@ impl Display {
             bar.enable_steady_tick(Duration::from_millis(200));
             bar
         });
-        Display { bar, plain: enabled && !terminal, started, last: Mutex::new(started) }
+        let interval = std::env::var("BIVALENT_PROGRESS_SECONDS")
+            .ok()
+            .and_then(|s| s.parse::<f64>().ok())
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .map_or(PLAIN_INTERVAL, Duration::from_secs_f64);
+        Display { bar, plain: enabled && !terminal, started, last: Mutex::new(started), interval }
     }
 
     pub fn update(&self, p: &Progress) {
@@ -44,7 +51,7 @@ impl Display {
             bar.set_message(line);
         } else if self.plain {
             let mut last = self.last.lock().expect("progress lock");
-            if last.elapsed() >= PLAIN_INTERVAL {
+            if last.elapsed() >= self.interval {
                 *last = Instant::now();
                 eprintln!("progress: {line}");
             }

@@ -1,11 +1,12 @@
-//! The real binary under a real signal: SIGINT stops a run part-way with exit
-//! code 3 and a checkpoint, and `--resume` finishes it with exactly the
-//! counts of an uninterrupted run. (The one test outside `tests/`: it needs
-//! the built binary, which only this package's integration tests are given.)
+//! The real binary: SIGINT stops a run part-way with exit code 3 and a
+//! checkpoint, and `--resume` finishes it with exactly the counts of an
+//! uninterrupted run; progress lines on a piped stderr never block the run.
+//! (The only tests outside `tests/`: they need the built binary, which only
+//! this package's integration tests are given.)
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("cli/ has a parent").to_path_buf()
@@ -51,4 +52,26 @@ fn sigint_writes_a_checkpoint_that_resumes_to_the_uninterrupted_counts() {
     assert_eq!(full.status.code(), Some(0));
     assert!(partial < counts(&full).0, "the signal came after the run ended: nothing was resumed");
     assert_eq!(counts(&resumed), counts(&full));
+}
+
+#[test]
+fn progress_lines_on_a_pipe_do_not_block_the_run() {
+    // Progress comes from a worker thread; a main thread that held the
+    // stderr lock for the whole run once made the first line wait forever.
+    let mut child = bivalent(&["check", "bench/specs/twophase-7.cfg", "--threads", "2", "--no-report"])
+        .env("BIVALENT_PROGRESS_SECONDS", "0.05")
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(120) {
+            child.kill().unwrap();
+            panic!("the run did not end in 120 s: blocked on stderr?");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("progress: "), "no progress line: {stderr}");
 }
