@@ -5,6 +5,8 @@
 //! seeded-bug variant selected by a constant. Models see only `checker::spec`,
 //! never the engine.
 //!
+//! - [`abd`]: `Abd`, the ABD atomic register (Attiya, Bar-Noy and Dolev),
+//!   multi-writer, with seeded bugs that break linearizability.
 //! - [`crdt`]: `GCounter`, `PNCounter`, `LWWRegister`, `ORSet` and `TwoPSet`,
 //!   state-based CRDTs (Shapiro et al., INRIA RR-7506) over a lossy,
 //!   duplicating, reordering network, one generic model per type.
@@ -12,7 +14,6 @@
 //!   `Voting.tla`; tlaplus/Examples), with flexible quorums.
 //! - [`two_phase_commit`]: `TCommit` and `TwoPhase` (Gray and Lamport,
 //!   "Consensus on Transaction Commit"; tlaplus/Examples).
-//!
 //! - [`common`]: what models share: the network and fault layer
 //!   ([`common::net`]) and the linearizability checker.
 //!
@@ -39,8 +40,9 @@
 use checker::spec::{ConfigError, Constants};
 use checker::DynModel;
 
-use crate::common::net;
+use common::net;
 
+pub mod abd;
 pub mod common;
 pub mod crdt;
 pub mod paxos;
@@ -52,6 +54,7 @@ mod naive;
 #[cfg(test)]
 mod naive_tests;
 
+pub use abd::Abd;
 pub use crdt::{Crdt, GCounter, LWWRegister, ORSet, PNCounter, TwoPSet};
 pub use paxos::Paxos;
 pub use two_phase_commit::{TCommit, TwoPhase};
@@ -79,6 +82,35 @@ impl std::fmt::Debug for ModelEntry {
 }
 
 static REGISTRY: &[ModelEntry] = &[
+    ModelEntry {
+        name: "Abd",
+        summary: "The ABD atomic register, multi-writer (Attiya, Bar-Noy and Dolev, Sharing Memory Robustly), \
+                  over the shared network and fault layer, checked for linearizability",
+        constants: &[
+            ("Replica", "the replicas, a set of 1 to 5 model values such as {r1, r2, r3}; required"),
+            ("Client", "the clients, a set of 1 to 3 model values such as {c1, c2}; required"),
+            ("Ops", "the operations (reads or writes) each client does, 1 to 4, at most 8 in all; required"),
+            ("R", "the query quorum size, 1 to N; default a majority, N / 2 + 1. R + W <= N is a seeded bug"),
+            ("W", "the store quorum size, 1 to N; default a majority, N / 2 + 1"),
+            (
+                "Bug",
+                "a seeded bug: \"None\" (default) or \"SkipWriteBack\" (reads return without writing back), \
+                 violating Linearizable",
+            ),
+            net::FIFO_DOC,
+            net::MAX_IN_FLIGHT_DOC,
+            net::LOSS_DOC,
+            net::DUPLICATION_DOC,
+            ("MaxCrashes", "at most this many replica crashes (Crash steps; clients do not crash); default 0"),
+            net::RESTART_DOC,
+            net::PARTITIONS_DOC,
+        ],
+        build: |constants| Ok(Box::new(Abd::from_constants(constants)?)),
+        example: || {
+            let names = |prefix: &str, n: usize| (1..=n).map(|i| format!("{prefix}{i}")).collect();
+            Box::new(Abd::new(names("r", 3), names("c", 2), 1, 2, 2, abd::Bug::None, net::Faults::reliable(5)))
+        },
+    },
     ModelEntry {
         name: "GCounter",
         summary: "Grow-only counter, a state-based CRDT over a faulty network (Shapiro et al.; CRDT.tla)",

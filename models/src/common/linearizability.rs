@@ -81,7 +81,7 @@ pub const KEYS_MAX: usize = 4;
 pub const OPS_MAX: usize = 32;
 
 /// What a client asks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Call {
     /// Read the value of a key.
     Read(Key),
@@ -99,7 +99,7 @@ impl Call {
 }
 
 /// One operation of a history, in its slot.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Op {
     /// The call, or `None` while the slot's operation has not been invoked.
     pub call: Option<Call>,
@@ -117,7 +117,7 @@ impl Op {
 
 /// The operations of sequential clients, each in its fixed slot (see the
 /// module docs). Equal histories have equal representations.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct History {
     /// The most operations each client does.
     per_client: u8,

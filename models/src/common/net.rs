@@ -431,6 +431,15 @@ impl<M: Clone + Ord> Network<M> {
         self.in_flight.remove(index)
     }
 
+    /// Keeps only the packets in flight for which `keep` holds, in their
+    /// order. For garbage: messages whose delivery a model would ignore (the
+    /// late answers of a finished request) can be removed when they become
+    /// garbage, which removes no-op delivery steps from the state space
+    /// without changing what any node does.
+    pub fn retain(&mut self, keep: impl FnMut(&Packet<M>) -> bool) {
+        self.in_flight.retain(keep);
+    }
+
     /// Pushes every enabled fault step with the network after it, in the
     /// order of [`Fault::NAMES`]. The model applies the rest of each step (for
     /// [`Fault::Restart`] under [`Restart::Amnesia`], resetting the node).
