@@ -17,6 +17,7 @@ fn typed(spec: &SpecFile, visitor: &mut impl Visit) {
         "TCommit" => visitor.visit(&models::TCommit::from_constants(constants).expect("valid constants"), spec),
         "TwoPhase" => visitor.visit(&models::TwoPhase::from_constants(constants).expect("valid constants"), spec),
         "Paxos" => visitor.visit(&models::Paxos::from_constants(constants).expect("valid constants"), spec),
+        "Raft" => visitor.visit(&models::Raft::from_constants(constants).expect("valid constants"), spec),
         other => panic!("tests/agree.rs does not know model {other}: add it to `typed`"),
     }
 }

@@ -430,11 +430,16 @@ def main():
         print(title, explore(spec, check=False)[:3], explore(spec)[3], flush=True)
     if "--bugs" in sys.argv:
         bugs = [
-            ("VoteTwice", Spec(names("s", 3), [], 2, 0, 3, restart=False, duplicate=False, drop=False,
+            ("VoteTwice", Spec(names("s", 3), [], 2, 0, 1, restart=False, duplicate=False, drop=False,
                                bug="VoteTwice")),
+            ("TermNotPersisted", Spec(names("s", 3), [], 2, 0, 1, restart=True, duplicate=False, drop=False,
+                                      bug="TermNotPersisted")),
+            ("SkipLogUpToDateCheck", Spec(names("s", 3), ["v1"], 3, 1, 1, restart=False, duplicate=False,
+                                          drop=False, bug="SkipLogUpToDateCheck")),
         ]
         for title, spec in bugs:
-            print(title, explore(spec), flush=True)
+            distinct, generated, depth, violation = explore(spec)
+            print(title, violation, flush=True)
 
 
 if __name__ == "__main__":
