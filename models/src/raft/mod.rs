@@ -155,13 +155,11 @@ mod state;
 mod tests;
 
 pub use state::{
-    Entry, Message, MessageType, RaftState, Role, ServerId, Term, ValueId, BAG_MAX, LOG_MAX, NIL, SERVER_MAX,
-    TERM_MAX, VALUE_MAX,
+    Entry, Message, MessageType, RaftState, Role, ServerId, Term, ValueId, BAG_MAX, LOG_MAX, NIL, SERVER_MAX, TERM_MAX,
+    VALUE_MAX,
 };
 
-use checker::spec::{
-    ConfigError, Constants, Constraint, Invariant, Model, Property, StepMessages, Symmetry, Value,
-};
+use checker::spec::{ConfigError, Constants, Constraint, Invariant, Model, Property, StepMessages, Symmetry, Value};
 
 /// Which protocol to run: the published one or a seeded bug.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -637,9 +635,9 @@ impl Raft {
             (1..=self.max_term + 1).contains(&s.current_term[u])
                 && (s.voted_for[u] == NIL || usize::from(s.voted_for[u]) < n)
                 && len <= self.max_log_length + 1
-                && s.log(u as ServerId).iter().all(|e| {
-                    (1..=self.max_term).contains(&e.term()) && usize::from(e.value()) < self.value.len()
-                })
+                && s.log(u as ServerId)
+                    .iter()
+                    .all(|e| (1..=self.max_term).contains(&e.term()) && usize::from(e.value()) < self.value.len())
                 && u16::from(s.votes_granted[u]) & !u16::from(s.votes_responded[u]) == 0
                 && u16::from(s.votes_responded[u]) & !all == 0
                 && (0..n).all(|w| s.next_index[u][w] >= 1 && s.match_index[u][w] <= self.max_log_length + 1)
@@ -734,11 +732,7 @@ fn permute(s: &RaftState, p: &[ServerId], n: usize) -> RaftState {
             t.match_index[v][usize::from(p[w])] = s.match_index[u][w];
         }
     }
-    t.set_bag(
-        s.bag()
-            .map(|(m, c)| (m.renamed(p[usize::from(m.source())], p[usize::from(m.dest())]), c))
-            .collect(),
-    );
+    t.set_bag(s.bag().map(|(m, c)| (m.renamed(p[usize::from(m.source())], p[usize::from(m.dest())]), c)).collect());
     t
 }
 
@@ -899,10 +893,7 @@ impl Model for Raft {
         };
         let u = usize::from;
         vec![
-            (
-                "messages",
-                Value::map(s.bag().map(|(m, c)| (self.message_value(m), Value::Int(i64::from(c))))),
-            ),
+            ("messages", Value::map(s.bag().map(|(m, c)| (self.message_value(m), Value::Int(i64::from(c)))))),
             ("currentTerm", per_server(&|i| int(s.current_term[u(i)]))),
             ("state", per_server(&|i| Value::model_value(s.state[u(i)].name()))),
             (
@@ -936,14 +927,20 @@ impl Model for Raft {
             // Fails without Timeouts = "Staggered": split votes; see the module docs.
             Property::eventually("EventuallyLeader", |m, s| m.has_leader(s)),
             // Without a reachable commit, the safety invariants could hold because nothing is committed.
-            Property::sometimes("SomeCommitted", |m, s: &RaftState| m.servers().any(|i| s.commit_index[usize::from(i)] > 0)),
+            Property::sometimes("SomeCommitted", |m, s: &RaftState| {
+                m.servers().any(|i| s.commit_index[usize::from(i)] > 0)
+            }),
         ]
     }
 
     fn constraints(&self) -> Vec<Constraint<Self>> {
         vec![
-            Constraint::state("BoundedTerms", |m, s: &RaftState| m.servers().all(|i| s.current_term[usize::from(i)] <= m.max_term)),
-            Constraint::state("BoundedLogs", |m, s: &RaftState| m.servers().all(|i| s.log_len[usize::from(i)] <= m.max_log_length)),
+            Constraint::state("BoundedTerms", |m, s: &RaftState| {
+                m.servers().all(|i| s.current_term[usize::from(i)] <= m.max_term)
+            }),
+            Constraint::state("BoundedLogs", |m, s: &RaftState| {
+                m.servers().all(|i| s.log_len[usize::from(i)] <= m.max_log_length)
+            }),
             Constraint::state("BoundedMessages", |m, s: &RaftState| s.in_flight() <= m.max_messages),
         ]
     }

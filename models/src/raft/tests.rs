@@ -28,7 +28,12 @@ fn raft(servers: usize, values: usize, settings: Settings) -> Raft {
 
 /// No restarts, duplicates or losses.
 fn reliable(max_term: Term, max_log_length: u8, max_messages: u32) -> Settings {
-    Settings { restart: false, duplicate: false, drop: false, ..Settings::bounded(max_term, max_log_length, max_messages) }
+    Settings {
+        restart: false,
+        duplicate: false,
+        drop: false,
+        ..Settings::bounded(max_term, max_log_length, max_messages)
+    }
 }
 
 // Counts from raft_tla.py (run `python3 models/src/raft/raft_tla.py` to
