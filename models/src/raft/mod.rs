@@ -113,6 +113,12 @@
 //!   can then vote again in a term it already voted in. Violates
 //!   `ElectionSafety`.
 //!
+//! Shortest counterexamples (BFS, 3 servers, one message in flight, no
+//! duplication or loss): `VoteTwice` 17 states (`specs/raft-bug-vote-twice-3.cfg`),
+//! `TermNotPersisted` 20 (`bench/specs/raft-bug-term-not-persisted-3.cfg`),
+//! `SkipLogUpToDateCheck` 26 (`bench/specs/raft-bug-skip-log-check-3.cfg`);
+//! `CommitPreviousTerm` needs five terms (`bench/specs/raft-bug-figure8-3.cfg`).
+//!
 //! # Liveness
 //!
 //! `EventuallyLeader` is `<>(\E i : state[i] = Leader)`. Under fair message

@@ -423,8 +423,6 @@ def main():
          Spec(names("s", 2), ["v1"], 2, 1, 2, restart=False, duplicate=False, drop=False)),
         ("2 servers, 1 value, terms <= 2, logs <= 1, 1 message, all actions",
          Spec(names("s", 2), ["v1"], 2, 1, 1)),
-        ("3 servers, 0 values, terms <= 2, logs <= 0, 2 messages, no restart",
-         Spec(names("s", 3), [], 2, 0, 2, restart=False)),
     ]
     for title, spec in rows:
         print(title, explore(spec, check=False)[:3], explore(spec)[3], flush=True)

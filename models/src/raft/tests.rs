@@ -122,3 +122,23 @@ fn charts_draw_requests_and_replies_between_servers() {
     assert_eq!(chart.sent[0].label, "RVReq(t2, 0/0)");
     assert_eq!(model.format_action(&action), "RequestVote(s1, s2)");
 }
+
+// bench/specs/raft-bug-term-not-persisted-3.cfg and
+// bench/specs/raft-bug-skip-log-check-3.cfg: 55 and 152 thousand states
+// before the violation, seconds in a debug build, so only with MC_SLOW=1;
+// the release engine checks the same lengths in their check specs.
+// TermNotPersisted, 19 steps: s1 votes for itself in term 2, restarts into
+// term 1 with no vote, times out into term 2 again and votes for s2 as well;
+// s1 (votes s1, s2) and s2 (votes s1, s3) both lead term 2.
+// SkipLogUpToDateCheck, 25 steps: s1 leads term 2 and commits an entry on s1
+// and s2; s3, with an empty log, times out twice into term 3 and wins s2's vote.
+#[test]
+fn restarts_that_forget_the_term_and_voters_that_skip_the_log_check_are_caught_when_slow_tests_run() {
+    if std::env::var_os("MC_SLOW").is_none() {
+        return;
+    }
+    let model = buggy(0, 2, 0, true, Bug::TermNotPersisted);
+    assert_eq!(shortest_violation(&model), ("ElectionSafety", 20));
+    let model = buggy(1, 3, 1, false, Bug::SkipLogUpToDateCheck);
+    assert_eq!(shortest_violation(&model), ("LeaderCompleteness", 26));
+}
