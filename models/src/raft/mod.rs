@@ -733,9 +733,9 @@ fn permute(s: &RaftState, p: &[ServerId], n: usize) -> RaftState {
         t.commit_index[v] = s.commit_index[u];
         t.votes_responded[v] = set(s.votes_responded[u]);
         t.votes_granted[v] = set(s.votes_granted[u]);
-        for w in 0..n {
-            t.next_index[v][usize::from(p[w])] = s.next_index[u][w];
-            t.match_index[v][usize::from(p[w])] = s.match_index[u][w];
+        for (w, &image) in p.iter().enumerate().take(n) {
+            t.next_index[v][usize::from(image)] = s.next_index[u][w];
+            t.match_index[v][usize::from(image)] = s.match_index[u][w];
         }
     }
     t.set_bag(s.bag().map(|(m, c)| (m.renamed(p[usize::from(m.source())], p[usize::from(m.dest())]), c)).collect());

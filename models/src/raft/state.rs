@@ -64,7 +64,7 @@ pub struct Entry(pub u8);
 impl Entry {
     /// `[term |-> term, value |-> value]`.
     pub fn new(term: Term, value: ValueId) -> Entry {
-        debug_assert!(term >= 1 && term < 64 && usize::from(value) < VALUE_MAX);
+        debug_assert!((1..64).contains(&term) && usize::from(value) < VALUE_MAX);
         Entry(term << 2 | value)
     }
     /// `.term`.

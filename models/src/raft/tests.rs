@@ -111,10 +111,10 @@ fn charts_draw_requests_and_replies_between_servers() {
     let init = RaftState::init(2);
     let mut steps = Vec::new();
     model.next(&init, &mut steps);
-    let (_, candidate) = steps.iter().find(|(a, _)| *a == RaftAction::Timeout(0)).expect("s1 can time out").clone();
+    let (_, candidate) = *steps.iter().find(|(a, _)| *a == RaftAction::Timeout(0)).expect("s1 can time out");
     steps.clear();
     model.next(&candidate, &mut steps);
-    let (action, sent) = steps.iter().find(|(a, _)| *a == RaftAction::RequestVote(0, 1)).expect("s1 asks s2").clone();
+    let (action, sent) = *steps.iter().find(|(a, _)| *a == RaftAction::RequestVote(0, 1)).expect("s1 asks s2");
     let chart = model.step_messages(&candidate, &action, &sent);
     assert_eq!(chart.actor.as_deref(), Some("s1"));
     assert_eq!(chart.sent.len(), 1);
