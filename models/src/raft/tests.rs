@@ -126,7 +126,8 @@ fn charts_draw_requests_and_replies_between_servers() {
 // bench/specs/raft-bug-term-not-persisted-3.cfg and
 // bench/specs/raft-bug-skip-log-check-3.cfg: 55 and 152 thousand states
 // before the violation, seconds in a debug build, so only with MC_SLOW=1;
-// the release engine checks the same lengths in their check specs.
+// the release engine checks the same lengths in their check specs, and
+// raft_tla.py --bugs finds them too (without symmetry): 20 and 26 states.
 // TermNotPersisted, 19 steps: s1 votes for itself in term 2, restarts into
 // term 1 with no vote, times out into term 2 again and votes for s2 as well;
 // s1 (votes s1, s2) and s2 (votes s1, s3) both lead term 2.
