@@ -12,6 +12,8 @@
 //!   duplicating, reordering network, one generic model per type.
 //! - [`paxos`]: `Paxos` (Lamport's `Paxos.tla`, single-decree Paxos refining
 //!   `Voting.tla`; tlaplus/Examples), with flexible quorums.
+//! - [`raft`]: `Raft` (Ongaro's `raft.tla`, leader election and log
+//!   replication), with seeded bugs and a liveness timing assumption.
 //! - [`two_phase_commit`]: `TCommit` and `TwoPhase` (Gray and Lamport,
 //!   "Consensus on Transaction Commit"; tlaplus/Examples).
 //! - [`common`]: what models share: the network and fault layer
@@ -46,6 +48,7 @@ pub mod abd;
 pub mod common;
 pub mod crdt;
 pub mod paxos;
+pub mod raft;
 pub mod two_phase_commit;
 
 #[cfg(test)]
@@ -57,6 +60,7 @@ mod naive_tests;
 pub use abd::Abd;
 pub use crdt::{Crdt, GCounter, LWWRegister, ORSet, PNCounter, TwoPSet};
 pub use paxos::Paxos;
+pub use raft::Raft;
 pub use two_phase_commit::{TCommit, TwoPhase};
 
 /// A model that check specs can name with `MODEL <name>`.
@@ -228,6 +232,36 @@ static REGISTRY: &[ModelEntry] = &[
             let names = |prefix: &str, n: usize| (1..=n).map(|i| format!("{prefix}{i}")).collect();
             let majorities = Paxos::majorities(3);
             Box::new(Paxos::new(names("a", 3), names("v", 2), 1, majorities.clone(), majorities, paxos::Bug::None))
+        },
+    },
+    ModelEntry {
+        name: "Raft",
+        summary: "Raft leader election and log replication (raft.tla; Ongaro), with seeded bugs",
+        constants: &[
+            ("Server", "the servers, a set of 1 to 5 model values such as {s1, s2, s3}; required"),
+            ("Value", "the client requests, a set of 0 to 4 model values such as {v1}; required"),
+            ("MaxTerm", "CONSTRAINT BoundedTerms: every currentTerm[i] <= MaxTerm (1 to 15); required"),
+            ("MaxLogLength", "CONSTRAINT BoundedLogs: every Len(log[i]) <= MaxLogLength (0 to 4); required"),
+            ("MaxMessages", "CONSTRAINT BoundedMessages: at most MaxMessages messages in flight (0 to 11); required"),
+            ("Restart", "TRUE (default) includes Restart(i) in Next"),
+            ("DuplicateMessage", "TRUE (default) includes DuplicateMessage(m) in Next"),
+            ("DropMessage", "TRUE (default) includes DropMessage(m) in Next"),
+            ("MaxElectionTerm", "Timeout(i) only while currentTerm[i] < MaxElectionTerm; default: no such guard"),
+            (
+                "Timeouts",
+                "\"Any\" (default) or \"Staggered\": Timeout(i) only when no other server is a candidate, \
+                 the timing assumption under which EventuallyLeader holds",
+            ),
+            (
+                "Bug",
+                "a seeded bug: \"None\" (default), \"CommitPreviousTerm\" (Figure 8: commit an old term's entry \
+                 by counting replicas), \"SkipLogUpToDateCheck\", \"VoteTwice\" or \"TermNotPersisted\"",
+            ),
+        ],
+        build: |constants| Ok(Box::new(Raft::from_constants(constants)?)),
+        example: || {
+            let names = |prefix: &str, n: usize| (1..=n).map(|i| format!("{prefix}{i}")).collect();
+            Box::new(Raft::new(names("s", 3), names("v", 1), raft::Settings::bounded(3, 2, 3)))
         },
     },
     ModelEntry {
