@@ -10,6 +10,9 @@
 //! - [`crdt`]: `GCounter`, `PNCounter`, `LWWRegister`, `ORSet` and `TwoPSet`,
 //!   state-based CRDTs (Shapiro et al., INRIA RR-7506) over a lossy,
 //!   duplicating, reordering network, one generic model per type.
+//! - [`dynamo`]: `Dynamo`, a Dynamo-style leaderless register (DeCandia et
+//!   al.): tunable `N`, `R`, `W`, last-writer-wins versions, read repair and
+//!   anti-entropy, with an available mode that shows the CAP trade-off.
 //! - [`paxos`]: `Paxos` (Lamport's `Paxos.tla`, single-decree Paxos refining
 //!   `Voting.tla`; tlaplus/Examples), with flexible quorums.
 //! - [`raft`]: `Raft` (Ongaro's `raft.tla`, leader election and log
@@ -47,6 +50,7 @@ use common::net;
 pub mod abd;
 pub mod common;
 pub mod crdt;
+pub mod dynamo;
 pub mod paxos;
 pub mod raft;
 pub mod two_phase_commit;
@@ -59,6 +63,7 @@ mod naive_tests;
 
 pub use abd::Abd;
 pub use crdt::{Crdt, GCounter, LWWRegister, ORSet, PNCounter, TwoPSet};
+pub use dynamo::Dynamo;
 pub use paxos::Paxos;
 pub use raft::Raft;
 pub use two_phase_commit::{TCommit, TwoPhase};
@@ -113,6 +118,35 @@ static REGISTRY: &[ModelEntry] = &[
         example: || {
             let names = |prefix: &str, n: usize| (1..=n).map(|i| format!("{prefix}{i}")).collect();
             Box::new(Abd::new(names("r", 3), names("c", 2), 1, 2, 2, abd::Bug::None, net::Faults::reliable(5)))
+        },
+    },
+    ModelEntry {
+        name: "Dynamo",
+        summary: "A Dynamo-style leaderless register (DeCandia et al., Dynamo: Amazon's Highly Available Key-value \
+                  Store): N replicas, R/W quorums, last-writer-wins versions, read repair and anti-entropy",
+        constants: &[
+            ("Replica", "the replicas, a set of 1 to 5 model values such as {r1, r2, r3}; required"),
+            ("Client", "the clients (coordinators), a set of 1 to 3 model values such as {c1, c2}; required"),
+            ("Ops", "the operations (reads or writes) each client does, 1 to 4, at most 8 in all; required"),
+            ("R", "the read quorum size, 1 to N; default a majority, N / 2 + 1. R + W <= N gives stale reads"),
+            ("W", "the write quorum size, 1 to N; default a majority, N / 2 + 1"),
+            (
+                "Available",
+                "TRUE: a coordinator that cannot reach every replica completes with the answers of those it can \
+                 reach (Timeout steps), which breaks Linearizable under a partition; default FALSE",
+            ),
+            net::FIFO_DOC,
+            net::MAX_IN_FLIGHT_DOC,
+            net::LOSS_DOC,
+            net::DUPLICATION_DOC,
+            ("MaxCrashes", "at most this many replica crashes (Crash steps; clients do not crash); default 0"),
+            net::RESTART_DOC,
+            net::PARTITIONS_DOC,
+        ],
+        build: |constants| Ok(Box::new(Dynamo::from_constants(constants)?)),
+        example: || {
+            let names = |prefix: &str, n: usize| (1..=n).map(|i| format!("{prefix}{i}")).collect();
+            Box::new(Dynamo::new(names("r", 3), names("c", 2), 1, 2, 2, false, net::Faults::reliable(5)))
         },
     },
     ModelEntry {
