@@ -331,7 +331,10 @@ impl checker::CheckpointStorage for FileCheckpoint {
     }
 
     fn location(&self) -> String {
-        self.resume.as_ref().unwrap_or(&self.write).display().to_string()
+        match &self.resume {
+            Some(from) if *from != self.write => format!("{} (resumed from {})", self.write.display(), from.display()),
+            _ => self.write.display().to_string(),
+        }
     }
 }
 
