@@ -423,6 +423,8 @@ def main():
          Spec(names("s", 2), ["v1"], 2, 1, 2, restart=False, duplicate=False, drop=False)),
         ("2 servers, 1 value, terms <= 2, logs <= 1, 1 message, all actions",
          Spec(names("s", 2), ["v1"], 2, 1, 1)),
+        ("2 servers, 1 value, terms <= 3, logs <= 1, 1 message, all actions",
+         Spec(names("s", 2), ["v1"], 3, 1, 1)),
     ]
     for title, spec in rows:
         print(title, explore(spec, check=False)[:3], explore(spec)[3], flush=True)
