@@ -2,10 +2,11 @@
 //! known verdicts (the new-old inversion among them), and random histories
 //! compared against a brute-force checker that tries every permutation.
 //!
-//! stateright's `LinearizabilityTester` is not a dependency of this
-//! workspace, so the random comparison is against `brute_force` below, which
-//! shares no code with the search: it enumerates every order of every
-//! admissible set of operations and replays it on a plain map.
+//! `models` does not depend on stateright, so the random comparison here is
+//! against `brute_force` below, which shares no code with the search: it
+//! enumerates every order of every admissible set of operations and replays
+//! it on a plain map. (stateright-adapter's `linearizability_tests.rs`
+//! compares the search with stateright's `LinearizabilityTester` too.)
 
 use super::*;
 
