@@ -1,47 +1,9 @@
 //! The state of the ABD model: replicas, clients, the clients' history and
 //! the network.
 
-use std::fmt;
-
+use crate::common::cluster::{self, Idle, RegisterState, Replica, Tag, CLIENT_MAX, REPLICA_MAX};
 use crate::common::linearizability::{History, Val};
 use crate::common::net::Network;
-
-use super::{CLIENT_MAX, REPLICA_MAX};
-
-/// A tag `<<num, writer>>`, ordered by `num`, then by writer: writer 0 is
-/// the initial value's, client `c` writes with writer `c + 1`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-pub struct Tag {
-    /// The sequence number.
-    pub num: u8,
-    /// Who wrote it: 0 for the initial value, `c + 1` for client `c`.
-    pub writer: u8,
-}
-
-impl Tag {
-    /// The initial value's tag, `<<0, 0>>`.
-    pub const INIT: Tag = Tag { num: 0, writer: 0 };
-}
-
-impl fmt::Display for Tag {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<<{},{}>>", self.num, self.writer)
-    }
-}
-
-/// A replica's register: a value and its tag.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-pub struct Replica {
-    /// The highest tag stored.
-    pub tag: Tag,
-    /// The value stored with it.
-    pub val: Val,
-}
-
-impl Replica {
-    /// Value 0 with tag `<<0, 0>>`.
-    pub const INIT: Replica = Replica { tag: Tag::INIT, val: 0 };
-}
 
 /// Where a client is in its current operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
@@ -73,19 +35,12 @@ pub enum Phase {
     },
 }
 
-/// A client: the slot of its current (or last) operation and its phase.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-pub struct Client {
-    /// The history slot of its current or last operation; messages carry it.
-    pub op: u8,
-    /// Where it is.
-    pub phase: Phase,
+impl Idle for Phase {
+    const IDLE: Phase = Phase::Idle;
 }
 
-impl Client {
-    /// An idle client that has done nothing.
-    pub const INIT: Client = Client { op: 0, phase: Phase::Idle };
-}
+/// A client: the slot of its current (or last) operation and its phase.
+pub type Client = cluster::Client<Phase>;
 
 /// A message between a client and a replica; `op` is the client's
 /// operation (its history slot), so that late answers can be told apart.
@@ -144,5 +99,17 @@ impl AbdState {
             history: History::new(clients, ops),
             net: Network::new(),
         }
+    }
+}
+
+impl RegisterState for AbdState {
+    type Message = Message;
+
+    fn net(&self) -> &Network<Message> {
+        &self.net
+    }
+
+    fn parts_mut(&mut self) -> (&mut Network<Message>, &mut [Replica; REPLICA_MAX]) {
+        (&mut self.net, &mut self.replica)
     }
 }

@@ -1,11 +1,9 @@
 //! The state of the Dynamo model: replicas, coordinators (clients), the
 //! clients' history, the synchronized clock and the network.
 
-use crate::abd::{Replica, Tag};
+use crate::common::cluster::{self, Idle, RegisterState, Replica, Tag, CLIENT_MAX, REPLICA_MAX};
 use crate::common::linearizability::{History, Val};
 use crate::common::net::Network;
-
-use super::{CLIENT_MAX, REPLICA_MAX};
 
 /// Where a client (the coordinator of its operation) is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
@@ -36,19 +34,12 @@ pub enum Phase {
     },
 }
 
-/// A client: the slot of its current (or last) operation and its phase.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-pub struct Client {
-    /// The history slot of its current or last operation; messages carry it.
-    pub op: u8,
-    /// Where it is.
-    pub phase: Phase,
+impl Idle for Phase {
+    const IDLE: Phase = Phase::Idle;
 }
 
-impl Client {
-    /// An idle client that has done nothing.
-    pub const INIT: Client = Client { op: 0, phase: Phase::Idle };
-}
+/// A client (coordinator): the slot of its current (or last) operation and its phase.
+pub type Client = cluster::Client<Phase>;
 
 /// A message between a coordinator and a replica.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
@@ -124,5 +115,17 @@ impl DynamoState {
             stale_read: false,
             net: Network::new(),
         }
+    }
+}
+
+impl RegisterState for DynamoState {
+    type Message = Message;
+
+    fn net(&self) -> &Network<Message> {
+        &self.net
+    }
+
+    fn parts_mut(&mut self) -> (&mut Network<Message>, &mut [Replica; REPLICA_MAX]) {
+        (&mut self.net, &mut self.replica)
     }
 }
