@@ -1,14 +1,14 @@
 //! The state of the ABD model: replicas, clients, the clients' history and
 //! the network.
 
-use crate::common::cluster::{self, Idle, RegisterState, Replica, Tag, CLIENT_MAX, REPLICA_MAX};
-use crate::common::linearizability::{History, Val};
-use crate::common::net::Network;
+use crate::common::cluster::{self, Tag};
+use crate::common::linearizability::Val;
 
 /// Where a client is in its current operation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Phase {
     /// No operation in progress.
+    #[default]
     Idle,
     /// Waiting for `R` query replies. `write` is the value a write will
     /// store (`None` for a read); `replied` the replicas that answered (bit
@@ -33,10 +33,6 @@ pub enum Phase {
         /// The value stored.
         val: Val,
     },
-}
-
-impl Idle for Phase {
-    const IDLE: Phase = Phase::Idle;
 }
 
 /// A client: the slot of its current (or last) operation and its phase.
@@ -76,40 +72,6 @@ pub enum Message {
     },
 }
 
-/// A state of the model. Slots beyond the instance's replicas and clients
-/// stay at their initial values.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub struct AbdState {
-    /// Each replica's register.
-    pub replica: [Replica; REPLICA_MAX],
-    /// Each client.
-    pub client: [Client; CLIENT_MAX],
-    /// Every invocation and response so far.
-    pub history: History,
-    /// Messages in flight, crashed replicas, partitions.
-    pub net: Network<Message>,
-}
-
-impl AbdState {
-    /// Every replica at `<<0, 0>>` with value 0, every client idle, nothing sent.
-    pub fn new(_replicas: usize, clients: usize, ops: usize) -> AbdState {
-        AbdState {
-            replica: [Replica::INIT; REPLICA_MAX],
-            client: [Client::INIT; CLIENT_MAX],
-            history: History::new(clients, ops),
-            net: Network::new(),
-        }
-    }
-}
-
-impl RegisterState for AbdState {
-    type Message = Message;
-
-    fn net(&self) -> &Network<Message> {
-        &self.net
-    }
-
-    fn parts_mut(&mut self) -> (&mut Network<Message>, &mut [Replica; REPLICA_MAX]) {
-        (&mut self.net, &mut self.replica)
-    }
-}
+/// A state of the model: replicas, clients, history and network, and no
+/// variables of its own.
+pub type AbdState = cluster::State<Phase, Message, ()>;

@@ -373,7 +373,7 @@ impl Model for Abd {
     type Action = AbdAction;
 
     fn init(&self, states: &mut Vec<AbdState>) {
-        states.push(AbdState::new(self.cluster.replicas(), self.cluster.clients(), self.cluster.ops));
+        states.push(AbdState::new(self.cluster.clients(), self.cluster.ops, ()));
     }
 
     /// Clients invoke, messages are delivered and handled, and faults happen.

@@ -65,14 +65,10 @@ impl Replica {
     pub const INIT: Replica = Replica { tag: Tag::INIT, val: 0 };
 }
 
-/// A model's phases of a client's operation, with the one before any.
-pub trait Idle {
-    /// No operation in progress.
-    const IDLE: Self;
-}
-
-/// A client: the slot of its current (or last) operation and its phase.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+/// A client: the slot of its current (or last) operation and its phase `P`
+/// (the model's; its default is idle). The default client is idle and has
+/// done nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Client<P> {
     /// The history slot of its current or last operation; messages carry it.
     pub op: u8,
@@ -80,36 +76,54 @@ pub struct Client<P> {
     pub phase: P,
 }
 
-impl<P: Idle> Client<P> {
-    /// An idle client that has done nothing.
-    pub const INIT: Client<P> = Client { op: 0, phase: P::IDLE };
+/// A state of a quorum-register model whose clients' phases are `P`, whose
+/// messages are `M` and whose own variables are `X`. Slots beyond the
+/// instance's replicas and clients stay at their initial values.
+///
+/// The field order is part of a state's fingerprint and checkpoint
+/// encoding: `X` stands between the history and the network (ABD's `()`
+/// hashes and encodes to nothing).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct State<P, M, X> {
+    /// Each replica's register.
+    pub replica: [Replica; REPLICA_MAX],
+    /// Each client.
+    pub client: [Client<P>; CLIENT_MAX],
+    /// Every invocation and response so far.
+    pub history: History,
+    /// The model's own variables.
+    pub own: X,
+    /// Messages in flight, crashed replicas, partitions.
+    pub net: Network<M>,
 }
 
-/// A quorum-register model's state, as the steps both models take see it.
-pub trait RegisterState: Clone {
-    /// The protocol's messages.
-    type Message: Copy + Ord;
-
-    /// Messages in flight, crashed replicas, partitions.
-    fn net(&self) -> &Network<Self::Message>;
-
-    /// The network and every replica's register, to change them.
-    fn parts_mut(&mut self) -> (&mut Network<Self::Message>, &mut [Replica; REPLICA_MAX]);
+impl<P: Copy + Default, M, X> State<P, M, X> {
+    /// Every replica at `<<0, 0>>` with value 0, every client idle with
+    /// `ops` operations to do, nothing sent, and the model's variables at `own`.
+    pub fn new(clients: usize, ops: usize, own: X) -> State<P, M, X> {
+        State {
+            replica: [Replica::INIT; REPLICA_MAX],
+            client: [Client::default(); CLIENT_MAX],
+            history: History::new(clients, ops),
+            own,
+            net: Network::new(),
+        }
+    }
 }
 
 /// The delivery steps from `s`: each packet the network may deliver, as
 /// `deliver(p)`, handled by `handle`, which returns `None` when handling it
 /// would send more than `MaxInFlight` allows (the step is then disabled).
-pub fn deliveries<S: RegisterState, A>(
+pub fn deliveries<P: Copy, M: Copy + Ord, X: Clone, A>(
     faults: &Faults,
-    s: &S,
-    handle: impl Fn(&mut S, &Packet<S::Message>) -> Option<()>,
-    deliver: impl Fn(Packet<S::Message>) -> A,
-    steps: &mut Vec<(A, S)>,
+    s: &State<P, M, X>,
+    handle: impl Fn(&mut State<P, M, X>, &Packet<M>) -> Option<()>,
+    deliver: impl Fn(Packet<M>) -> A,
+    steps: &mut Vec<(A, State<P, M, X>)>,
 ) {
-    for (i, p) in s.net().deliverable(faults) {
+    for (i, p) in s.net.deliverable(faults) {
         let mut to = s.clone();
-        to.parts_mut().0.receive(i);
+        to.net.receive(i);
         if handle(&mut to, p).is_some() {
             steps.push((deliver(*p), to));
         }
@@ -118,20 +132,19 @@ pub fn deliveries<S: RegisterState, A>(
 
 /// The fault steps of the network layer from `s`, as `fault(f)`. A replica
 /// that restarts with amnesia is back at [`Replica::INIT`].
-pub fn fault_steps<S: RegisterState, A>(
+pub fn fault_steps<P: Copy, M: Copy + Ord, X: Clone, A>(
     faults: &Faults,
-    s: &S,
-    fault: impl Fn(Fault<S::Message>) -> A,
-    steps: &mut Vec<(A, S)>,
+    s: &State<P, M, X>,
+    fault: impl Fn(Fault<M>) -> A,
+    steps: &mut Vec<(A, State<P, M, X>)>,
 ) {
     let mut taken = Vec::new();
-    s.net().faults(faults, &mut taken);
+    s.net.faults(faults, &mut taken);
     for (f, net) in taken {
         let mut to = s.clone();
-        let (to_net, replica) = to.parts_mut();
-        *to_net = net;
+        to.net = net;
         if let (Fault::Restart(r), Restart::Amnesia) = (f, faults.restart) {
-            replica[usize::from(r)] = Replica::INIT;
+            to.replica[usize::from(r)] = Replica::INIT;
         }
         steps.push((fault(f), to));
     }

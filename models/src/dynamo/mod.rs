@@ -127,7 +127,7 @@ mod dynamo_state;
 mod tests;
 
 pub use crate::common::cluster::{CLIENT_MAX, REPLICA_MAX};
-pub use dynamo_state::{Client, DynamoState, Message, Phase};
+pub use dynamo_state::{Client, DynamoState, Message, Phase, Versions};
 
 use checker::spec::{ConfigError, Constants, Invariant, Model, Property, StateCodec, StepMessages, Value};
 
@@ -221,8 +221,8 @@ impl Dynamo {
         let op = to.history.invoke(c, call) as u8;
         let (action, phase, message) = match call {
             Call::Write(_, v) => {
-                to.clock += 1;
-                let tag = Tag { num: to.clock, writer: c as u8 + 1 };
+                to.own.clock += 1;
+                let tag = Tag { num: to.own.clock, writer: c as u8 + 1 };
                 (
                     DynamoAction::Write(c as u8, v),
                     Phase::Put { acked: 0, tag, val: v },
@@ -230,7 +230,7 @@ impl Dynamo {
                 )
             }
             Call::Read(_) => {
-                let phase = Phase::Get { replied: 0, older: 0, best: (Tag::INIT, 0), floor: s.committed };
+                let phase = Phase::Get { replied: 0, older: 0, best: (Tag::INIT, 0), floor: s.own.committed };
                 (DynamoAction::Read(c as u8), phase, Message::Get { op })
             }
         };
@@ -255,13 +255,13 @@ impl Dynamo {
                 let repair = Message::Repair { tag, val };
                 to.net.broadcast(&self.faults, self.cluster.client_node(c), NodeSet::from(older), &repair);
                 if tag < floor {
-                    to.stale_read = true;
+                    to.own.stale_read = true;
                 }
                 to.history.respond(c, val);
             }
             Phase::Put { tag, val, .. } => {
                 to.net.retain(|p| !matches!(p.message, Message::PutAck { op: o } if o == op));
-                to.committed = to.committed.max(tag);
+                to.own.committed = to.own.committed.max(tag);
                 to.history.respond(c, val);
             }
             Phase::Idle => unreachable!("only a client in an operation completes"),
@@ -353,7 +353,7 @@ impl Dynamo {
 
     /// `NoStaleRead`.
     pub fn no_stale_read(&self, s: &DynamoState) -> bool {
-        !s.stale_read
+        !s.own.stale_read
     }
 
     /// `Linearizable`.
@@ -420,7 +420,7 @@ impl Model for Dynamo {
     type Action = DynamoAction;
 
     fn init(&self, states: &mut Vec<DynamoState>) {
-        states.push(DynamoState::new(self.cluster.clients(), self.cluster.ops));
+        states.push(DynamoState::new(self.cluster.clients(), self.cluster.ops, Versions::INIT));
     }
 
     /// Clients invoke and time out, messages are delivered and handled,
@@ -553,9 +553,9 @@ impl Model for Dynamo {
             ("replica", self.cluster.replicas_value(&s.replica)),
             ("client", clients),
             ("history", self.cluster.history_value(&s.history)),
-            ("clock", Value::Int(s.clock.into())),
-            ("committed", s.committed.value()),
-            ("staleRead", Value::Bool(s.stale_read)),
+            ("clock", Value::Int(s.own.clock.into())),
+            ("committed", s.own.committed.value()),
+            ("staleRead", Value::Bool(s.own.stale_read)),
         ];
         self.with_chart(|chart| vars.extend(chart.variables(&self.faults, &s.net)));
         vars
