@@ -246,9 +246,7 @@ impl Abd {
             let reply = match p.message {
                 Message::Query { op } => Message::QueryReply { op, tag: replica.tag, val: replica.val },
                 Message::Store { op, tag, val } => {
-                    if tag > replica.tag {
-                        *replica = Replica { tag, val };
-                    }
+                    replica.store(tag, val);
                     Message::StoreAck { op }
                 }
                 _ => unreachable!("replicas receive queries and stores"),
@@ -444,30 +442,22 @@ impl Model for Abd {
     }
 
     fn variables(&self, s: &AbdState) -> Vec<(&'static str, Value)> {
-        let clients = self.cluster.clients_value(|c| {
-            let client = s.client[c];
-            match client.phase {
-                Phase::Idle => Value::record([("phase", Value::str("idle"))]),
-                Phase::Query { write, replied, best } => Value::record([
-                    ("phase", Value::str(if write.is_some() { "write-query" } else { "read-query" })),
-                    ("op", Value::Int(client.op.into())),
-                    ("replied", self.cluster.replica_set(replied)),
-                    ("best", Value::Seq(vec![best.0.value(), Value::Int(best.1.into())])),
-                ]),
-                Phase::Store { read, acked, tag, val } => Value::record([
-                    ("phase", Value::str(if read { "read-writeback" } else { "write-store" })),
-                    ("op", Value::Int(client.op.into())),
-                    ("acked", self.cluster.replica_set(acked)),
-                    ("tag", tag.value()),
-                    ("val", Value::Int(val.into())),
-                ]),
-            }
+        let mut vars = self.cluster.variables(s, |client| match client.phase {
+            Phase::Idle => Value::record([("phase", Value::str("idle"))]),
+            Phase::Query { write, replied, best } => Value::record([
+                ("phase", Value::str(if write.is_some() { "write-query" } else { "read-query" })),
+                ("op", Value::Int(client.op.into())),
+                ("replied", self.cluster.replica_set(replied)),
+                ("best", Value::Seq(vec![best.0.value(), Value::Int(best.1.into())])),
+            ]),
+            Phase::Store { read, acked, tag, val } => Value::record([
+                ("phase", Value::str(if read { "read-writeback" } else { "write-store" })),
+                ("op", Value::Int(client.op.into())),
+                ("acked", self.cluster.replica_set(acked)),
+                ("tag", tag.value()),
+                ("val", Value::Int(val.into())),
+            ]),
         });
-        let mut vars = vec![
-            ("replica", self.cluster.replicas_value(&s.replica)),
-            ("client", clients),
-            ("history", self.cluster.history_value(&s.history)),
-        ];
         self.with_chart(|chart| vars.extend(chart.variables(&self.faults, &s.net)));
         vars
     }

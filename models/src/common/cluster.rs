@@ -63,6 +63,14 @@ pub struct Replica {
 impl Replica {
     /// Value 0 with tag `<<0, 0>>`.
     pub const INIT: Replica = Replica { tag: Tag::INIT, val: 0 };
+
+    /// Stores `val` with `tag` if `tag` is higher than the register's: how a
+    /// replica handles every store, put or repair.
+    pub fn store(&mut self, tag: Tag, val: Val) {
+        if tag > self.tag {
+            *self = Replica { tag, val };
+        }
+    }
 }
 
 /// A client: the slot of its current (or last) operation and its phase `P`
@@ -302,30 +310,29 @@ impl Cluster {
         &self.client[usize::from(c)]
     }
 
-    /// The variable `replica`: each replica's register.
-    pub fn replicas_value(&self, replica: &[Replica]) -> Value {
-        Value::map((0..self.replicas()).map(|r| {
-            let Replica { tag, val } = replica[r];
-            (
-                Value::model_value(&self.replica[r]),
-                Value::record([("tag", tag.value()), ("val", Value::Int(val.into()))]),
-            )
-        }))
-    }
-
     /// The replicas of `set` (bit `r` for replica `r`), as a set.
     pub fn replica_set(&self, set: u8) -> Value {
         Value::set((0..self.replicas()).filter(|r| set >> r & 1 == 1).map(|r| Value::model_value(&self.replica[r])))
     }
 
-    /// The variable `client`: each client's `phase(c)`.
-    pub fn clients_value(&self, phase: impl Fn(usize) -> Value) -> Value {
-        Value::map((0..self.clients()).map(|c| (Value::model_value(&self.client[c]), phase(c))))
-    }
-
-    /// The variable `history`, clients named.
-    pub fn history_value(&self, history: &History) -> Value {
-        history.value(|c| self.client[c].clone())
+    /// The variables of `s` both models show: `replica` (each replica's
+    /// register), `client` (each client as `client(c)` shows it) and
+    /// `history`.
+    pub fn variables<P: Copy, M, X>(
+        &self,
+        s: &State<P, M, X>,
+        client: impl Fn(Client<P>) -> Value,
+    ) -> Vec<(&'static str, Value)> {
+        let replicas = Value::map((0..self.replicas()).map(|r| {
+            let Replica { tag, val } = s.replica[r];
+            (
+                Value::model_value(&self.replica[r]),
+                Value::record([("tag", tag.value()), ("val", Value::Int(val.into()))]),
+            )
+        }));
+        let clients =
+            Value::map((0..self.clients()).map(|c| (Value::model_value(&self.client[c]), client(s.client[c]))));
+        vec![("replica", replicas), ("client", clients), ("history", s.history.value(|c| self.client[c].clone()))]
     }
 
     /// Runs `f` with the chart of a model whose messages show as `message`

@@ -131,7 +131,7 @@ pub use dynamo_state::{Client, DynamoState, Message, Phase, Versions};
 
 use checker::spec::{ConfigError, Constants, Invariant, Model, Property, StateCodec, StepMessages, Value};
 
-use crate::common::cluster::{self, Cluster, Replica, Tag};
+use crate::common::cluster::{self, Cluster, Tag};
 use crate::common::linearizability::{linearizable, Call, Memo, Val};
 use crate::common::net::{Chart, Fault, Faults, NodeId, NodeSet, Packet};
 
@@ -280,15 +280,11 @@ impl Dynamo {
             let reply = match p.message {
                 Message::Get { op } => Some(Message::GetReply { op, tag: replica.tag, val: replica.val }),
                 Message::Put { op, tag, val } => {
-                    if tag > replica.tag {
-                        *replica = Replica { tag, val };
-                    }
+                    replica.store(tag, val);
                     Some(Message::PutAck { op })
                 }
                 Message::Repair { tag, val } => {
-                    if tag > replica.tag {
-                        *replica = Replica { tag, val };
-                    }
+                    replica.store(tag, val);
                     None
                 }
                 _ => unreachable!("replicas receive gets, puts and repairs"),
@@ -528,35 +524,29 @@ impl Model for Dynamo {
 
     fn variables(&self, s: &DynamoState) -> Vec<(&'static str, Value)> {
         let set = |bits: u8| self.cluster.replica_set(bits);
-        let clients = self.cluster.clients_value(|c| {
-            let client = s.client[c];
-            match client.phase {
-                Phase::Idle => Value::record([("phase", Value::str("idle"))]),
-                Phase::Get { replied, older, best, floor } => Value::record([
-                    ("phase", Value::str("get")),
-                    ("op", Value::Int(client.op.into())),
-                    ("replied", set(replied)),
-                    ("older", set(older)),
-                    ("best", Value::Seq(vec![best.0.value(), Value::Int(best.1.into())])),
-                    ("floor", floor.value()),
-                ]),
-                Phase::Put { acked, tag, val } => Value::record([
-                    ("phase", Value::str("put")),
-                    ("op", Value::Int(client.op.into())),
-                    ("acked", set(acked)),
-                    ("tag", tag.value()),
-                    ("val", Value::Int(val.into())),
-                ]),
-            }
+        let mut vars = self.cluster.variables(s, |client| match client.phase {
+            Phase::Idle => Value::record([("phase", Value::str("idle"))]),
+            Phase::Get { replied, older, best, floor } => Value::record([
+                ("phase", Value::str("get")),
+                ("op", Value::Int(client.op.into())),
+                ("replied", set(replied)),
+                ("older", set(older)),
+                ("best", Value::Seq(vec![best.0.value(), Value::Int(best.1.into())])),
+                ("floor", floor.value()),
+            ]),
+            Phase::Put { acked, tag, val } => Value::record([
+                ("phase", Value::str("put")),
+                ("op", Value::Int(client.op.into())),
+                ("acked", set(acked)),
+                ("tag", tag.value()),
+                ("val", Value::Int(val.into())),
+            ]),
         });
-        let mut vars = vec![
-            ("replica", self.cluster.replicas_value(&s.replica)),
-            ("client", clients),
-            ("history", self.cluster.history_value(&s.history)),
+        vars.extend([
             ("clock", Value::Int(s.own.clock.into())),
             ("committed", s.own.committed.value()),
             ("staleRead", Value::Bool(s.own.stale_read)),
-        ];
+        ]);
         self.with_chart(|chart| vars.extend(chart.variables(&self.faults, &s.net)));
         vars
     }
