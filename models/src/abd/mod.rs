@@ -37,7 +37,7 @@
 //! arrive later and are ignored (each message names the operation, as a
 //! request id would). When a phase ends, the messages of that phase that can
 //! only be ignored (queries not yet answered, replies and acknowledgements
-//! not yet counted) are removed from the network ([`net::Network::retain`]):
+//! not yet counted) are removed from the network ([`crate::common::net::Network::retain`]):
 //! delivering them would change nothing, and keeping them multiplies the
 //! states by every order in which they could arrive. Stores stay in flight,
 //! since a late store still updates its replica. Only replicas crash; a crashed replica restarts with
