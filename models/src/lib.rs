@@ -90,22 +90,18 @@ impl std::fmt::Debug for ModelEntry {
     }
 }
 
-static REGISTRY: &[ModelEntry] = &[
-    ModelEntry {
-        name: "Abd",
-        summary: "The ABD atomic register, multi-writer (Attiya, Bar-Noy and Dolev, Sharing Memory Robustly), \
-                  over the shared network and fault layer, checked for linearizability",
-        constants: &[
+/// The constants of a quorum-register model ([`abd`], [`dynamo`]): `Replica`,
+/// then its `Client`, `Ops`, then its `R`, `W` and own constant, then the
+/// network's, of which only replicas crash.
+macro_rules! register_constants {
+    ($client:expr, $r:expr, $w:expr, $own:expr $(,)?) => {
+        &[
             ("Replica", "the replicas, a set of 1 to 5 model values such as {r1, r2, r3}; required"),
-            ("Client", "the clients, a set of 1 to 3 model values such as {c1, c2}; required"),
+            $client,
             ("Ops", "the operations (reads or writes) each client does, 1 to 4, at most 8 in all; required"),
-            ("R", "the query quorum size, 1 to N; default a majority, N / 2 + 1. R + W <= N is a seeded bug"),
-            ("W", "the store quorum size, 1 to N; default a majority, N / 2 + 1"),
-            (
-                "Bug",
-                "a seeded bug: \"None\" (default) or \"SkipWriteBack\" (reads return without writing back), \
-                 violating Linearizable",
-            ),
+            $r,
+            $w,
+            $own,
             net::FIFO_DOC,
             net::MAX_IN_FLIGHT_DOC,
             net::LOSS_DOC,
@@ -113,7 +109,43 @@ static REGISTRY: &[ModelEntry] = &[
             ("MaxCrashes", "at most this many replica crashes (Crash steps; clients do not crash); default 0"),
             net::RESTART_DOC,
             net::PARTITIONS_DOC,
-        ],
+        ]
+    };
+}
+
+/// The constants of a CRDT model: those every CRDT reads, then its type's.
+macro_rules! crdt_constants {
+    ($($own:expr),* $(,)?) => {
+        &[
+            REPLICA,
+            MAX_UPDATES,
+            MAX_IN_FLIGHT,
+            net::LOSS_DOC,
+            net::DUPLICATION_DOC,
+            net::MAX_CRASHES_DOC,
+            RESTART,
+            net::PARTITIONS_DOC,
+            net::FIFO_DOC,
+            $($own),*
+        ]
+    };
+}
+
+static REGISTRY: &[ModelEntry] = &[
+    ModelEntry {
+        name: "Abd",
+        summary: "The ABD atomic register, multi-writer (Attiya, Bar-Noy and Dolev, Sharing Memory Robustly), \
+                  over the shared network and fault layer, checked for linearizability",
+        constants: register_constants!(
+            ("Client", "the clients, a set of 1 to 3 model values such as {c1, c2}; required"),
+            ("R", "the query quorum size, 1 to N; default a majority, N / 2 + 1. R + W <= N is a seeded bug"),
+            ("W", "the store quorum size, 1 to N; default a majority, N / 2 + 1"),
+            (
+                "Bug",
+                "a seeded bug: \"None\" (default) or \"SkipWriteBack\" (reads return without writing back), \
+                 violating Linearizable",
+            ),
+        ),
         build: |constants| Ok(Box::new(Abd::from_constants(constants)?)),
         example: || {
             let names = |prefix: &str, n: usize| (1..=n).map(|i| format!("{prefix}{i}")).collect();
@@ -124,10 +156,8 @@ static REGISTRY: &[ModelEntry] = &[
         name: "Dynamo",
         summary: "A Dynamo-style leaderless register (DeCandia et al., Dynamo: Amazon's Highly Available Key-value \
                   Store): N replicas, R/W quorums, last-writer-wins versions, read repair and anti-entropy",
-        constants: &[
-            ("Replica", "the replicas, a set of 1 to 5 model values such as {r1, r2, r3}; required"),
+        constants: register_constants!(
             ("Client", "the clients (coordinators), a set of 1 to 3 model values such as {c1, c2}; required"),
-            ("Ops", "the operations (reads or writes) each client does, 1 to 4, at most 8 in all; required"),
             ("R", "the read quorum size, 1 to N; default a majority, N / 2 + 1. R + W <= N gives stale reads"),
             ("W", "the write quorum size, 1 to N; default a majority, N / 2 + 1"),
             (
@@ -135,14 +165,7 @@ static REGISTRY: &[ModelEntry] = &[
                 "TRUE: a coordinator that cannot reach every replica completes with the answers of those it can \
                  reach (Timeout steps), which breaks Linearizable under a partition; default FALSE",
             ),
-            net::FIFO_DOC,
-            net::MAX_IN_FLIGHT_DOC,
-            net::LOSS_DOC,
-            net::DUPLICATION_DOC,
-            ("MaxCrashes", "at most this many replica crashes (Crash steps; clients do not crash); default 0"),
-            net::RESTART_DOC,
-            net::PARTITIONS_DOC,
-        ],
+        ),
         build: |constants| Ok(Box::new(Dynamo::from_constants(constants)?)),
         example: || {
             let names = |prefix: &str, n: usize| (1..=n).map(|i| format!("{prefix}{i}")).collect();
@@ -152,45 +175,27 @@ static REGISTRY: &[ModelEntry] = &[
     ModelEntry {
         name: "GCounter",
         summary: "Grow-only counter, a state-based CRDT over a faulty network (Shapiro et al.; CRDT.tla)",
-        constants: &[
-            REPLICA,
-            MAX_UPDATES,
-            MAX_IN_FLIGHT,
-            net::LOSS_DOC,
-            net::DUPLICATION_DOC,
-            net::MAX_CRASHES_DOC,
-            RESTART,
-            net::PARTITIONS_DOC,
-            net::FIFO_DOC,
+        constants: crdt_constants!(
             (
                 "Bug",
                 "a seeded bug: \"None\" (default) or \"SumMerge\" (merge adds the vectors instead of taking \
                  the maximum), violating StrongConvergence",
             ),
-        ],
+        ),
         build: |constants| Ok(Box::new(Crdt::<GCounter>::from_constants(constants)?)),
         example: || Box::new(Crdt::new(GCounter { bug: crdt::GCounterBug::None }, example_replicas(), 1, 2)),
     },
     ModelEntry {
         name: "LWWRegister",
         summary: "Last-writer-wins register, a state-based CRDT over a faulty network (Shapiro et al.)",
-        constants: &[
-            REPLICA,
-            MAX_UPDATES,
-            MAX_IN_FLIGHT,
-            net::LOSS_DOC,
-            net::DUPLICATION_DOC,
-            net::MAX_CRASHES_DOC,
-            RESTART,
-            net::PARTITIONS_DOC,
-            net::FIFO_DOC,
+        constants: crdt_constants!(
             ("Value", "the values a write may write, a set of 1 to 4 model values such as {v1, v2}; required"),
             (
                 "Bug",
                 "a seeded bug: \"None\" (default) or \"NoTieBreak\" (no writer id: merge compares timestamps only and keeps \
                  the local write on a tie), violating StrongConvergence",
             ),
-        ],
+        ),
         build: |constants| Ok(Box::new(Crdt::<LWWRegister>::from_constants(constants)?)),
         example: || {
             let kind = LWWRegister { values: vec!["v1".into(), "v2".into()], bug: crdt::LWWBug::None };
@@ -201,23 +206,14 @@ static REGISTRY: &[ModelEntry] = &[
         name: "ORSet",
         summary:
             "Observed-remove set (add-wins, unique tags), a state-based CRDT over a faulty network (Shapiro et al.)",
-        constants: &[
-            REPLICA,
-            MAX_UPDATES,
-            MAX_IN_FLIGHT,
-            net::LOSS_DOC,
-            net::DUPLICATION_DOC,
-            net::MAX_CRASHES_DOC,
-            RESTART,
-            net::PARTITIONS_DOC,
-            net::FIFO_DOC,
+        constants: crdt_constants!(
             ("Element", "the elements, a set of 1 to 4 model values such as {e1, e2}; required"),
             (
                 "Bug",
                 "a seeded bug: \"None\" (default) or \"RemoveConcurrentAdds\" (a remove also deletes adds of \
                  the element it never observed), violating AddWins",
             ),
-        ],
+        ),
         build: |constants| Ok(Box::new(Crdt::<ORSet>::from_constants(constants)?)),
         example: || {
             let kind = ORSet { elements: vec!["e1".into(), "e2".into()], bug: crdt::ORSetBug::None };
@@ -227,17 +223,7 @@ static REGISTRY: &[ModelEntry] = &[
     ModelEntry {
         name: "PNCounter",
         summary: "Positive-negative counter, a state-based CRDT over a faulty network (Shapiro et al.)",
-        constants: &[
-            REPLICA,
-            MAX_UPDATES,
-            MAX_IN_FLIGHT,
-            net::LOSS_DOC,
-            net::DUPLICATION_DOC,
-            net::MAX_CRASHES_DOC,
-            RESTART,
-            net::PARTITIONS_DOC,
-            net::FIFO_DOC,
-        ],
+        constants: crdt_constants!(),
         build: |constants| Ok(Box::new(Crdt::<PNCounter>::from_constants(constants)?)),
         example: || Box::new(Crdt::new(PNCounter, example_replicas(), 1, 2)),
     },
@@ -310,18 +296,9 @@ static REGISTRY: &[ModelEntry] = &[
         name: "TwoPSet",
         summary:
             "Two-phase set (a removed element never returns), a state-based CRDT over a faulty network (Shapiro et al.)",
-        constants: &[
-            REPLICA,
-            MAX_UPDATES,
-            MAX_IN_FLIGHT,
-            net::LOSS_DOC,
-            net::DUPLICATION_DOC,
-            net::MAX_CRASHES_DOC,
-            RESTART,
-            net::PARTITIONS_DOC,
-            net::FIFO_DOC,
+        constants: crdt_constants!(
             ("Element", "the elements, a set of 1 to 8 model values such as {e1, e2}; required"),
-        ],
+        ),
         build: |constants| Ok(Box::new(Crdt::<TwoPSet>::from_constants(constants)?)),
         example: || Box::new(Crdt::new(TwoPSet { elements: vec!["e1".into(), "e2".into()] }, example_replicas(), 1, 2)),
     },

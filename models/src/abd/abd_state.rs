@@ -1,52 +1,14 @@
 //! The state of the ABD model: replicas, clients, the clients' history and
 //! the network.
 
-use std::fmt;
-
-use crate::common::linearizability::{History, Val};
-use crate::common::net::Network;
-
-use super::{CLIENT_MAX, REPLICA_MAX};
-
-/// A tag `<<num, writer>>`, ordered by `num`, then by writer: writer 0 is
-/// the initial value's, client `c` writes with writer `c + 1`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-pub struct Tag {
-    /// The sequence number.
-    pub num: u8,
-    /// Who wrote it: 0 for the initial value, `c + 1` for client `c`.
-    pub writer: u8,
-}
-
-impl Tag {
-    /// The initial value's tag, `<<0, 0>>`.
-    pub const INIT: Tag = Tag { num: 0, writer: 0 };
-}
-
-impl fmt::Display for Tag {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<<{},{}>>", self.num, self.writer)
-    }
-}
-
-/// A replica's register: a value and its tag.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-pub struct Replica {
-    /// The highest tag stored.
-    pub tag: Tag,
-    /// The value stored with it.
-    pub val: Val,
-}
-
-impl Replica {
-    /// Value 0 with tag `<<0, 0>>`.
-    pub const INIT: Replica = Replica { tag: Tag::INIT, val: 0 };
-}
+use crate::common::cluster::{self, Tag};
+use crate::common::linearizability::Val;
 
 /// Where a client is in its current operation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Phase {
     /// No operation in progress.
+    #[default]
     Idle,
     /// Waiting for `R` query replies. `write` is the value a write will
     /// store (`None` for a read); `replied` the replicas that answered (bit
@@ -74,18 +36,7 @@ pub enum Phase {
 }
 
 /// A client: the slot of its current (or last) operation and its phase.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-pub struct Client {
-    /// The history slot of its current or last operation; messages carry it.
-    pub op: u8,
-    /// Where it is.
-    pub phase: Phase,
-}
-
-impl Client {
-    /// An idle client that has done nothing.
-    pub const INIT: Client = Client { op: 0, phase: Phase::Idle };
-}
+pub type Client = cluster::Client<Phase>;
 
 /// A message between a client and a replica; `op` is the client's
 /// operation (its history slot), so that late answers can be told apart.
@@ -121,28 +72,6 @@ pub enum Message {
     },
 }
 
-/// A state of the model. Slots beyond the instance's replicas and clients
-/// stay at their initial values.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub struct AbdState {
-    /// Each replica's register.
-    pub replica: [Replica; REPLICA_MAX],
-    /// Each client.
-    pub client: [Client; CLIENT_MAX],
-    /// Every invocation and response so far.
-    pub history: History,
-    /// Messages in flight, crashed replicas, partitions.
-    pub net: Network<Message>,
-}
-
-impl AbdState {
-    /// Every replica at `<<0, 0>>` with value 0, every client idle, nothing sent.
-    pub fn new(_replicas: usize, clients: usize, ops: usize) -> AbdState {
-        AbdState {
-            replica: [Replica::INIT; REPLICA_MAX],
-            client: [Client::INIT; CLIENT_MAX],
-            history: History::new(clients, ops),
-            net: Network::new(),
-        }
-    }
-}
+/// A state of the model: replicas, clients, history and network, and no
+/// variables of its own.
+pub type AbdState = cluster::State<Phase, Message, ()>;

@@ -37,7 +37,7 @@
 //! arrive later and are ignored (each message names the operation, as a
 //! request id would). When a phase ends, the messages of that phase that can
 //! only be ignored (queries not yet answered, replies and acknowledgements
-//! not yet counted) are removed from the network ([`net::Network::retain`]):
+//! not yet counted) are removed from the network ([`crate::common::net::Network::retain`]):
 //! delivering them would change nothing, and keeping them multiplies the
 //! states by every order in which they could arrive. Stores stay in flight,
 //! since a late store still updates its replica. Only replicas crash; a crashed replica restarts with
@@ -113,17 +113,14 @@ mod abd_state;
 #[cfg(test)]
 mod tests;
 
-pub use abd_state::{AbdState, Client, Message, Phase, Replica, Tag};
+pub use crate::common::cluster::{Replica, Tag, CLIENT_MAX, REPLICA_MAX};
+pub use abd_state::{AbdState, Client, Message, Phase};
 
 use checker::spec::{ConfigError, Constants, Invariant, Model, Property, StateCodec, StepMessages, Value};
 
+use crate::common::cluster::{self, Cluster};
 use crate::common::linearizability::{linearizable, sequentially_consistent, Call, Memo, Val};
-use crate::common::net::{self, Chart, Fault, Faults, NodeId, NodeSet, Packet, Restart};
-
-/// The most replicas.
-pub const REPLICA_MAX: usize = 5;
-/// The most clients.
-pub const CLIENT_MAX: usize = 3;
+use crate::common::net::{Chart, Fault, Faults, Packet};
 
 /// Which protocol to run: ABD, or a seeded bug.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -157,16 +154,9 @@ pub enum AbdAction {
 /// The ABD register over `N` replicas and `C` clients.
 #[derive(Clone, Debug)]
 pub struct Abd {
-    /// The model values of `Replica`, sorted; node `r` is replica `r`.
-    replica: Vec<String>,
-    /// The model values of `Client`, sorted; node `N + c` is client `c`.
-    client: Vec<String>,
-    /// `Ops`: operations per client.
-    ops: usize,
-    /// `R`: query quorum size, `1..=N`.
-    r: usize,
-    /// `W`: store quorum size, `1..=N`.
-    w: usize,
+    /// The replicas and clients, `Ops`, and `R` and `W`, the query and
+    /// store quorum sizes.
+    cluster: Cluster,
     /// The seeded bug.
     bug: Bug,
     /// The network's discipline and fault budgets; only replicas crash.
@@ -194,86 +184,34 @@ impl Abd {
         bug: Bug,
         faults: Faults,
     ) -> Abd {
-        let n = replica.len();
-        assert!((1..=REPLICA_MAX).contains(&n), "ABD supports 1 to {REPLICA_MAX} replicas");
-        assert!((1..=CLIENT_MAX).contains(&client.len()), "ABD supports 1 to {CLIENT_MAX} clients");
-        assert!(
-            (1..=4).contains(&ops) && ops * client.len() <= 8,
-            "ABD supports 1 to 4 operations per client, 8 in all"
-        );
-        assert!((1..=n).contains(&r) && (1..=n).contains(&w), "quorum sizes are 1 to N");
-        assert_eq!(usize::from(faults.nodes), n + client.len(), "the network holds the replicas and the clients");
-        let faults = faults.with_crashable(net::all_nodes(n));
-        Abd { replica, client, ops, r, w, bug, faults, linearizable: Memo::new(), sequential: Memo::new() }
+        Abd::with_cluster(Cluster::new("ABD", replica, client, ops, r, w), bug, faults)
     }
 
-    /// `N / 2 + 1`.
-    pub fn majority(n: usize) -> usize {
-        n / 2 + 1
+    /// ABD over `cluster`, on a network with `faults`.
+    fn with_cluster(cluster: Cluster, bug: Bug, faults: Faults) -> Abd {
+        let faults = cluster.network(faults);
+        Abd { cluster, bug, faults, linearizable: Memo::new(), sequential: Memo::new() }
     }
 
     /// The model a check spec's `CONSTANTS` describe.
     pub fn from_constants(constants: &Constants) -> Result<Abd, ConfigError> {
-        let mut declared = Self::CONSTANTS.to_vec();
-        declared.extend_from_slice(Faults::CONSTANTS);
-        constants.expect_only(&declared)?;
-        let replica = constants.model_values("Replica", 1, REPLICA_MAX)?;
-        let client = constants.model_values("Client", 1, CLIENT_MAX)?;
-        let ops = constants.int("Ops", 1, (8 / client.len()).min(4) as i64)? as usize;
-        let n = replica.len();
-        let quorum = |name: &str| -> Result<usize, ConfigError> {
-            match constants.get(name) {
-                None => Ok(Self::majority(n)),
-                Some(_) => Ok(constants.int(name, 1, n as i64)? as usize),
-            }
-        };
-        let (r, w) = (quorum("R")?, quorum("W")?);
+        let cluster = Cluster::from_constants(constants, "ABD", Self::CONSTANTS)?;
         let bug = match constants.choice_or("Bug", Bug::NAMES, "None")? {
             "SkipWriteBack" => Bug::SkipWriteBack,
             _ => Bug::None,
         };
-        let faults = Faults::from_constants(constants, n + client.len())?;
-        Ok(Abd::new(replica, client, ops, r, w, bug, faults))
+        let faults = Faults::from_constants(constants, cluster.nodes())?;
+        Ok(Abd::with_cluster(cluster, bug, faults))
     }
 
-    /// The number of replicas, `N`.
-    pub fn replicas(&self) -> usize {
-        self.replica.len()
-    }
-
-    /// The number of clients.
-    pub fn clients(&self) -> usize {
-        self.client.len()
+    /// The replicas and clients, and the quorum sizes.
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
     }
 
     /// The network configuration.
     pub fn faults(&self) -> &Faults {
         &self.faults
-    }
-
-    /// The network node of client `c`.
-    fn client_node(&self, c: usize) -> NodeId {
-        (self.replicas() + c) as NodeId
-    }
-
-    /// Every replica, as a set of nodes.
-    fn all_replicas(&self) -> NodeSet {
-        net::all_nodes(self.replicas())
-    }
-
-    /// The name of node `n`: a replica's or a client's model value.
-    pub fn node_name(&self, n: NodeId) -> String {
-        let n = usize::from(n);
-        if n < self.replicas() {
-            self.replica[n].clone()
-        } else {
-            self.client[n - self.replicas()].clone()
-        }
-    }
-
-    /// The value client `c`'s `k`-th write writes: `c * Ops + k + 1`.
-    pub fn value_of(&self, c: usize, k: usize) -> Val {
-        (c * self.ops + k + 1) as Val
     }
 
     /// Client `c` starts an operation: query every replica.
@@ -285,7 +223,12 @@ impl Abd {
             Call::Read(_) => None,
         };
         to.client[c] = Client { op, phase: Phase::Query { write, replied: 0, best: (Tag::INIT, 0) } };
-        to.net.broadcast(&self.faults, self.client_node(c), self.all_replicas(), &Message::Query { op });
+        to.net.broadcast(
+            &self.faults,
+            self.cluster.client_node(c),
+            self.cluster.all_replicas(),
+            &Message::Query { op },
+        );
         let action = match write {
             Some(v) => AbdAction::Write(c as u8, v),
             None => AbdAction::Read(c as u8),
@@ -298,14 +241,12 @@ impl Abd {
     fn handle(&self, to: &mut AbdState, p: &Packet<Message>) -> Option<()> {
         let room = to.net.room(&self.faults);
         let receiver = usize::from(p.to);
-        if receiver < self.replicas() {
+        if receiver < self.cluster.replicas() {
             let replica = &mut to.replica[receiver];
             let reply = match p.message {
                 Message::Query { op } => Message::QueryReply { op, tag: replica.tag, val: replica.val },
                 Message::Store { op, tag, val } => {
-                    if tag > replica.tag {
-                        *replica = Replica { tag, val };
-                    }
+                    replica.store(tag, val);
                     Message::StoreAck { op }
                 }
                 _ => unreachable!("replicas receive queries and stores"),
@@ -316,7 +257,7 @@ impl Abd {
             to.net.send(&self.faults, Packet::new(p.to, p.from, reply));
             return Some(());
         }
-        let c = receiver - self.replicas();
+        let c = receiver - self.cluster.replicas();
         let from = 1u8 << p.from;
         let client = to.client[c];
         match (client.phase, p.message) {
@@ -325,7 +266,7 @@ impl Abd {
             {
                 let replied = replied | from;
                 let best = best.max((tag, val));
-                if (replied.count_ones() as usize) < self.r {
+                if (replied.count_ones() as usize) < self.cluster.r {
                     to.client[c].phase = Phase::Query { write, replied, best };
                     return Some(());
                 }
@@ -344,18 +285,18 @@ impl Abd {
                     to.history.respond(c, val);
                     return Some(());
                 }
-                if to.net.room(&self.faults) < self.replicas() {
+                if to.net.room(&self.faults) < self.cluster.replicas() {
                     return None;
                 }
                 to.client[c].phase = Phase::Store { read: write.is_none(), acked: 0, tag, val };
                 let store = Message::Store { op: client.op, tag, val };
-                to.net.broadcast(&self.faults, self.client_node(c), self.all_replicas(), &store);
+                to.net.broadcast(&self.faults, self.cluster.client_node(c), self.cluster.all_replicas(), &store);
             }
             (Phase::Store { read, acked, tag, val }, Message::StoreAck { op })
                 if op == client.op && acked & from == 0 =>
             {
                 let acked = acked | from;
-                if (acked.count_ones() as usize) < self.w {
+                if (acked.count_ones() as usize) < self.cluster.w {
                     to.client[c].phase = Phase::Store { read, acked, tag, val };
                 } else {
                     to.client[c].phase = Phase::Idle;
@@ -386,13 +327,14 @@ impl Abd {
 
     /// A message as a TLA+ record.
     pub fn message_value(&self, m: &Message) -> Value {
-        let tag = |t: Tag| Value::Seq(vec![Value::Int(t.num.into()), Value::Int(t.writer.into())]);
         let (kind, op, fields) = match *m {
             Message::Query { op } => ("Query", op, vec![]),
-            Message::QueryReply { op, tag: t, val } => {
-                ("QueryReply", op, vec![("tag", tag(t)), ("val", Value::Int(val.into()))])
+            Message::QueryReply { op, tag, val } => {
+                ("QueryReply", op, vec![("tag", tag.value()), ("val", Value::Int(val.into()))])
             }
-            Message::Store { op, tag: t, val } => ("Store", op, vec![("tag", tag(t)), ("val", Value::Int(val.into()))]),
+            Message::Store { op, tag, val } => {
+                ("Store", op, vec![("tag", tag.value()), ("val", Value::Int(val.into()))])
+            }
             Message::StoreAck { op } => ("StoreAck", op, vec![]),
         };
         let mut record = vec![("type", Value::str(kind)), ("op", Value::Int(op.into()))];
@@ -411,10 +353,7 @@ impl Abd {
     }
 
     fn with_chart<T>(&self, f: impl FnOnce(&Chart<'_, Message>) -> T) -> T {
-        let node = |n: NodeId| self.node_name(n);
-        let message = |m: &Message| self.message_value(m);
-        let label = |m: &Message| self.message_label(m);
-        f(&Chart { node: &node, message: &message, label: &label })
+        self.cluster.with_chart(&|m: &Message| self.message_value(m), &|m: &Message| self.message_label(m), f)
     }
 
     fn receive_name(m: &Message) -> &'static str {
@@ -432,37 +371,18 @@ impl Model for Abd {
     type Action = AbdAction;
 
     fn init(&self, states: &mut Vec<AbdState>) {
-        states.push(AbdState::new(self.replicas(), self.clients(), self.ops));
+        states.push(AbdState::new(self.cluster.clients(), self.cluster.ops, ()));
     }
 
     /// Clients invoke, messages are delivered and handled, and faults happen.
     fn next(&self, s: &AbdState, steps: &mut Vec<(AbdAction, AbdState)>) {
-        if s.net.room(&self.faults) >= self.replicas() {
-            for c in 0..self.clients() {
-                if s.history.can_invoke(c) {
-                    self.invoke(s, c, Call::Read(0), steps);
-                    let v = self.value_of(c, s.history.invoked(c));
-                    self.invoke(s, c, Call::Write(0, v), steps);
-                }
+        if s.net.room(&self.faults) >= self.cluster.replicas() {
+            for (c, call) in self.cluster.calls(&s.history) {
+                self.invoke(s, c, call, steps);
             }
         }
-        for (i, p) in s.net.deliverable(&self.faults) {
-            let mut to = s.clone();
-            to.net.receive(i);
-            if self.handle(&mut to, p).is_some() {
-                steps.push((AbdAction::Deliver(*p), to));
-            }
-        }
-        let mut faults = Vec::new();
-        s.net.faults(&self.faults, &mut faults);
-        for (fault, net) in faults {
-            let mut to = s.clone();
-            to.net = net;
-            if let (Fault::Restart(r), Restart::Amnesia) = (fault, self.faults.restart) {
-                to.replica[usize::from(r)] = Replica::INIT;
-            }
-            steps.push((AbdAction::Fault(fault), to));
-        }
+        cluster::deliveries(&self.faults, s, |to, p| self.handle(to, p), AbdAction::Deliver, steps);
+        cluster::fault_steps(&self.faults, s, AbdAction::Fault, steps);
     }
 
     fn action_name(&self, action: &AbdAction) -> &'static str {
@@ -486,45 +406,35 @@ impl Model for Abd {
 
     fn format_action(&self, action: &AbdAction) -> String {
         match action {
-            AbdAction::Read(c) => format!("Read({})", self.client[usize::from(*c)]),
-            AbdAction::Write(c, v) => format!("Write({}, {v})", self.client[usize::from(*c)]),
-            AbdAction::Deliver(p) => format!(
-                "{}({} <- {}: {})",
-                Self::receive_name(&p.message),
-                self.node_name(p.to),
-                self.node_name(p.from),
-                self.message_label(&p.message)
-            ),
+            AbdAction::Read(c) => self.cluster.format_invocation(*c, None),
+            AbdAction::Write(c, v) => self.cluster.format_invocation(*c, Some(*v)),
+            AbdAction::Deliver(p) => {
+                self.cluster.format_delivery(Self::receive_name(&p.message), p, &self.message_label(&p.message))
+            }
             AbdAction::Fault(f) => {
-                f.format(usize::from(self.faults.nodes), |n| self.node_name(n), |m| self.message_label(m))
+                f.format(usize::from(self.faults.nodes), |n| self.cluster.node_name(n), |m| self.message_label(m))
             }
         }
     }
 
     fn action_parameters(&self, action: &AbdAction) -> Vec<(&'static str, Value)> {
         match action {
-            AbdAction::Read(c) => vec![("c", Value::model_value(&self.client[usize::from(*c)]))],
-            AbdAction::Write(c, v) => {
-                vec![("c", Value::model_value(&self.client[usize::from(*c)])), ("v", Value::Int((*v).into()))]
-            }
-            AbdAction::Deliver(p) => vec![
-                ("from", Value::model_value(self.node_name(p.from))),
-                ("to", Value::model_value(self.node_name(p.to))),
-                ("msg", self.message_value(&p.message)),
-            ],
+            AbdAction::Read(c) => self.cluster.invocation_parameters(*c, None),
+            AbdAction::Write(c, v) => self.cluster.invocation_parameters(*c, Some(*v)),
+            AbdAction::Deliver(p) => self.cluster.delivery_parameters(p, self.message_value(&p.message)),
             AbdAction::Fault(_) => Vec::new(),
         }
     }
 
     /// The replicas, then the clients.
     fn nodes(&self, _: &AbdState) -> Vec<String> {
-        self.replica.iter().chain(&self.client).cloned().collect()
+        self.cluster.node_names()
     }
 
     fn step_messages(&self, from: &AbdState, action: &AbdAction, to: &AbdState) -> StepMessages {
         self.with_chart(|chart| match action {
             AbdAction::Read(c) | AbdAction::Write(c, _) => {
-                chart.step(Some(self.client_node(usize::from(*c))), None, &from.net, &to.net)
+                chart.step(Some(self.cluster.client_node(usize::from(*c))), None, &from.net, &to.net)
             }
             AbdAction::Deliver(p) => chart.step(Some(p.to), Some(p), &from.net, &to.net),
             AbdAction::Fault(f) => chart.fault(f),
@@ -532,36 +442,22 @@ impl Model for Abd {
     }
 
     fn variables(&self, s: &AbdState) -> Vec<(&'static str, Value)> {
-        let tag = |t: Tag| Value::Seq(vec![Value::Int(t.num.into()), Value::Int(t.writer.into())]);
-        let replicas = Value::map((0..self.replicas()).map(|r| {
-            let Replica { tag: t, val } = s.replica[r];
-            (Value::model_value(&self.replica[r]), Value::record([("tag", tag(t)), ("val", Value::Int(val.into()))]))
-        }));
-        let quorum = |set: u8| {
-            Value::set((0..self.replicas()).filter(|r| set >> r & 1 == 1).map(|r| Value::model_value(&self.replica[r])))
-        };
-        let clients = Value::map((0..self.clients()).map(|c| {
-            let client = s.client[c];
-            let phase = match client.phase {
-                Phase::Idle => Value::record([("phase", Value::str("idle"))]),
-                Phase::Query { write, replied, best } => Value::record([
-                    ("phase", Value::str(if write.is_some() { "write-query" } else { "read-query" })),
-                    ("op", Value::Int(client.op.into())),
-                    ("replied", quorum(replied)),
-                    ("best", Value::Seq(vec![tag(best.0), Value::Int(best.1.into())])),
-                ]),
-                Phase::Store { read, acked, tag: t, val } => Value::record([
-                    ("phase", Value::str(if read { "read-writeback" } else { "write-store" })),
-                    ("op", Value::Int(client.op.into())),
-                    ("acked", quorum(acked)),
-                    ("tag", tag(t)),
-                    ("val", Value::Int(val.into())),
-                ]),
-            };
-            (Value::model_value(&self.client[c]), phase)
-        }));
-        let mut vars =
-            vec![("replica", replicas), ("client", clients), ("history", s.history.value(|c| self.client[c].clone()))];
+        let mut vars = self.cluster.variables(s, |client| match client.phase {
+            Phase::Idle => Value::record([("phase", Value::str("idle"))]),
+            Phase::Query { write, replied, best } => Value::record([
+                ("phase", Value::str(if write.is_some() { "write-query" } else { "read-query" })),
+                ("op", Value::Int(client.op.into())),
+                ("replied", self.cluster.replica_set(replied)),
+                ("best", Value::Seq(vec![best.0.value(), Value::Int(best.1.into())])),
+            ]),
+            Phase::Store { read, acked, tag, val } => Value::record([
+                ("phase", Value::str(if read { "read-writeback" } else { "write-store" })),
+                ("op", Value::Int(client.op.into())),
+                ("acked", self.cluster.replica_set(acked)),
+                ("tag", tag.value()),
+                ("val", Value::Int(val.into())),
+            ]),
+        });
         self.with_chart(|chart| vars.extend(chart.variables(&self.faults, &s.net)));
         vars
     }

@@ -4,19 +4,17 @@
 use checker::spec::Model;
 
 use super::*;
+use crate::common::cluster;
+use crate::common::cluster::testing::{after_first_write, names};
 use crate::common::net::Faults;
 use crate::naive::explore;
-
-fn names(prefix: &str, n: usize) -> Vec<String> {
-    (1..=n).map(|i| format!("{prefix}{i}")).collect()
-}
 
 fn abd(n: usize, c: usize, ops: usize, r: usize, w: usize, bug: Bug, faults: Faults) -> Abd {
     Abd::new(names("r", n), names("c", c), ops, r, w, bug, faults)
 }
 
 fn majority(n: usize, c: usize, ops: usize, bug: Bug) -> Abd {
-    abd(n, c, ops, Abd::majority(n), Abd::majority(n), bug, Faults::reliable(n + c))
+    abd(n, c, ops, cluster::majority(n), cluster::majority(n), bug, Faults::reliable(n + c))
 }
 
 const INVARIANTS: &[&str] = &["Linearizable", "SequentiallyConsistent"];
@@ -110,19 +108,12 @@ fn amnesia_breaks_linearizability() {
 #[test]
 fn actions_are_named_and_formatted() {
     let model = majority(3, 1, 1, Bug::None);
-    let mut states = Vec::new();
-    model.init(&mut states);
-    let mut steps = Vec::new();
-    model.next(&states[0], &mut steps);
-    let labels: Vec<String> = steps.iter().map(|(a, _)| model.format_action(a)).collect();
+    let (labels, after, next) = after_first_write(&model);
     assert_eq!(labels, vec!["Read(c1)", "Write(c1, 1)"]);
-    let (_, after) = &steps[1];
-    let mut next = Vec::new();
-    model.next(after, &mut next);
     let (deliver, to) = &next[0];
     assert_eq!(model.format_action(deliver), "ReceiveQuery(r1 <- c1: Query)");
     assert_eq!(model.action_name(deliver), "ReceiveQuery");
-    let chart = model.step_messages(after, deliver, to);
+    let chart = model.step_messages(&after, deliver, to);
     assert_eq!(chart.actor.as_deref(), Some("r1"));
     assert_eq!(chart.delivered.len(), 1);
     assert_eq!(chart.sent.len(), 1);

@@ -8,9 +8,13 @@
 //!   named action (`Drop`, `Duplicate`, `Crash`, `Restart`, `Partition`,
 //!   `Heal`) that a model wraps in its own action type, so faults appear in
 //!   traces, coverage and message sequence charts.
+//! - [`cluster`]: the replicas, clients, quorums and version-stamped
+//!   register that the quorum-register models share, and how their constants
+//!   are read and their nodes and clients shown.
 //! - [`linearizability`]: a linearizability and sequential-consistency
 //!   checker for histories of register and key-value operations recorded in a
 //!   model's state, used as the state invariant `Linearizable`.
 
+pub mod cluster;
 pub mod linearizability;
 pub mod net;

@@ -1,16 +1,14 @@
 //! The state of the Dynamo model: replicas, coordinators (clients), the
 //! clients' history, the synchronized clock and the network.
 
-use crate::abd::{Replica, Tag};
-use crate::common::linearizability::{History, Val};
-use crate::common::net::Network;
-
-use super::{CLIENT_MAX, REPLICA_MAX};
+use crate::common::cluster::{self, Tag};
+use crate::common::linearizability::Val;
 
 /// Where a client (the coordinator of its operation) is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Phase {
     /// No operation in progress.
+    #[default]
     Idle,
     /// A read waiting for `R` replies.
     Get {
@@ -36,19 +34,8 @@ pub enum Phase {
     },
 }
 
-/// A client: the slot of its current (or last) operation and its phase.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-pub struct Client {
-    /// The history slot of its current or last operation; messages carry it.
-    pub op: u8,
-    /// Where it is.
-    pub phase: Phase,
-}
-
-impl Client {
-    /// An idle client that has done nothing.
-    pub const INIT: Client = Client { op: 0, phase: Phase::Idle };
-}
+/// A client (coordinator): the slot of its current (or last) operation and its phase.
+pub type Client = cluster::Client<Phase>;
 
 /// A message between a coordinator and a replica.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
@@ -91,16 +78,9 @@ pub enum Message {
     },
 }
 
-/// A state of the model. Slots beyond the instance's replicas and clients
-/// stay at their initial values.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub struct DynamoState {
-    /// Each replica's register.
-    pub replica: [Replica; REPLICA_MAX],
-    /// Each client.
-    pub client: [Client; CLIENT_MAX],
-    /// Every invocation and response so far.
-    pub history: History,
+/// Dynamo's own variables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Versions {
     /// The synchronized clock: the writes invoked so far. A write's
     /// timestamp is the clock after it ticks.
     pub clock: u8,
@@ -108,21 +88,13 @@ pub struct DynamoState {
     pub committed: Tag,
     /// Whether some read returned a version older than `floor`.
     pub stale_read: bool,
-    /// Messages in flight, crashed replicas, partitions.
-    pub net: Network<Message>,
 }
 
-impl DynamoState {
-    /// Every replica at `<<0, 0>>` with value 0, every client idle, nothing sent.
-    pub fn new(clients: usize, ops: usize) -> DynamoState {
-        DynamoState {
-            replica: [Replica::INIT; REPLICA_MAX],
-            client: [Client::INIT; CLIENT_MAX],
-            history: History::new(clients, ops),
-            clock: 0,
-            committed: Tag::INIT,
-            stale_read: false,
-            net: Network::new(),
-        }
-    }
+impl Versions {
+    /// No write yet, no stale read.
+    pub const INIT: Versions = Versions { clock: 0, committed: Tag::INIT, stale_read: false };
 }
+
+/// A state of the model: replicas, clients, history and network, and the
+/// clock, the newest completed version and whether a read was stale.
+pub type DynamoState = cluster::State<Phase, Message, Versions>;

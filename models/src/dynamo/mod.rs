@@ -126,18 +126,14 @@ mod dynamo_state;
 #[cfg(test)]
 mod tests;
 
-pub use dynamo_state::{Client, DynamoState, Message, Phase};
+pub use crate::common::cluster::{CLIENT_MAX, REPLICA_MAX};
+pub use dynamo_state::{Client, DynamoState, Message, Phase, Versions};
 
 use checker::spec::{ConfigError, Constants, Invariant, Model, Property, StateCodec, StepMessages, Value};
 
-use crate::abd::{Replica, Tag};
+use crate::common::cluster::{self, Cluster, Tag};
 use crate::common::linearizability::{linearizable, Call, Memo, Val};
-use crate::common::net::{self, Chart, Fault, Faults, NodeId, NodeSet, Packet, Restart};
-
-/// The most replicas.
-pub const REPLICA_MAX: usize = 5;
-/// The most clients.
-pub const CLIENT_MAX: usize = 3;
+use crate::common::net::{Chart, Fault, Faults, NodeId, NodeSet, Packet};
 
 /// One step of the model.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -161,16 +157,9 @@ pub enum DynamoAction {
 /// The Dynamo-style register over `N` replicas and `C` clients.
 #[derive(Clone, Debug)]
 pub struct Dynamo {
-    /// The model values of `Replica`, sorted; node `r` is replica `r`.
-    replica: Vec<String>,
-    /// The model values of `Client`, sorted; node `N + c` is client `c`.
-    client: Vec<String>,
-    /// `Ops`: operations per client.
-    ops: usize,
-    /// `R`: read quorum size, `1..=N`.
-    r: usize,
-    /// `W`: write quorum size, `1..=N`.
-    w: usize,
+    /// The replicas and clients (coordinators), `Ops`, and `R` and `W`, the
+    /// read and write quorum sizes.
+    cluster: Cluster,
     /// `Available`: whether `Timeout` is enabled.
     available: bool,
     /// The network's discipline and fault budgets; only replicas crash.
@@ -196,79 +185,32 @@ impl Dynamo {
         available: bool,
         faults: Faults,
     ) -> Dynamo {
-        let n = replica.len();
-        assert!((1..=REPLICA_MAX).contains(&n), "Dynamo supports 1 to {REPLICA_MAX} replicas");
-        assert!((1..=CLIENT_MAX).contains(&client.len()), "Dynamo supports 1 to {CLIENT_MAX} clients");
-        assert!(
-            (1..=4).contains(&ops) && ops * client.len() <= 8,
-            "Dynamo supports 1 to 4 operations per client, 8 in all"
-        );
-        assert!((1..=n).contains(&r) && (1..=n).contains(&w), "quorum sizes are 1 to N");
-        assert_eq!(usize::from(faults.nodes), n + client.len(), "the network holds the replicas and the clients");
-        let faults = faults.with_crashable(net::all_nodes(n));
-        Dynamo { replica, client, ops, r, w, available, faults, linearizable: Memo::new() }
+        Dynamo::with_cluster(Cluster::new("Dynamo", replica, client, ops, r, w), available, faults)
+    }
+
+    /// Dynamo over `cluster`, on a network with `faults`.
+    fn with_cluster(cluster: Cluster, available: bool, faults: Faults) -> Dynamo {
+        let faults = cluster.network(faults);
+        Dynamo { cluster, available, faults, linearizable: Memo::new() }
     }
 
     /// The model a check spec's `CONSTANTS` describe.
     pub fn from_constants(constants: &Constants) -> Result<Dynamo, ConfigError> {
-        let mut declared = Self::CONSTANTS.to_vec();
-        declared.extend_from_slice(Faults::CONSTANTS);
-        constants.expect_only(&declared)?;
-        let replica = constants.model_values("Replica", 1, REPLICA_MAX)?;
-        let client = constants.model_values("Client", 1, CLIENT_MAX)?;
-        let ops = constants.int("Ops", 1, (8 / client.len()).min(4) as i64)? as usize;
-        let n = replica.len();
-        let quorum = |name: &str| -> Result<usize, ConfigError> {
-            match constants.get(name) {
-                None => Ok(n / 2 + 1),
-                Some(_) => Ok(constants.int(name, 1, n as i64)? as usize),
-            }
-        };
-        let (r, w) = (quorum("R")?, quorum("W")?);
+        let cluster = Cluster::from_constants(constants, "Dynamo", Self::CONSTANTS)?;
         let available = constants.bool_or("Available", false)?;
-        let faults = Faults::from_constants(constants, n + client.len())?;
-        Ok(Dynamo::new(replica, client, ops, r, w, available, faults))
+        let faults = Faults::from_constants(constants, cluster.nodes())?;
+        Ok(Dynamo::with_cluster(cluster, available, faults))
     }
 
-    /// The number of replicas, `N`.
-    pub fn replicas(&self) -> usize {
-        self.replica.len()
-    }
-
-    /// The number of clients.
-    pub fn clients(&self) -> usize {
-        self.client.len()
-    }
-
-    /// The network node of client `c`.
-    fn client_node(&self, c: usize) -> NodeId {
-        (self.replicas() + c) as NodeId
-    }
-
-    /// Every replica, as a set of nodes.
-    fn all_replicas(&self) -> NodeSet {
-        net::all_nodes(self.replicas())
-    }
-
-    /// The name of node `n`: a replica's or a client's model value.
-    pub fn node_name(&self, n: NodeId) -> String {
-        let n = usize::from(n);
-        if n < self.replicas() {
-            self.replica[n].clone()
-        } else {
-            self.client[n - self.replicas()].clone()
-        }
-    }
-
-    /// The value client `c`'s `k`-th write writes: `c * Ops + k + 1`.
-    pub fn value_of(&self, c: usize, k: usize) -> Val {
-        (c * self.ops + k + 1) as Val
+    /// The replicas and clients, and the quorum sizes.
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
     }
 
     /// The replicas client `c` can reach: up and on its side of any partition.
     fn reachable(&self, s: &DynamoState, c: usize) -> u8 {
-        let node = self.client_node(c);
-        (0..self.replicas())
+        let node = self.cluster.client_node(c);
+        (0..self.cluster.replicas())
             .filter(|&r| s.net.is_up(r as NodeId) && s.net.connected(node, r as NodeId))
             .fold(0u8, |set, r| set | 1 << r)
     }
@@ -279,8 +221,8 @@ impl Dynamo {
         let op = to.history.invoke(c, call) as u8;
         let (action, phase, message) = match call {
             Call::Write(_, v) => {
-                to.clock += 1;
-                let tag = Tag { num: to.clock, writer: c as u8 + 1 };
+                to.own.clock += 1;
+                let tag = Tag { num: to.own.clock, writer: c as u8 + 1 };
                 (
                     DynamoAction::Write(c as u8, v),
                     Phase::Put { acked: 0, tag, val: v },
@@ -288,12 +230,12 @@ impl Dynamo {
                 )
             }
             Call::Read(_) => {
-                let phase = Phase::Get { replied: 0, older: 0, best: (Tag::INIT, 0), floor: s.committed };
+                let phase = Phase::Get { replied: 0, older: 0, best: (Tag::INIT, 0), floor: s.own.committed };
                 (DynamoAction::Read(c as u8), phase, Message::Get { op })
             }
         };
         to.client[c] = Client { op, phase };
-        to.net.broadcast(&self.faults, self.client_node(c), self.all_replicas(), &message);
+        to.net.broadcast(&self.faults, self.cluster.client_node(c), self.cluster.all_replicas(), &message);
         steps.push((action, to));
     }
 
@@ -311,15 +253,15 @@ impl Dynamo {
                     |p| !matches!(p.message, Message::Get { op: o } | Message::GetReply { op: o, .. } if o == op),
                 );
                 let repair = Message::Repair { tag, val };
-                to.net.broadcast(&self.faults, self.client_node(c), NodeSet::from(older), &repair);
+                to.net.broadcast(&self.faults, self.cluster.client_node(c), NodeSet::from(older), &repair);
                 if tag < floor {
-                    to.stale_read = true;
+                    to.own.stale_read = true;
                 }
                 to.history.respond(c, val);
             }
             Phase::Put { tag, val, .. } => {
                 to.net.retain(|p| !matches!(p.message, Message::PutAck { op: o } if o == op));
-                to.committed = to.committed.max(tag);
+                to.own.committed = to.own.committed.max(tag);
                 to.history.respond(c, val);
             }
             Phase::Idle => unreachable!("only a client in an operation completes"),
@@ -332,21 +274,17 @@ impl Dynamo {
     /// would send more than `MaxInFlight` allows.
     fn handle(&self, to: &mut DynamoState, p: &Packet<Message>) -> Option<()> {
         let receiver = usize::from(p.to);
-        if receiver < self.replicas() {
+        if receiver < self.cluster.replicas() {
             let room = to.net.room(&self.faults);
             let replica = &mut to.replica[receiver];
             let reply = match p.message {
                 Message::Get { op } => Some(Message::GetReply { op, tag: replica.tag, val: replica.val }),
                 Message::Put { op, tag, val } => {
-                    if tag > replica.tag {
-                        *replica = Replica { tag, val };
-                    }
+                    replica.store(tag, val);
                     Some(Message::PutAck { op })
                 }
                 Message::Repair { tag, val } => {
-                    if tag > replica.tag {
-                        *replica = Replica { tag, val };
-                    }
+                    replica.store(tag, val);
                     None
                 }
                 _ => unreachable!("replicas receive gets, puts and repairs"),
@@ -359,7 +297,7 @@ impl Dynamo {
             }
             return Some(());
         }
-        let c = receiver - self.replicas();
+        let c = receiver - self.cluster.replicas();
         let from = 1u8 << p.from;
         let client = to.client[c];
         match (client.phase, p.message) {
@@ -376,14 +314,14 @@ impl Dynamo {
                 };
                 let replied = replied | from;
                 to.client[c].phase = Phase::Get { replied, older, best, floor };
-                if replied.count_ones() as usize >= self.r {
+                if replied.count_ones() as usize >= self.cluster.r {
                     return self.complete(to, c);
                 }
             }
             (Phase::Put { acked, tag, val }, Message::PutAck { op }) if op == client.op && acked & from == 0 => {
                 let acked = acked | from;
                 to.client[c].phase = Phase::Put { acked, tag, val };
-                if acked.count_ones() as usize >= self.w {
+                if acked.count_ones() as usize >= self.cluster.w {
                     return self.complete(to, c);
                 }
             }
@@ -403,12 +341,15 @@ impl Dynamo {
             Phase::Put { acked, .. } => acked,
         };
         let reachable = self.reachable(s, c);
-        self.available && reachable != self.all_replicas() as u8 && answered != 0 && answered & reachable == reachable
+        self.available
+            && reachable != self.cluster.all_replicas() as u8
+            && answered != 0
+            && answered & reachable == reachable
     }
 
     /// `NoStaleRead`.
     pub fn no_stale_read(&self, s: &DynamoState) -> bool {
-        !s.stale_read
+        !s.own.stale_read
     }
 
     /// `Linearizable`.
@@ -418,7 +359,7 @@ impl Dynamo {
 
     /// `Converged`: every replica holds the same version.
     pub fn converged(&self, s: &DynamoState) -> bool {
-        s.replica[1..self.replicas()].iter().all(|r| *r == s.replica[0])
+        s.replica[1..self.cluster.replicas()].iter().all(|r| *r == s.replica[0])
     }
 
     /// `AllDone`: every client did all its operations.
@@ -428,8 +369,7 @@ impl Dynamo {
 
     /// A message as a TLA+ record.
     pub fn message_value(&self, m: &Message) -> Value {
-        let tag = |t: Tag| Value::Seq(vec![Value::Int(t.num.into()), Value::Int(t.writer.into())]);
-        let stored = |t: Tag, val: Val| vec![("tag", tag(t)), ("val", Value::Int(val.into()))];
+        let stored = |t: Tag, val: Val| vec![("tag", t.value()), ("val", Value::Int(val.into()))];
         let (kind, op, fields) = match *m {
             Message::Get { op } => ("Get", Some(op), vec![]),
             Message::GetReply { op, tag: t, val } => ("GetReply", Some(op), stored(t, val)),
@@ -457,10 +397,7 @@ impl Dynamo {
     }
 
     fn with_chart<T>(&self, f: impl FnOnce(&Chart<'_, Message>) -> T) -> T {
-        let node = |n: NodeId| self.node_name(n);
-        let message = |m: &Message| self.message_value(m);
-        let label = |m: &Message| self.message_label(m);
-        f(&Chart { node: &node, message: &message, label: &label })
+        self.cluster.with_chart(&|m: &Message| self.message_value(m), &|m: &Message| self.message_label(m), f)
     }
 
     fn receive_name(m: &Message) -> &'static str {
@@ -479,29 +416,19 @@ impl Model for Dynamo {
     type Action = DynamoAction;
 
     fn init(&self, states: &mut Vec<DynamoState>) {
-        states.push(DynamoState::new(self.clients(), self.ops));
+        states.push(DynamoState::new(self.cluster.clients(), self.cluster.ops, Versions::INIT));
     }
 
     /// Clients invoke and time out, messages are delivered and handled,
     /// replicas run anti-entropy, and faults happen.
     fn next(&self, s: &DynamoState, steps: &mut Vec<(DynamoAction, DynamoState)>) {
-        if s.net.room(&self.faults) >= self.replicas() {
-            for c in 0..self.clients() {
-                if s.history.can_invoke(c) {
-                    self.invoke(s, c, Call::Read(0), steps);
-                    let v = self.value_of(c, s.history.invoked(c));
-                    self.invoke(s, c, Call::Write(0, v), steps);
-                }
+        if s.net.room(&self.faults) >= self.cluster.replicas() {
+            for (c, call) in self.cluster.calls(&s.history) {
+                self.invoke(s, c, call, steps);
             }
         }
-        for (i, p) in s.net.deliverable(&self.faults) {
-            let mut to = s.clone();
-            to.net.receive(i);
-            if self.handle(&mut to, p).is_some() {
-                steps.push((DynamoAction::Deliver(*p), to));
-            }
-        }
-        for c in 0..self.clients() {
+        cluster::deliveries(&self.faults, s, |to, p| self.handle(to, p), DynamoAction::Deliver, steps);
+        for c in 0..self.cluster.clients() {
             if self.can_time_out(s, c) {
                 let mut to = s.clone();
                 if self.complete(&mut to, c).is_some() {
@@ -509,8 +436,8 @@ impl Model for Dynamo {
                 }
             }
         }
-        for i in 0..self.replicas() {
-            for j in 0..self.replicas() {
+        for i in 0..self.cluster.replicas() {
+            for j in 0..self.cluster.replicas() {
                 let (ni, nj) = (i as NodeId, j as NodeId);
                 if s.replica[j].tag > s.replica[i].tag && s.net.is_up(ni) && s.net.is_up(nj) && s.net.connected(ni, nj)
                 {
@@ -520,16 +447,7 @@ impl Model for Dynamo {
                 }
             }
         }
-        let mut faults = Vec::new();
-        s.net.faults(&self.faults, &mut faults);
-        for (fault, net) in faults {
-            let mut to = s.clone();
-            to.net = net;
-            if let (Fault::Restart(r), Restart::Amnesia) = (fault, self.faults.restart) {
-                to.replica[usize::from(r)] = Replica::INIT;
-            }
-            steps.push((DynamoAction::Fault(fault), to));
-        }
+        cluster::fault_steps(&self.faults, s, DynamoAction::Fault, steps);
     }
 
     fn action_name(&self, action: &DynamoAction) -> &'static str {
@@ -560,52 +478,43 @@ impl Model for Dynamo {
 
     fn format_action(&self, action: &DynamoAction) -> String {
         match action {
-            DynamoAction::Read(c) => format!("Read({})", self.client[usize::from(*c)]),
-            DynamoAction::Write(c, v) => format!("Write({}, {v})", self.client[usize::from(*c)]),
-            DynamoAction::Deliver(p) => format!(
-                "{}({} <- {}: {})",
-                Self::receive_name(&p.message),
-                self.node_name(p.to),
-                self.node_name(p.from),
-                self.message_label(&p.message)
-            ),
-            DynamoAction::Timeout(c) => format!("Timeout({})", self.client[usize::from(*c)]),
-            DynamoAction::AntiEntropy(i, j) => format!("AntiEntropy({} <- {})", self.node_name(*i), self.node_name(*j)),
+            DynamoAction::Read(c) => self.cluster.format_invocation(*c, None),
+            DynamoAction::Write(c, v) => self.cluster.format_invocation(*c, Some(*v)),
+            DynamoAction::Deliver(p) => {
+                self.cluster.format_delivery(Self::receive_name(&p.message), p, &self.message_label(&p.message))
+            }
+            DynamoAction::Timeout(c) => format!("Timeout({})", self.cluster.client_name(*c)),
+            DynamoAction::AntiEntropy(i, j) => {
+                format!("AntiEntropy({} <- {})", self.cluster.node_name(*i), self.cluster.node_name(*j))
+            }
             DynamoAction::Fault(f) => {
-                f.format(usize::from(self.faults.nodes), |n| self.node_name(n), |m| self.message_label(m))
+                f.format(usize::from(self.faults.nodes), |n| self.cluster.node_name(n), |m| self.message_label(m))
             }
         }
     }
 
     fn action_parameters(&self, action: &DynamoAction) -> Vec<(&'static str, Value)> {
         match action {
-            DynamoAction::Read(c) | DynamoAction::Timeout(c) => {
-                vec![("c", Value::model_value(&self.client[usize::from(*c)]))]
-            }
-            DynamoAction::Write(c, v) => {
-                vec![("c", Value::model_value(&self.client[usize::from(*c)])), ("v", Value::Int((*v).into()))]
-            }
-            DynamoAction::Deliver(p) => vec![
-                ("from", Value::model_value(self.node_name(p.from))),
-                ("to", Value::model_value(self.node_name(p.to))),
-                ("msg", self.message_value(&p.message)),
+            DynamoAction::Read(c) | DynamoAction::Timeout(c) => self.cluster.invocation_parameters(*c, None),
+            DynamoAction::Write(c, v) => self.cluster.invocation_parameters(*c, Some(*v)),
+            DynamoAction::Deliver(p) => self.cluster.delivery_parameters(p, self.message_value(&p.message)),
+            DynamoAction::AntiEntropy(i, j) => vec![
+                ("i", Value::model_value(self.cluster.node_name(*i))),
+                ("j", Value::model_value(self.cluster.node_name(*j))),
             ],
-            DynamoAction::AntiEntropy(i, j) => {
-                vec![("i", Value::model_value(self.node_name(*i))), ("j", Value::model_value(self.node_name(*j)))]
-            }
             DynamoAction::Fault(_) => Vec::new(),
         }
     }
 
     /// The replicas, then the clients.
     fn nodes(&self, _: &DynamoState) -> Vec<String> {
-        self.replica.iter().chain(&self.client).cloned().collect()
+        self.cluster.node_names()
     }
 
     fn step_messages(&self, from: &DynamoState, action: &DynamoAction, to: &DynamoState) -> StepMessages {
         self.with_chart(|chart| match action {
             DynamoAction::Read(c) | DynamoAction::Write(c, _) | DynamoAction::Timeout(c) => {
-                chart.step(Some(self.client_node(usize::from(*c))), None, &from.net, &to.net)
+                chart.step(Some(self.cluster.client_node(usize::from(*c))), None, &from.net, &to.net)
             }
             DynamoAction::Deliver(p) => chart.step(Some(p.to), Some(p), &from.net, &to.net),
             DynamoAction::AntiEntropy(i, _) => chart.step(Some(*i), None, &from.net, &to.net),
@@ -614,46 +523,30 @@ impl Model for Dynamo {
     }
 
     fn variables(&self, s: &DynamoState) -> Vec<(&'static str, Value)> {
-        let tag = |t: Tag| Value::Seq(vec![Value::Int(t.num.into()), Value::Int(t.writer.into())]);
-        let replicas = Value::map((0..self.replicas()).map(|r| {
-            let Replica { tag: t, val } = s.replica[r];
-            (Value::model_value(&self.replica[r]), Value::record([("tag", tag(t)), ("val", Value::Int(val.into()))]))
-        }));
-        let set = |bits: u8| {
-            Value::set(
-                (0..self.replicas()).filter(|r| bits >> r & 1 == 1).map(|r| Value::model_value(&self.replica[r])),
-            )
-        };
-        let clients = Value::map((0..self.clients()).map(|c| {
-            let client = s.client[c];
-            let phase = match client.phase {
-                Phase::Idle => Value::record([("phase", Value::str("idle"))]),
-                Phase::Get { replied, older, best, floor } => Value::record([
-                    ("phase", Value::str("get")),
-                    ("op", Value::Int(client.op.into())),
-                    ("replied", set(replied)),
-                    ("older", set(older)),
-                    ("best", Value::Seq(vec![tag(best.0), Value::Int(best.1.into())])),
-                    ("floor", tag(floor)),
-                ]),
-                Phase::Put { acked, tag: t, val } => Value::record([
-                    ("phase", Value::str("put")),
-                    ("op", Value::Int(client.op.into())),
-                    ("acked", set(acked)),
-                    ("tag", tag(t)),
-                    ("val", Value::Int(val.into())),
-                ]),
-            };
-            (Value::model_value(&self.client[c]), phase)
-        }));
-        let mut vars = vec![
-            ("replica", replicas),
-            ("client", clients),
-            ("history", s.history.value(|c| self.client[c].clone())),
-            ("clock", Value::Int(s.clock.into())),
-            ("committed", tag(s.committed)),
-            ("staleRead", Value::Bool(s.stale_read)),
-        ];
+        let set = |bits: u8| self.cluster.replica_set(bits);
+        let mut vars = self.cluster.variables(s, |client| match client.phase {
+            Phase::Idle => Value::record([("phase", Value::str("idle"))]),
+            Phase::Get { replied, older, best, floor } => Value::record([
+                ("phase", Value::str("get")),
+                ("op", Value::Int(client.op.into())),
+                ("replied", set(replied)),
+                ("older", set(older)),
+                ("best", Value::Seq(vec![best.0.value(), Value::Int(best.1.into())])),
+                ("floor", floor.value()),
+            ]),
+            Phase::Put { acked, tag, val } => Value::record([
+                ("phase", Value::str("put")),
+                ("op", Value::Int(client.op.into())),
+                ("acked", set(acked)),
+                ("tag", tag.value()),
+                ("val", Value::Int(val.into())),
+            ]),
+        });
+        vars.extend([
+            ("clock", Value::Int(s.own.clock.into())),
+            ("committed", s.own.committed.value()),
+            ("staleRead", Value::Bool(s.own.stale_read)),
+        ]);
         self.with_chart(|chart| vars.extend(chart.variables(&self.faults, &s.net)));
         vars
     }

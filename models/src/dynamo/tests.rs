@@ -5,12 +5,9 @@
 use checker::spec::Model;
 
 use super::*;
+use crate::common::cluster::testing::{after_first_write, names};
 use crate::common::net::Faults;
 use crate::naive::explore;
-
-fn names(prefix: &str, n: usize) -> Vec<String> {
-    (1..=n).map(|i| format!("{prefix}{i}")).collect()
-}
 
 fn dynamo(n: usize, c: usize, ops: usize, r: usize, w: usize, available: bool, faults: Faults) -> Dynamo {
     Dynamo::new(names("r", n), names("c", c), ops, r, w, available, faults)
@@ -98,19 +95,12 @@ fn asynchronous_read_repair_allows_a_new_old_inversion() {
 #[test]
 fn actions_are_named_and_formatted() {
     let model = dynamo(3, 1, 1, 2, 2, false, Faults::reliable(4));
-    let mut states = Vec::new();
-    model.init(&mut states);
-    let mut steps = Vec::new();
-    model.next(&states[0], &mut steps);
-    let labels: Vec<String> = steps.iter().map(|(a, _)| model.format_action(a)).collect();
+    let (labels, after, next) = after_first_write(&model);
     assert_eq!(labels, vec!["Read(c1)", "Write(c1, 1)"]);
-    let (_, after) = &steps[1];
-    let mut next = Vec::new();
-    model.next(after, &mut next);
     let (deliver, to) = &next[0];
     assert_eq!(model.format_action(deliver), "ReceivePut(r1 <- c1: Put(<<1,1>>, 1))");
     assert_eq!(model.action_name(deliver), "ReceivePut");
-    let chart = model.step_messages(after, deliver, to);
+    let chart = model.step_messages(&after, deliver, to);
     assert_eq!(chart.actor.as_deref(), Some("r1"));
     assert_eq!(chart.sent.len(), 1);
     assert_eq!(chart.sent[0].label, "PutAck");
