@@ -395,6 +395,8 @@ where
 }
 
 #[cfg(test)]
+mod histories;
+#[cfg(test)]
 mod linearizability_tests;
 #[cfg(test)]
 #[path = "../../tests/reference.rs"]
