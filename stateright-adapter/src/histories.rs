@@ -1,7 +1,8 @@
 //! Random concurrent register histories, told both to bivalent's history
 //! checkers (`models::common::linearizability`) and to one of stateright's
 //! consistency testers, independently written checkers of the same
-//! conditions; `linearizability_tests.rs` requires equal verdicts.
+//! conditions; `linearizability_tests.rs` and
+//! `sequential_consistency_tests.rs` require equal verdicts.
 //!
 //! Each history is built as a sequence of invocations and returns
 //! ([`Event`]s), recorded into bivalent's [`History`] as it is generated and

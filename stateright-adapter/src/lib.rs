@@ -402,4 +402,6 @@ mod linearizability_tests;
 #[path = "../../tests/reference.rs"]
 mod naive;
 #[cfg(test)]
+mod sequential_consistency_tests;
+#[cfg(test)]
 mod tests;

@@ -5,8 +5,10 @@
 //! `models` does not depend on stateright, so the random comparison here is
 //! against `brute_force` below, which shares no code with the search: it
 //! enumerates every order of every admissible set of operations and replays
-//! it on a plain map. (stateright-adapter's `linearizability_tests.rs`
-//! compares the search with stateright's `LinearizabilityTester` too.)
+//! it on a plain map. (stateright-adapter's `linearizability_tests.rs` and
+//! `sequential_consistency_tests.rs` compare both conditions with
+//! stateright's `LinearizabilityTester` and `SequentialConsistencyTester`
+//! too.)
 
 use super::*;
 
