@@ -69,7 +69,7 @@ pub fn registry() -> Vec<ModelEntry> {
         summary: "a deliberately broken model for tests",
         constants: &[("Fault", "Panic, Nondeterministic or Symmetry")],
         build: |c| Ok(Box::new(Faulty::from_constants(c)?) as Box<dyn DynModel>),
-        example: || Box::new(Faulty { fault: "Panic", calls: AtomicU64::new(0) }),
+        example: models::Example::Model(|| Box::new(Faulty { fault: "Panic", calls: AtomicU64::new(0) })),
     });
     entries
 }

@@ -32,7 +32,7 @@ mod tlc;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use checker::{CheckConfig, Limits, Outcome, SpecFile, Strategy};
+use checker::{CheckConfig, Outcome, SpecFile, Strategy};
 
 /// The repository root.
 pub fn root() -> PathBuf {
@@ -105,14 +105,7 @@ pub fn parse(path: &Path) -> SpecFile {
 
 /// The configuration a spec asks for, with no limits beyond the machine's.
 pub fn config_of(spec: &SpecFile, strategy: Strategy, threads: usize) -> CheckConfig {
-    let limits = Limits {
-        states_max: u64::MAX,
-        depth_max: u32::MAX,
-        memory_bytes_max: 8 << 30,
-        deadline: None,
-        interrupt: None,
-    };
-    CheckConfig::from_spec(spec, strategy, threads, limits)
+    CheckConfig::builder().spec(spec).strategy(strategy).threads(threads).memory_bytes_max(8 << 30).build()
 }
 
 /// Checks a spec through the registry with the given configuration.

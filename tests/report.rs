@@ -463,7 +463,7 @@ fn registry() -> Vec<ModelEntry> {
         summary: "plays a fixed script of steps between nodes, for report tests",
         constants: &[("Script", "Ring (default) or Hostile")],
         build: |c| Ok(Box::new(Scripted::from_constants(c)?) as Box<dyn DynModel>),
-        example: || Box::new(ring()),
+        example: models::Example::Model(|| Box::new(ring())),
     });
     entries
 }

@@ -2,37 +2,15 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::config::{CheckConfig, FingerprintBits, Limits, Named, Span, StoreKind, Strategy};
+use crate::config::{CheckConfig, Named, Span};
 use crate::model::{Constraint, Invariant, Model, Property, Symmetry};
 use crate::value::Value;
 
 /// A configuration checking the given invariants with BFS on `threads` threads.
 pub(crate) fn config(invariants: &[&str], threads: usize) -> CheckConfig {
-    CheckConfig {
-        invariants: named(invariants),
-        properties: vec![],
-        formulas: vec![],
-        constraints: vec![],
-        action_constraints: vec![],
-        symmetry: None,
-        fairness: vec![],
-        check_deadlock: false,
-        strategy: Strategy::Bfs,
-        threads,
-        limits: Limits {
-            states_max: u64::MAX,
-            depth_max: u32::MAX,
-            memory_bytes_max: u64::MAX,
-            deadline: None,
-            interrupt: None,
-        },
-        fingerprint_bits: FingerprintBits::B64,
-        store: StoreKind::Table,
-        seed: 0,
-        simulation_traces: 200,
-        continue_after_violation: false,
-        checkpoint: None,
-    }
+    // Spans at 1:1, as if the names came from a spec, so errors show a position.
+    let config = CheckConfig::builder().check_deadlock(false).threads(threads).simulation_traces(200).build();
+    CheckConfig { invariants: named(invariants), ..config }
 }
 
 pub(crate) fn named(names: &[&str]) -> Vec<Named> {

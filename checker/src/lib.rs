@@ -9,7 +9,7 @@
 //!
 //! ```
 //! use checker::spec::*;
-//! use checker::{check, CheckConfig, Limits, Strategy, Verdict};
+//! use checker::{check, CheckConfig, Verdict};
 //!
 //! /// A counter that wraps at 3; `BelowThree` holds, `NeverTwo` does not.
 //! struct Counter;
@@ -37,33 +37,12 @@
 //!     }
 //! }
 //!
-//! let config = CheckConfig {
-//!     invariants: vec![Named { name: "BelowThree".into(), span: Span::default() }],
-//!     properties: vec![],
-//!     formulas: vec![],
-//!     constraints: vec![],
-//!     action_constraints: vec![],
-//!     symmetry: None,
-//!     fairness: vec![],
-//!     check_deadlock: true,
-//!     strategy: Strategy::Bfs,
-//!     threads: 2,
-//!     limits: Limits { states_max: 1_000, depth_max: 100, memory_bytes_max: 1 << 30, deadline: None, interrupt: None },
-//!     fingerprint_bits: checker::FingerprintBits::B64,
-//!     store: checker::StoreKind::Table,
-//!     seed: 0,
-//!     simulation_traces: 0,
-//!     continue_after_violation: false,
-//!     checkpoint: None,
-//! };
+//! let config = CheckConfig::builder().invariants(["BelowThree"]).threads(2).states_max(1_000).build();
 //! let outcome = check(&Counter, &config).unwrap();
 //! assert_eq!(outcome.stats.distinct_states, 3);
 //! assert_eq!(outcome.check("BelowThree").unwrap().verdict, Verdict::Holds);
 //!
-//! let config = CheckConfig {
-//!     invariants: vec![Named { name: "NeverTwo".into(), span: Span::default() }],
-//!     ..config
-//! };
+//! let config = CheckConfig::builder().invariants(["NeverTwo"]).build();
 //! let outcome = check(&Counter, &config).unwrap();
 //! let Verdict::Violated(cex) = &outcome.check("NeverTwo").unwrap().verdict else { panic!() };
 //! assert_eq!(cex.len(), 3); // 0 -> 1 -> 2
@@ -83,6 +62,7 @@ mod fixtures;
 mod liveness;
 mod model;
 mod outcome;
+mod registry;
 mod simulate;
 mod store;
 #[cfg(test)]
@@ -93,8 +73,8 @@ mod value;
 pub use check::{check, check_with_progress, Progress};
 pub use checkpoint::{CheckpointStorage, Checkpointing};
 pub use config::{
-    parse_spec, CheckConfig, Constant, Constants, Expect, FairnessSpec, FingerprintBits, Formula, Limits, Named, Span,
-    SpecFile, StoreKind, Strategy,
+    parse_spec, CheckConfig, CheckConfigBuilder, Constant, Constants, Expect, FairnessSpec, FingerprintBits, Formula,
+    Limits, Named, Span, SpecFile, StoreKind, Strategy,
 };
 pub use dyn_model::{DynModel, ModelInfo};
 pub use error::{nearest, CheckError, ConfigError, ModelError, ModelErrorKind};
@@ -102,6 +82,7 @@ pub use outcome::{
     judge, ActionCoverage, Check, CheckKind, Counterexample, Failure, Judgement, Lasso, Outcome, Stats, StopReason,
     Trace, TraceAction, TraceStep, Verdict,
 };
+pub use registry::{Example, ModelEntry};
 pub use value::Value;
 
 /// The vocabulary for model authors: everything a `Model` implementation needs,

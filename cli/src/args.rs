@@ -37,6 +37,18 @@ pub enum Command {
     Check(Box<CheckArgs>),
     /// List the models with their constants, actions, invariants and properties.
     List,
+    /// Create a crate for a protocol of your own: a model, a check spec, a test and a CI workflow.
+    New(NewArgs),
+}
+
+/// Flags of `bivalent new`.
+#[derive(clap::Args, Debug)]
+pub struct NewArgs {
+    /// The directory to create; its name is the crate's name.
+    pub path: PathBuf,
+    /// The `bivalent` crate to depend on (default: the one this binary was built from).
+    #[arg(long, value_name = "DIR")]
+    pub bivalent: Option<PathBuf>,
 }
 
 /// Flags of `bivalent check`.

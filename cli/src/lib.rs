@@ -3,8 +3,10 @@
 //! Only this crate knows files, arguments and exit codes.
 
 pub mod args;
+mod process;
 mod progress;
 mod resolve;
+mod scaffold;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -12,11 +14,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use checker::{judge, CheckConfig, CheckError, ConfigError, Failure, Judgement, Outcome, SpecFile};
+use checker::{judge, CheckConfig, CheckError, ConfigError, Failure, Judgement, ModelEntry, Outcome, SpecFile};
 use clap::Parser;
-use models::ModelEntry;
 
 use crate::args::{Args, CheckArgs, Command};
+pub use crate::process::main;
 use crate::resolve::{Outputs, Settings};
 
 /// TLC-compatible exit codes.
@@ -54,13 +56,9 @@ pub fn interrupt_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
     FLAG.get_or_init(Default::default).clone()
 }
 
-/// Runs the command line `argv` (including the program name), writing results
-/// to `out` and diagnostics to `err`. Returns the exit code.
-pub fn run(argv: impl IntoIterator<Item = OsString>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    run_with(models::registry(), argv, out, err)
-}
-
-/// [`run`] with another model registry (tests add deliberately faulty models).
+/// Runs the command line `argv` (including the program name) with the models
+/// of `registry`, writing results to `out` and diagnostics to `err`. Returns
+/// the exit code.
 pub fn run_with(
     registry: &[ModelEntry],
     argv: impl IntoIterator<Item = OsString>,
@@ -90,19 +88,31 @@ pub fn run_in(
     };
     let code = match &args.command {
         Command::Check(check) => run_check(registry, check, env, out, err),
-        Command::List => list(registry, out),
+        Command::List => list(registry, out, err),
+        Command::New(new) => scaffold::new(new, out, err),
     };
     code as i32
 }
 
-fn list(registry: &[ModelEntry], out: &mut dyn Write) -> ExitCode {
+fn list(registry: &[ModelEntry], out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    let mut code = ExitCode::Ok;
     for entry in registry {
         let _ = writeln!(out, "{}: {}", entry.name, entry.summary);
         for (name, about) in entry.constants {
             let _ = writeln!(out, "  CONSTANT {name}: {about}");
         }
+        let example = match entry.example_model() {
+            Ok(example) => example,
+            Err(e) => {
+                let span = e.span();
+                let _ = writeln!(err, "{} example spec:{}:{}: error: {e}", entry.name, span.line, span.column);
+                let _ = writeln!(out);
+                code = ExitCode::Semantic;
+                continue;
+            }
+        };
         {
-            let info = (entry.example)().info();
+            let info = example.info();
             let line = |items: &[&str]| if items.is_empty() { "-".to_string() } else { items.join(" ") };
             let _ = writeln!(out, "  actions: {}", line(&info.actions));
             let _ = writeln!(out, "  invariants: {}", line(&info.invariants));
@@ -116,7 +126,7 @@ fn list(registry: &[ModelEntry], out: &mut dyn Write) -> ExitCode {
         }
         let _ = writeln!(out);
     }
-    ExitCode::Ok
+    code
 }
 
 /// The spec files named by `paths`: files as given, directories' `*.cfg` files sorted.

@@ -42,8 +42,11 @@
 //!    shortest counterexample, and symmetry counts derived independently of
 //!    the model's canonicalizer.
 
-use checker::spec::{ConfigError, Constants};
-use checker::DynModel;
+#[cfg(doc)]
+use checker::spec::Constants;
+/// The registry's entry type; it lives in `checker`, so that a crate with
+/// models of its own builds a registry without compiling these.
+pub use checker::{Example, ModelEntry};
 
 use common::net;
 
@@ -67,28 +70,6 @@ pub use dynamo::Dynamo;
 pub use paxos::Paxos;
 pub use raft::Raft;
 pub use two_phase_commit::{TCommit, TwoPhase};
-
-/// A model that check specs can name with `MODEL <name>`.
-#[derive(Clone, Copy)]
-pub struct ModelEntry {
-    /// The name a check spec uses: `TwoPhase`.
-    pub name: &'static str,
-    /// One line on what the model is and where it comes from.
-    pub summary: &'static str,
-    /// Each constant the model reads, with a description that states its default
-    /// (or that it is required).
-    pub constants: &'static [(&'static str, &'static str)],
-    /// Builds the model from a check spec's `CONSTANTS`.
-    pub build: fn(&Constants) -> Result<Box<dyn DynModel>, ConfigError>,
-    /// A small instance, for `bivalent list` (which shows what a model declares).
-    pub example: fn() -> Box<dyn DynModel>,
-}
-
-impl std::fmt::Debug for ModelEntry {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ModelEntry").field("name", &self.name).field("constants", &self.constants).finish()
-    }
-}
 
 /// The constants of a quorum-register model ([`abd`], [`dynamo`]): `Replica`,
 /// then its `Client`, `Ops`, then its `R`, `W` and own constant, then the
@@ -147,10 +128,10 @@ static REGISTRY: &[ModelEntry] = &[
             ),
         ),
         build: |constants| Ok(Box::new(Abd::from_constants(constants)?)),
-        example: || {
+        example: Example::Model(|| {
             let names = |prefix: &str, n: usize| (1..=n).map(|i| format!("{prefix}{i}")).collect();
             Box::new(Abd::new(names("r", 3), names("c", 2), 1, 2, 2, abd::Bug::None, net::Faults::reliable(5)))
-        },
+        }),
     },
     ModelEntry {
         name: "Dynamo",
@@ -167,10 +148,10 @@ static REGISTRY: &[ModelEntry] = &[
             ),
         ),
         build: |constants| Ok(Box::new(Dynamo::from_constants(constants)?)),
-        example: || {
+        example: Example::Model(|| {
             let names = |prefix: &str, n: usize| (1..=n).map(|i| format!("{prefix}{i}")).collect();
             Box::new(Dynamo::new(names("r", 3), names("c", 2), 1, 2, 2, false, net::Faults::reliable(5)))
-        },
+        }),
     },
     ModelEntry {
         name: "GCounter",
@@ -183,7 +164,7 @@ static REGISTRY: &[ModelEntry] = &[
             ),
         ),
         build: |constants| Ok(Box::new(Crdt::<GCounter>::from_constants(constants)?)),
-        example: || Box::new(Crdt::new(GCounter { bug: crdt::GCounterBug::None }, example_replicas(), 1, 2)),
+        example: Example::Model(|| Box::new(Crdt::new(GCounter { bug: crdt::GCounterBug::None }, example_replicas(), 1, 2))),
     },
     ModelEntry {
         name: "LWWRegister",
@@ -197,10 +178,10 @@ static REGISTRY: &[ModelEntry] = &[
             ),
         ),
         build: |constants| Ok(Box::new(Crdt::<LWWRegister>::from_constants(constants)?)),
-        example: || {
+        example: Example::Model(|| {
             let kind = LWWRegister { values: vec!["v1".into(), "v2".into()], bug: crdt::LWWBug::None };
             Box::new(Crdt::new(kind, example_replicas(), 1, 2))
-        },
+        }),
     },
     ModelEntry {
         name: "ORSet",
@@ -215,17 +196,17 @@ static REGISTRY: &[ModelEntry] = &[
             ),
         ),
         build: |constants| Ok(Box::new(Crdt::<ORSet>::from_constants(constants)?)),
-        example: || {
+        example: Example::Model(|| {
             let kind = ORSet { elements: vec!["e1".into(), "e2".into()], bug: crdt::ORSetBug::None };
             Box::new(Crdt::new(kind, example_replicas(), 1, 2))
-        },
+        }),
     },
     ModelEntry {
         name: "PNCounter",
         summary: "Positive-negative counter, a state-based CRDT over a faulty network (Shapiro et al.)",
         constants: crdt_constants!(),
         build: |constants| Ok(Box::new(Crdt::<PNCounter>::from_constants(constants)?)),
-        example: || Box::new(Crdt::new(PNCounter, example_replicas(), 1, 2)),
+        example: Example::Model(|| Box::new(Crdt::new(PNCounter, example_replicas(), 1, 2))),
     },
     ModelEntry {
         name: "Paxos",
@@ -248,11 +229,11 @@ static REGISTRY: &[ModelEntry] = &[
             ),
         ],
         build: |constants| Ok(Box::new(Paxos::from_constants(constants)?)),
-        example: || {
+        example: Example::Model(|| {
             let names = |prefix: &str, n: usize| (1..=n).map(|i| format!("{prefix}{i}")).collect();
             let majorities = Paxos::majorities(3);
             Box::new(Paxos::new(names("a", 3), names("v", 2), 1, majorities.clone(), majorities, paxos::Bug::None))
-        },
+        }),
     },
     ModelEntry {
         name: "Raft",
@@ -279,10 +260,10 @@ static REGISTRY: &[ModelEntry] = &[
             ),
         ],
         build: |constants| Ok(Box::new(Raft::from_constants(constants)?)),
-        example: || {
+        example: Example::Model(|| {
             let names = |prefix: &str, n: usize| (1..=n).map(|i| format!("{prefix}{i}")).collect();
             Box::new(Raft::new(names("s", 3), names("v", 1), raft::Settings::bounded(3, 2, 3)))
-        },
+        }),
     },
     ModelEntry {
         name: "TCommit",
@@ -290,7 +271,7 @@ static REGISTRY: &[ModelEntry] = &[
             "Transaction commit, the specification (TCommit.tla; Gray and Lamport, Consensus on Transaction Commit)",
         constants: &[("RM", "the resource managers, a set of 1 to 16 model values such as {r1, r2, r3}; required")],
         build: |constants| Ok(Box::new(TCommit::from_constants(constants)?)),
-        example: || Box::new(TCommit::new(example_rms())),
+        example: Example::Model(|| Box::new(TCommit::new(example_rms()))),
     },
     ModelEntry {
         name: "TwoPSet",
@@ -300,7 +281,7 @@ static REGISTRY: &[ModelEntry] = &[
             ("Element", "the elements, a set of 1 to 8 model values such as {e1, e2}; required"),
         ),
         build: |constants| Ok(Box::new(Crdt::<TwoPSet>::from_constants(constants)?)),
-        example: || Box::new(Crdt::new(TwoPSet { elements: vec!["e1".into(), "e2".into()] }, example_replicas(), 1, 2)),
+        example: Example::Model(|| Box::new(Crdt::new(TwoPSet { elements: vec!["e1".into(), "e2".into()] }, example_replicas(), 1, 2))),
     },
     ModelEntry {
         name: "TwoPhase",
@@ -319,7 +300,7 @@ static REGISTRY: &[ModelEntry] = &[
             ),
         ],
         build: |constants| Ok(Box::new(TwoPhase::from_constants(constants)?)),
-        example: || Box::new(TwoPhase::new(example_rms(), two_phase_commit::Bug::None)),
+        example: Example::Model(|| Box::new(TwoPhase::new(example_rms(), two_phase_commit::Bug::None))),
     },
 ];
 

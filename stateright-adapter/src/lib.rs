@@ -75,8 +75,8 @@
 use std::fmt::{self, Debug, Write as _};
 use std::hash::{Hash, Hasher};
 
-use checker::spec::{Constraint, Fairness, Invariant, Model, Named, Property};
-use checker::{CheckConfig, FingerprintBits, Limits, StoreKind, Strategy};
+use checker::spec::{Constraint, Fairness, Invariant, Model, Property};
+use checker::{CheckConfig, Strategy};
 use stateright::Expectation;
 
 #[allow(missing_docs, unused_imports, clippy::all)]
@@ -183,34 +183,16 @@ impl<SM: stateright::Model> Stateright<SM> {
     /// liveness, `within_boundary` as the constraint, and no deadlock check
     /// (stateright has none).
     pub fn config(&self, strategy: Strategy, threads: usize) -> CheckConfig {
-        let named = |name: &str| Named { name: name.to_string(), span: Default::default() };
         let (invariants, properties) =
             self.properties.iter().partition::<Vec<_>, _>(|p| p.expectation == Expectation::Always);
-        CheckConfig {
-            invariants: invariants.iter().map(|p| named(p.name)).collect(),
-            properties: properties.iter().map(|p| named(p.name)).collect(),
-            formulas: Vec::new(),
-            constraints: vec![named(WITHIN_BOUNDARY)],
-            action_constraints: Vec::new(),
-            symmetry: None,
-            fairness: Vec::new(),
-            check_deadlock: false,
-            strategy,
-            threads,
-            limits: Limits {
-                states_max: u64::MAX,
-                depth_max: u32::MAX,
-                memory_bytes_max: u64::MAX,
-                deadline: None,
-                interrupt: None,
-            },
-            fingerprint_bits: FingerprintBits::B64,
-            store: StoreKind::Table,
-            seed: 0,
-            simulation_traces: 1000,
-            continue_after_violation: false,
-            checkpoint: None,
-        }
+        CheckConfig::builder()
+            .invariants(invariants.iter().map(|p| p.name))
+            .properties(properties.iter().map(|p| p.name))
+            .constraints([WITHIN_BOUNDARY])
+            .check_deadlock(false)
+            .strategy(strategy)
+            .threads(threads)
+            .build()
     }
 }
 

@@ -1,10 +1,12 @@
 //! What to check: the parsed check spec ([`SpecFile`], from TLC-style `.cfg` text)
 //! and the resolved [`CheckConfig`] that [`crate::check`] runs.
 
+mod builder;
 mod parse;
 #[cfg(test)]
 mod tests;
 
+pub use builder::CheckConfigBuilder;
 pub use parse::parse_spec;
 
 use crate::error::ConfigError;
@@ -303,7 +305,9 @@ pub enum StoreKind {
 }
 
 /// A resolved configuration: what to check and how. [`crate::check`] validates
-/// every name against the model and rejects unsupported combinations.
+/// every name against the model and rejects unsupported combinations. Build
+/// one with [`CheckConfig::builder`] (defaults for everything not set) or
+/// [`CheckConfig::from_spec`].
 #[derive(Clone, Debug)]
 pub struct CheckConfig {
     /// Invariant names to check.
@@ -346,24 +350,6 @@ pub struct CheckConfig {
 impl CheckConfig {
     /// The configuration a check spec asks for, with the given run settings.
     pub fn from_spec(spec: &SpecFile, strategy: Strategy, threads: usize, limits: Limits) -> CheckConfig {
-        CheckConfig {
-            invariants: spec.invariants.clone(),
-            properties: spec.properties.clone(),
-            formulas: spec.formulas.clone(),
-            constraints: spec.constraints.clone(),
-            action_constraints: spec.action_constraints.clone(),
-            symmetry: spec.symmetry.clone(),
-            fairness: spec.fairness.clone(),
-            check_deadlock: spec.check_deadlock,
-            strategy,
-            threads,
-            limits,
-            fingerprint_bits: FingerprintBits::B64,
-            store: StoreKind::Table,
-            seed: 0,
-            simulation_traces: 1000,
-            continue_after_violation: false,
-            checkpoint: None,
-        }
+        CheckConfig::builder().spec(spec).strategy(strategy).threads(threads).limits(limits).build()
     }
 }

@@ -685,7 +685,7 @@ fn the_registry_builds_paxos() {
     assert_eq!(info.step_invariants, ["VotingSpecBar"]);
     assert_eq!(info.symmetries, ["Acceptor", "Value", "AcceptorValue"]);
     assert_eq!(info.properties, [("EventuallyChosen", "<>P"), ("SomeChosen", "Sometimes P")]);
-    assert_eq!((entry.example)().info(), info);
+    assert_eq!(entry.example_model().unwrap().info(), info);
     let documented: Vec<&str> = entry.constants.iter().map(|(name, _)| *name).collect();
     assert_eq!(documented, Paxos::CONSTANTS);
 }

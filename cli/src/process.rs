@@ -1,14 +1,20 @@
-//! The `bivalent` binary: installs the tracing subscriber and the panic hook,
-//! then hands over to [`cli::run`].
+//! The whole command as a process: installs the tracing subscriber, the
+//! Ctrl-C and SIGTERM handler and the panic hook, runs [`crate::run_with`]
+//! on the process's arguments and exits with its code. The bundled binary
+//! and a user's own (through the `bivalent` facade) are this one call.
 
 use std::panic;
 use std::sync::Mutex;
+
+use checker::ModelEntry;
 
 /// Where and why the last panic happened; printed only for internal errors
 /// (model panics are caught and reported by the checker with their state).
 static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
 
-fn main() {
+/// Runs the `bivalent` command line of this process with the models of
+/// `registry`, and exits with its code.
+pub fn main(registry: &[ModelEntry]) -> ! {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .with_writer(std::io::stderr)
@@ -16,7 +22,7 @@ fn main() {
     // The first Ctrl-C (or SIGTERM) stops the run at the next chunk of states
     // with what it found, a report marked incomplete and exit code 3; a
     // second one exits at once.
-    let flag = cli::interrupt_flag();
+    let flag = crate::interrupt_flag();
     let installed = ctrlc::set_handler(move || {
         if flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
             std::process::exit(130);
@@ -33,12 +39,12 @@ fn main() {
     }));
     let result = panic::catch_unwind(|| {
         // Not locked for the whole run: the Ctrl-C handler writes to stderr too.
-        cli::run(std::env::args_os(), &mut std::io::stdout(), &mut std::io::stderr())
+        crate::run_with(registry, std::env::args_os(), &mut std::io::stdout(), &mut std::io::stderr())
     });
     let code = result.unwrap_or_else(|_| {
         let detail = LAST_PANIC.lock().ok().and_then(|l| l.clone()).unwrap_or_default();
         eprintln!("internal error: bivalent crashed; please report this with the spec that caused it.\n{detail}");
-        cli::ExitCode::Internal as i32
+        crate::ExitCode::Internal as i32
     });
     std::process::exit(code);
 }
