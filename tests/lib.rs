@@ -5,6 +5,7 @@
 //!   the naive [`mod@reference`] explorer agree on every spec and on fixtures.
 //! - `tlc`: TLC's published counts for the transcribed TLA+ specs.
 //! - `errors`: every error path's message and exit code.
+//! - `facade`: a registry of one's own through the `bivalent` facade.
 //! - `corpus`: every bad spec in `tests/corpus/`, its message and exit code.
 //! - `report`: the HTML report, ITF (read back and replayed), DOT and JUnit files.
 //!
@@ -20,6 +21,8 @@ mod checkpoint;
 mod corpus;
 #[cfg(test)]
 mod errors;
+#[cfg(test)]
+mod facade;
 #[cfg(test)]
 mod faulty;
 #[cfg(test)]

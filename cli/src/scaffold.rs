@@ -27,6 +27,10 @@ const BUILT_FROM: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../bivalent");
 const RESERVED: &[&str] = &["bivalent", "test", "std", "core", "alloc", "proc_macro", "self", "crate", "super"];
 
 pub(crate) fn new(args: &NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
+    if args.path.exists() {
+        let _ = writeln!(err, "error: {} already exists; choose a new directory", args.path.display());
+        return ExitCode::Semantic;
+    }
     let name = args.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     if let Err(message) = check_name(&name) {
         let _ = writeln!(err, "error: {}: {message}", args.path.display());
@@ -69,9 +73,6 @@ fn check_name(name: &str) -> Result<(), String> {
 
 fn create(args: &NewArgs, name: &str) -> Result<(), String> {
     let path = &args.path;
-    if path.exists() {
-        return Err(format!("{} already exists; choose a new directory", path.display()));
-    }
     let facade = args.bivalent.clone().unwrap_or_else(|| PathBuf::from(BUILT_FROM));
     let facade = facade
         .canonicalize()
@@ -163,10 +164,12 @@ mod tests {
     #[test]
     fn new_refuses_an_existing_directory_and_leaves_it_alone() {
         let dir = tempfile::tempdir().unwrap();
-        let (code, _, err) = run(&["new", dir.path().to_str().unwrap()]);
+        let existing = dir.path().join("proto");
+        std::fs::create_dir(&existing).unwrap();
+        let (code, _, err) = run(&["new", existing.to_str().unwrap()]);
         assert_eq!(code, ExitCode::Semantic as i32);
         assert!(err.contains("already exists"), "{err}");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        assert_eq!(std::fs::read_dir(&existing).unwrap().count(), 0);
     }
 
     #[test]

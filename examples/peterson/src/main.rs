@@ -1,0 +1,3 @@
+fn main() {
+    bivalent::main(&[peterson::entry()])
+}
