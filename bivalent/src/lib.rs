@@ -60,7 +60,7 @@
 //!         vec!["Acquire", "Release"]
 //!     }
 //!     fn properties(&self) -> Vec<Property<Self>> {
-//!         vec![Property::always_eventually("Freed", |_, s| s.is_none())]
+//!         vec![Property::always_eventually("Freed", |_, s: &Option<u8>| s.is_none())]
 //!     }
 //!     fn fairness(&self) -> Vec<Fairness> {
 //!         vec![Fairness::weak("Release")]
