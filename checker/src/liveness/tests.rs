@@ -22,6 +22,8 @@ struct GraphModel {
     fairness: Vec<Fairness>,
     /// A state constraint `s <= bound`, named `Bound`.
     bound: Option<u8>,
+    /// An action constraint, named `Allowed`, that forbids these steps.
+    blocked: Vec<(u8, &'static str, u8, u8)>,
 }
 
 const ACTIONS: &[&str] = &["A", "B", "C", "L", "R", "J", "Back", "Go", "Idle", "Tick"];
@@ -68,7 +70,12 @@ impl Model for GraphModel {
     }
 
     fn constraints(&self) -> Vec<Constraint<Self>> {
-        vec![Constraint::state("Bound", |m, s| m.bound.is_none_or(|b| *s <= b))]
+        vec![
+            Constraint::state("Bound", |m, s| m.bound.is_none_or(|b| *s <= b)),
+            Constraint::action("Allowed", |m, from, action: &(&str, u8), to| {
+                !m.blocked.contains(&(*from, action.0, action.1, *to))
+            }),
+        ]
     }
 
     fn predicates(&self) -> Vec<Predicate<Self>> {
@@ -76,12 +83,21 @@ impl Model for GraphModel {
     }
 }
 
-fn verdict(model: &GraphModel, property: &str, threads: usize) -> Verdict {
+/// A configuration with the model's constraints.
+fn constrained(model: &GraphModel, threads: usize) -> crate::config::CheckConfig {
     let mut c = config(&[], threads);
-    c.properties = named(&[property]);
     if model.bound.is_some() {
         c.constraints = named(&["Bound"]);
     }
+    if !model.blocked.is_empty() {
+        c.action_constraints = named(&["Allowed"]);
+    }
+    c
+}
+
+fn verdict(model: &GraphModel, property: &str, threads: usize) -> Verdict {
+    let mut c = constrained(model, threads);
+    c.properties = named(&[property]);
     check(model, &c).unwrap().check(property).unwrap().verdict.clone()
 }
 
@@ -197,7 +213,7 @@ fn leads_to_and_eventually_always_need_the_right_cycles() {
         p: vec![0, 2],
         q: vec![2],
         fairness: vec![Fairness::weak("A")],
-        bound: None,
+        ..Default::default()
     };
     assert!(holds(&m, "PLeadsToQ"));
     let (states, loop_start) = lasso(&m, "EventuallyAlwaysP");
@@ -226,6 +242,95 @@ fn constraints_that_cut_every_fair_behaviour_make_liveness_unknown() {
     assert!(matches!(verdict(&m, "EventuallyP", 2), Verdict::Violated(_)));
 }
 
+/// The states of a finite counterexample (a safety violation of a property).
+fn finite_trace(verdict: Verdict) -> Vec<String> {
+    let Verdict::Violated(Counterexample::Trace(trace)) = verdict else { panic!("not a finite trace: {verdict:?}") };
+    trace.steps.iter().map(|s| s.state[0].1.to_string().trim_matches('"').to_string()).collect()
+}
+
+#[test]
+fn always_is_a_safety_check_on_every_state_reachable_inside_the_constraints() {
+    // 0 -Go-> 1 -A-> 5 under the constraint s <= 3, P = {1}. State 1 is
+    // reachable inside the constraint, so []~P fails on the trace 0 1,
+    // whatever the fairness: TLC checks a `[]S` property as an invariant.
+    let mut m = GraphModel {
+        initial: vec![0],
+        edges: vec![(0, "Go", 0, 1), (1, "A", 0, 5)],
+        p: vec![1],
+        bound: Some(3),
+        ..Default::default()
+    };
+    assert_eq!(finite_trace(formula_verdict(&m, "[]~P")), ["0", "1"]);
+    // Under WF(A) no fair behaviour stays at 1 (A is enabled there and its
+    // step leaves the constraint), but reaching 1 is enough.
+    m.fairness = vec![Fairness::weak("A")];
+    assert_eq!(finite_trace(formula_verdict(&m, "[]~P")), ["0", "1"]);
+    // The conjunct decides for the whole formula.
+    assert_eq!(finite_trace(formula_verdict(&m, "<>TRUE /\\ []~P")), ["0", "1"]);
+    // As with invariants, a state outside the constraints is checked too: 5,
+    // generated from 1 and never stored.
+    m.p = vec![5];
+    assert_eq!(finite_trace(formula_verdict(&m, "[]~P")), ["0", "1", "5"]);
+    // So is the target of a step the action constraint forbids.
+    let m = GraphModel { bound: None, blocked: vec![(1, "A", 0, 5)], ..m };
+    assert_eq!(finite_trace(formula_verdict(&m, "[]~P")), ["0", "1", "5"]);
+    let m = GraphModel { p: vec![7], ..m };
+    assert_eq!(formula_verdict(&m, "[]~P"), Verdict::Holds);
+}
+
+#[test]
+fn a_state_with_a_step_leaving_the_constraints_may_stutter_forever() {
+    // Initial states 0 and 2; 0 -Go-> 1 -A-> 5 under the constraint s <= 3;
+    // WF(Go); P = {2}. The behaviour 0 1 1 1 ... is fair (Go is disabled at
+    // 1, A is not fair) and never reaches P: <>P is violated by the lasso
+    // 0 1 with a stuttering cycle at 1.
+    let m = GraphModel {
+        initial: vec![0, 2],
+        edges: vec![(0, "Go", 0, 1), (1, "A", 0, 5)],
+        p: vec![2],
+        fairness: vec![Fairness::weak("Go")],
+        bound: Some(3),
+        ..Default::default()
+    };
+    assert_eq!(lasso(&m, "EventuallyP"), (vec!["0".to_string(), "1".to_string()], 1));
+    // The same when an action constraint forbids the step instead.
+    let m = GraphModel { bound: None, blocked: vec![(1, "A", 0, 5)], ..m };
+    assert_eq!(lasso(&m, "EventuallyP"), (vec!["0".to_string(), "1".to_string()], 1));
+}
+
+#[test]
+fn a_step_leaving_the_constraints_still_enables_its_action() {
+    // Initial states 0 and 2; 0 -B-> 1 -B-> 0, and A leaves the constraint
+    // s <= 3 from 0 and from 1; WF(A); P = {2}. A is enabled at every state of
+    // the cycle 0 1 0 and never taken inside the constraint, so neither the
+    // cycle nor stuttering at 0 or 1 is fair. The only fair behaviour stutters
+    // at 2, where P holds: <>P holds.
+    let mut m = GraphModel {
+        initial: vec![0, 2],
+        edges: vec![(0, "B", 0, 1), (1, "B", 0, 0), (0, "A", 0, 5), (1, "A", 0, 5)],
+        p: vec![2],
+        fairness: vec![Fairness::weak("A")],
+        bound: Some(3),
+        ..Default::default()
+    };
+    assert!(holds(&m, "EventuallyP"));
+    // The same when an action constraint forbids the A steps instead.
+    let blocked = GraphModel { bound: None, blocked: vec![(0, "A", 0, 5), (1, "A", 0, 5)], ..m.clone() };
+    assert!(holds(&blocked, "EventuallyP"));
+    // ENABLED sees the steps that leave the constraint as well.
+    assert_eq!(formula_verdict(&m, "[]<>(ENABLED A \\/ P)"), Verdict::Holds);
+    // Without the A step at 1, A is disabled there: the cycle 0 1 0 is fair,
+    // and the note says where A is disabled, not that it is never enabled.
+    m.edges.pop();
+    let (states, loop_start) = lasso(&m, "EventuallyP");
+    assert_eq!((states, loop_start), (vec!["0".to_string(), "1".to_string()], 0));
+    let Verdict::Violated(Counterexample::Lasso(lasso)) = verdict(&m, "EventuallyP", 1) else { panic!() };
+    assert_eq!(
+        lasso.notes[0],
+        "WF(A): not taken, but disabled at cycle state 2 (weak fairness asks no more)"
+    );
+}
+
 #[test]
 fn spec_fairness_adds_to_the_models() {
     let m = GraphModel { initial: vec![0], edges: vec![(0, "Go", 0, 1)], p: vec![1], ..Default::default() };
@@ -242,7 +347,7 @@ fn spec_fairness_adds_to_the_models() {
 /// The verdict of a property written as a formula in a check spec.
 fn formula_verdict(model: &GraphModel, formula: &str) -> Verdict {
     let spec = crate::parse_spec(&format!("MODEL Graph\nPROPERTY F == {formula}\n")).unwrap();
-    let mut c = config(&[], 2);
+    let mut c = constrained(model, 2);
     c.properties = spec.properties;
     c.formulas = spec.formulas;
     check(model, &c).unwrap().check("F").unwrap().verdict.clone()
@@ -259,7 +364,14 @@ fn formulas_in_specs_agree_with_the_declared_properties() {
             .collect();
         let subset = |rng: &mut ChaCha8Rng| (0..nodes).filter(|_| rng.gen_bool(0.4)).collect::<Vec<u8>>();
         let fairness = if rng.gen_bool(0.5) { vec![Fairness::weak("A")] } else { vec![Fairness::strong("B")] };
-        let m = GraphModel { initial: vec![0], edges, p: subset(&mut rng), q: subset(&mut rng), fairness, bound: None };
+        let m = GraphModel {
+            initial: vec![0],
+            edges,
+            p: subset(&mut rng),
+            q: subset(&mut rng),
+            fairness,
+            ..Default::default()
+        };
         let declared = |name: &str| holds(&m, name);
         let formula = |f: &str| matches!(formula_verdict(&m, f), Verdict::Holds);
         assert_eq!(formula("<>P"), declared("EventuallyP"), "{m:?}");
@@ -440,7 +552,14 @@ fn verdicts_agree_with_the_naive_oracle_on_random_graphs() {
                 _ => {}
             }
         }
-        let m = GraphModel { initial: vec![0], edges, p: subset(&mut rng), q: subset(&mut rng), fairness, bound: None };
+        let m = GraphModel {
+            initial: vec![0],
+            edges,
+            p: subset(&mut rng),
+            q: subset(&mut rng),
+            fairness,
+            ..Default::default()
+        };
         for property in ["EventuallyP", "InfinitelyOftenP", "EventuallyAlwaysP", "PLeadsToQ"] {
             let expected = naive_violated(&m, property);
             violated += usize::from(expected);
