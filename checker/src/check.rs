@@ -80,8 +80,8 @@ fn run<M: Model, F: Fingerprint, S: Store<F> + 'static>(
     }
     // Liveness needs the whole graph: after a complete safety search only.
     let liveness = match explored.stopped {
-        None if !plan.liveness.is_empty() => catch_model_panic(|| liveness::check(plan, &config.limits))??,
-        _ => Vec::new(),
+        None if !plan.liveness.is_empty() => catch_model_panic(|| liveness::check::<M, F>(plan, &config.limits))??,
+        _ => liveness::Checked { verdicts: Vec::new(), graph: None },
     };
     // Rebuilding traces calls the model (next, variables, format_action).
     catch_model_panic(|| plan.outcome::<F>(explored, liveness))?
@@ -203,7 +203,7 @@ fn find_named<'a, T>(
 }
 
 impl<'m, M: Model> Plan<'m, M> {
-    fn new(model: &'m M, config: &CheckConfig) -> Result<Plan<'m, M>, CheckError> {
+    pub(crate) fn new(model: &'m M, config: &CheckConfig) -> Result<Plan<'m, M>, CheckError> {
         let unsupported = |message: String| ConfigError::Unsupported { span: Default::default(), message };
         if config.threads == 0 {
             return Err(unsupported("--threads must be at least 1".into()).into());
@@ -384,9 +384,10 @@ impl<'m, M: Model> Plan<'m, M> {
     }
 
     /// Compiles a spec's formula into a conjunction of the temporal forms the
-    /// engine checks: `<>S`, `[]<>S`, `<>[]S`, `S ~> T` and `[]S` (as
-    /// `~S ~> FALSE`: no fair behaviour reaches `~S`), where `S`, `T` are
-    /// state formulas.
+    /// engine checks: `<>S`, `[]<>S`, `<>[]S`, `S ~> T` and `[]S` (as TLC
+    /// does, a safety check: every state the search reaches, inside the
+    /// constraints or generated outside them, satisfies `S`, whatever the
+    /// fairness), where `S`, `T` are state formulas.
     fn compile(&mut self, formula: &Formula) -> Result<Vec<Temporal>, ConfigError> {
         use Formula as F;
         let shape = |span: Span| ConfigError::Unsupported {
@@ -412,7 +413,7 @@ impl<'m, M: Model> Plan<'m, M> {
                     let F::Eventually(q) = &**q else { unreachable!() };
                     vec![Temporal::LeadsTo(self.state(p)?, self.state(q)?)]
                 }
-                p => vec![Temporal::LeadsTo(Expr::Not(Box::new(self.state(p)?)), Expr::Const(false))],
+                p => vec![Temporal::Always(self.state(p)?)],
             },
             F::LeadsTo(p, q) => vec![Temporal::LeadsTo(self.state(p)?, self.state(q)?)],
             other => return Err(shape(first_span(other))),
@@ -519,8 +520,10 @@ impl<'m, M: Model> Plan<'m, M> {
     fn outcome<F: Fingerprint>(
         &self,
         explored: Explored<F>,
-        mut liveness: Vec<(usize, Verdict)>,
+        liveness: liveness::Checked,
     ) -> Result<Outcome, CheckError> {
+        let liveness_graph = liveness.graph;
+        let mut liveness = liveness.verdicts;
         let complete = explored.stopped.is_none();
         let mut checks = Vec::with_capacity(self.checks.len());
         for (index, (name, kind)) in self.checks.iter().enumerate() {
@@ -557,11 +560,15 @@ impl<'m, M: Model> Plan<'m, M> {
                 distinct_states: explored.distinct_states,
                 depth: explored.depth,
                 queue_states: explored.queue_states,
-                collision_probability: collision_probability(
+                // The liveness graph hashes states with a seed of its own: its
+                // collisions add to the search's (a union bound).
+                collision_probability: (collision_probability(
                     explored.distinct_states,
                     explored.generated_states,
                     F::BITS,
-                ),
+                ) + liveness_graph
+                    .map_or(0.0, |(states, lookups)| collision_probability(states, lookups, F::BITS)))
+                .min(1.0),
                 store_bytes: explored.store_bytes,
                 fingerprint_bits: F::BITS + 1,
             },

@@ -72,6 +72,28 @@ fn shortest_counterexample_is_the_same_for_every_thread_count_and_store() {
 }
 
 #[test]
+fn the_collision_estimate_adds_the_liveness_graph() {
+    // Grid 3: 16 distinct states among 25 generated; the liveness graph looks
+    // up the initial state and the 24 steps' targets, and holds the same 16
+    // states. Two equal estimates, n (g - n) / 2^bits, add up.
+    for bits in [FingerprintBits::B64, FingerprintBits::B128] {
+        let mut safety = config(&["InGrid"], 2);
+        safety.fingerprint_bits = bits;
+        safety.store = StoreKind::Sharded;
+        let mut liveness = safety.clone();
+        liveness.properties = named(&["EventuallyCorner"]);
+        let width = if bits == FingerprintBits::B64 { 63 } else { 127 };
+        let one = 16.0 * (25.0 - 16.0) / 2f64.powi(width);
+        let safety = check(&Grid { n: 3 }, &safety).unwrap();
+        let liveness = check(&Grid { n: 3 }, &liveness).unwrap();
+        assert_eq!(safety.stats.collision_probability, one);
+        assert_eq!(liveness.stats.collision_probability, 2.0 * one);
+        // Without fairness, stuttering at (0, 0) violates it; the graph was built.
+        assert!(matches!(liveness.check("EventuallyCorner").unwrap().verdict, Verdict::Violated(_)));
+    }
+}
+
+#[test]
 fn a_run_stops_at_the_level_of_the_first_violation() {
     let outcome = check(&Grid { n: 30 }, &config(&["SumBelowFour", "InGrid"], 2)).unwrap();
     assert_eq!(outcome.stopped, Some(StopReason::StoppedAtViolation));
