@@ -99,6 +99,12 @@ impl Model for Grid {
                 assert!(*s != (2, 2), "boom at (2, 2)");
                 true
             }),
+            // Violated by (0, y) for y > 0 only: what NoIncYAtZero keeps out.
+            Invariant::state("OffTheYAxis", |_, s: &(u32, u32)| s.0 > 0 || s.1 == 0),
+            // Violated by the step (0,0) -> (0,1) only, which NoIncYAtZero forbids.
+            Invariant::step("NoIncYAtOrigin", |_, from: &(u32, u32), a, _| {
+                !(*a == GridAction::IncY && *from == (0, 0))
+            }),
         ]
     }
 

@@ -155,6 +155,24 @@ fn action_constraints_remove_steps() {
 }
 
 #[test]
+fn a_step_outside_the_action_constraint_is_checked_but_not_taken() {
+    // As in TLC: the step (0,0) -IncY-> (0,1) is not taken, but its target is
+    // checked against the state invariants and the step against the step
+    // invariants. Both violations are at depth 2, after the initial state.
+    for strategy in [Strategy::Bfs, Strategy::Dfs] {
+        let mut c = config(&["OffTheYAxis", "NoIncYAtOrigin"], if strategy == Strategy::Bfs { 2 } else { 1 });
+        c.strategy = strategy;
+        c.action_constraints = named(&["NoIncYAtZero"]);
+        c.continue_after_violation = true;
+        let outcome = check(&Grid { n: 3 }, &c).unwrap();
+        assert_eq!(violated(&outcome, "OffTheYAxis"), ["(0,0)", "IncY (0,1)"]);
+        assert_eq!(violated(&outcome, "NoIncYAtOrigin"), ["(0,0)", "IncY (0,1)"]);
+        // The target is not stored: 16 - 3 states, as without the invariants.
+        assert_eq!(outcome.stats.distinct_states, 13);
+    }
+}
+
+#[test]
 fn symmetry_reduces_to_the_orbits() {
     let mut c = config(&["InGrid"], 2);
     c.symmetry = Some(named(&["Swap"]).remove(0));
@@ -284,7 +302,7 @@ fn unknown_names_and_unsupported_combinations_are_config_errors() {
     assert_eq!(
         e.to_string(),
         "unknown invariant `InGird`; did you mean `InGrid`? \
-         (valid invariants: InGrid, SumBelowFour, NoIncXOntoDiagonal, PanicsAtTwoTwo)"
+         (valid invariants: InGrid, SumBelowFour, NoIncXOntoDiagonal, PanicsAtTwoTwo, OffTheYAxis, NoIncYAtOrigin)"
     );
     let mut c = config(&[], 2);
     c.strategy = Strategy::Dfs;
