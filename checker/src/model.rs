@@ -299,12 +299,25 @@ pub struct Constraint<M: Model> {
     pub kind: ConstraintKind<M>,
 }
 
-/// What a constraint restricts.
+/// What a constraint restricts. Both follow TLC: a successor is kept only if
+/// it satisfies every state constraint and its step every action constraint.
+/// A successor that is not kept is still checked against the state
+/// invariants, every time it is generated, but never stored, counted or
+/// expanded; step invariants are checked on every step `next` emits, kept or
+/// not; and a state whose steps are all cut is no deadlock (`next` emitted
+/// something).
+///
+/// For liveness, behaviours are those of the graph inside the constraints,
+/// and any state may stutter forever; but `ENABLED` and fairness see every
+/// step of `next`, so an action whose only step leaves the constraints is
+/// enabled there and never taken.
 pub enum ConstraintKind<M: Model> {
-    /// `CONSTRAINT`: a state outside it is still checked against the invariants,
-    /// then not expanded.
+    /// `CONSTRAINT`: a state outside it is still checked against the
+    /// invariants, then not stored or expanded.
     State(StatePredicate<M>),
-    /// `ACTION_CONSTRAINT`: a step outside it is not taken.
+    /// `ACTION_CONSTRAINT`: a step outside it is not taken; its target is
+    /// still checked against the invariants (as a state outside `CONSTRAINT`
+    /// is), and the step against the step invariants.
     Action(StepPredicate<M>),
 }
 

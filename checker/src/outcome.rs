@@ -43,6 +43,8 @@ pub struct Stats {
     pub queue_states: u64,
     /// Estimated probability that a fingerprint collision hid a state:
     /// `n * (generated - n) / 2^bits` for `n` distinct states, TLC's "optimistic" estimate.
+    /// With liveness, the behaviour graph's estimate (its states among its
+    /// fingerprint lookups) is added.
     pub collision_probability: f64,
     /// Bytes of the fingerprint store when the run ended.
     pub store_bytes: u64,

@@ -105,6 +105,9 @@ impl<S> Graph<S> {
 /// (`Some((node, instance))`).
 pub(crate) type Outside = Option<(u32, u32)>;
 
+/// What sees the states the constraints keep out, with the graph so far.
+pub(crate) type SeeOutside<'a, S> = dyn FnMut(&Graph<S>, Outside, &S) + 'a;
+
 /// Builds the graph, evaluating `predicates` on every state, and showing
 /// `outside` every state the constraints keep out (checked, never stored, as
 /// the safety search does).
@@ -112,7 +115,7 @@ pub(crate) fn build<M: Model, F: Fingerprint>(
     plan: &Plan<'_, M>,
     predicates: &[crate::model::StatePredicate<M>],
     limits: &Limits,
-    outside: &mut dyn FnMut(&Graph<M::State>, Outside, &M::State),
+    outside: &mut SeeOutside<'_, M::State>,
 ) -> Result<Graph<M::State>, StopReason> {
     assert!(predicates.len() <= 64, "checker bug: at most 64 predicates per run");
     let model = plan.model;

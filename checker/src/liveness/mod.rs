@@ -12,15 +12,34 @@
 //! | `<>[]P` | all | any | a `~P` state |
 //! | `P ~> Q` | `~Q` | `P /\ ~Q` states | |
 //!
+//! A `[]S` conjunct of a spec's formula is no such question: as in TLC, it is
+//! a safety check, whatever the fairness, on every state the search checks
+//! invariants on (the graph's states, and the states generated outside the
+//! constraints); a violation is a finite trace.
+//!
+//! # Constraints
+//!
+//! As in TLC, behaviours are those of the graph inside the constraints
+//! (`CONSTRAINT`, `ACTION_CONSTRAINT`), and every state may stutter forever,
+//! including one with a step that leaves the constraints. `ENABLED` and
+//! fairness see every step of `next`, including those that leave: such a step
+//! enables its action at its source, but is never taken inside the graph. So
+//! a state whose `WF(A)` step leaves the constraints has no fair behaviour
+//! that stays there. When the constraints leave no fair behaviour at all, the
+//! verdict is [`StopReason::Vacuous`] rather than a pass.
+//!
+//! # Fairness
+//!
 //! Fair cycles are found per strongly connected component: a component has a
 //! cycle that satisfies `WF(A)` iff it has an internal `A` step or a state where
 //! `A` is disabled; `SF(A)` iff it has an internal `A` step or no state where `A`
 //! is enabled, and otherwise the states enabling `A` are removed and the rest
 //! is decomposed again (the Streett refinement). Stuttering never takes or
-//! enables an action; a state may stutter forever unless it is a boundary state
-//! of the constraints. The lasso's cycle is built through one waypoint per
-//! fairness condition, so it satisfies each by construction, and the whole
-//! lasso is replayed through `next` and checked against the property again.
+//! enables an action. The lasso's cycle is built through one waypoint per
+//! fairness condition, so it satisfies each by construction; the whole lasso
+//! is then replayed through `next`, checked against the property again, and
+//! checked against every fairness condition by [`validate`], which sees only
+//! the model (no graph).
 
 pub(crate) mod graph;
 mod scc;
