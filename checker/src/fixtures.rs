@@ -32,6 +32,7 @@ pub(crate) fn config(invariants: &[&str], threads: usize) -> CheckConfig {
         simulation_traces: 200,
         continue_after_violation: false,
         checkpoint: None,
+        symmetry_audit: crate::symmetry::SymmetryAudit::DEFAULT,
     }
 }
 
@@ -122,8 +123,15 @@ impl Model for Grid {
     fn symmetries(&self) -> Vec<Symmetry<Self>> {
         vec![
             // Swapping x and y maps the grid onto itself.
-            Symmetry { name: "Swap", canonicalize: |_, s| (s.0.min(s.1), s.0.max(s.1)) },
-            Symmetry { name: "NotIdempotent", canonicalize: |_, s| (s.1, s.0) },
+            Symmetry::canonicalizer("Swap", |_, s: &(u32, u32)| (s.0.min(s.1), s.0.max(s.1))),
+            Symmetry::canonicalizer("NotIdempotent", |_, s: &(u32, u32)| (s.1, s.0)),
+            // The same classes, built by the engine from the two coordinates.
+            Symmetry::permutations("Axes", vec![vec!["x".into(), "y".into()]], |_, s: &(u32, u32), p| {
+                let mut image = [0; 2];
+                image[p.image(0)] = s.0;
+                image[p.image(1)] = s.1;
+                (image[0], image[1])
+            }),
         ]
     }
 }
@@ -280,7 +288,24 @@ impl Model for Pair {
     fn symmetries(&self) -> Vec<Symmetry<Self>> {
         vec![
             // Sorted flags, raised first: idempotent, one state per class.
-            Symmetry { name: "Swap", canonicalize: |_, s| (s.0, [s.1[0] || s.1[1], s.1[0] && s.1[1]]) },
+            Symmetry::canonicalizer("Swap", |_, s: &PairState| (s.0, [s.1[0] || s.1[1], s.1[0] && s.1[1]])),
+            // Node i's flag moves to node p(i).
+            Symmetry::permutations("Nodes", vec![vec!["n1".into(), "n2".into()]], |_, s: &PairState, p| {
+                let mut flags = [false; 2];
+                for (i, &flag) in s.1.iter().enumerate() {
+                    flags[p.image(i)] = flag;
+                }
+                (s.0, flags)
+            }),
+            // Not a renaming: the swap shifts node 1's flag to node 0 and
+            // clears node 1's, so canonical forms are not idempotent.
+            Symmetry::permutations("Broken", vec![vec!["n1".into(), "n2".into()]], |_, s: &PairState, p| {
+                if p.is_identity() {
+                    *s
+                } else {
+                    (s.0, [s.1[1], false])
+                }
+            }),
         ]
     }
 }
