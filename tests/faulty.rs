@@ -57,7 +57,7 @@ impl Model for Faulty {
     }
 
     fn symmetries(&self) -> Vec<Symmetry<Self>> {
-        vec![Symmetry { name: "Flip", canonicalize: |_, s| 9 - s }]
+        vec![Symmetry::canonicalizer("Flip", |_, s: &u8| 9 - s)]
     }
 }
 
