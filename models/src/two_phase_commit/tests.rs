@@ -460,3 +460,25 @@ fn the_largest_instances_fit_their_states() {
     per_rm.rotate_left(1);
     assert_eq!(model.rename(first, &rotation), TwoPhaseState::new(&per_rm, TmState::Aborted, false, true));
 }
+
+// The order puts RM 0's nibble first, so the least image sorts the RMs'
+// tuples in ascending order of their nibble codes.
+#[test]
+fn the_canonical_form_sorts_the_rms_tuples() {
+    use RmState::*;
+    let model = two_phase(3);
+    let group = Permutation::all(&[3]);
+    let unsorted = TwoPhaseState::new(
+        &[(Aborted, false, false), (Working, false, false), (Prepared, true, true)],
+        TmState::Aborted,
+        false,
+        true,
+    );
+    let sorted = TwoPhaseState::new(
+        &[(Working, false, false), (Aborted, false, false), (Prepared, true, true)],
+        TmState::Aborted,
+        false,
+        true,
+    );
+    assert_eq!(canonical(&model, &group, unsorted), sorted);
+}

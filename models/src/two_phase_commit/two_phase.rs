@@ -108,7 +108,7 @@ pub struct TwoPhase {
 ///
 /// So 15 RMs fit; nibbles of RMs outside `RM` are zero, which `TPTypeOK` checks.
 /// The initial state, every RM working and nothing sent, is zero.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct TwoPhaseState(u64);
 
 /// `tmState`: `{"init", "committed", "aborted"}`, plus `"crashed"` when the TM may fail.
@@ -268,6 +268,26 @@ impl TwoPhaseState {
 #[inline]
 fn at(r: Rm, bits: u64) -> u64 {
     bits << (4 * u32::from(r))
+}
+
+/// States compare nibble by nibble from RM 0's up (the global bits last), so
+/// the least image under the symmetry `RM` lists the RMs' nibbles in
+/// ascending order: one representative per class that is also the sorted one.
+impl Ord for TwoPhaseState {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        // The nibbles in reverse order: RM 0's becomes the most significant.
+        let reversed = |x: u64| {
+            let bytes = x.swap_bytes();
+            ((bytes & 0x0F0F_0F0F_0F0F_0F0F) << 4) | ((bytes >> 4) & 0x0F0F_0F0F_0F0F_0F0F)
+        };
+        reversed(self.0).cmp(&reversed(other.0))
+    }
+}
+
+impl PartialOrd for TwoPhaseState {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl fmt::Debug for TwoPhaseState {
