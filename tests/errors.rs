@@ -243,5 +243,9 @@ fn a_symmetry_the_model_does_not_respect_gives_153_unless_the_audit_is_off() {
 fn a_bad_symmetry_audit_value_gives_150() {
     let run = check(&root().join("specs/twophase-3.cfg"), &["--symmetry-audit", "some"]);
     assert_eq!(run.code, 150);
-    assert!(run.stderr.contains("--symmetry-audit must be a number of states, `full` or `off`, not `some`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--symmetry-audit must be a number of states, `full` or `off`, not `some`"),
+        "{}",
+        run.stderr
+    );
 }

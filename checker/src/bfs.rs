@@ -666,13 +666,7 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
 
     /// Re-expands a segment one state at a time to find the state whose
     /// expansion panicked, and reports it with the trace that reaches it.
-    fn locate_panic(
-        &self,
-        segment: &[Entry<M::State, F>],
-        depth: u32,
-        first: u64,
-        error: CheckError,
-    ) -> CheckError {
+    fn locate_panic(&self, segment: &[Entry<M::State, F>], depth: u32, first: u64, error: CheckError) -> CheckError {
         let plan = self.plan;
         let CheckError::Model(mut model_error) = error else { return error };
         for (j, entry) in segment.iter().enumerate() {

@@ -7,9 +7,7 @@ use crate::config::{CheckConfig, FingerprintBits, Formula, Named, Span, StoreKin
 use crate::error::{CheckError, ConfigError, ModelError, ModelErrorKind};
 use crate::fingerprint::{collision_probability, Fingerprint};
 use crate::liveness::{self, Expr, Fair, Temporal};
-use crate::model::{
-    ConstraintKind, InvariantKind, Model, PropertyKind, StatePredicate, StepPredicate, SymmetryKind,
-};
+use crate::model::{ConstraintKind, InvariantKind, Model, PropertyKind, StatePredicate, StepPredicate, SymmetryKind};
 use crate::outcome::{ActionCoverage, Check, CheckKind, Counterexample, Outcome, Stats, StopReason, Trace, Verdict};
 use crate::store::{ShardedStore, Store, Table};
 use crate::symmetry::{Reduction, ReductionKind};

@@ -242,7 +242,8 @@ impl Model for Pair {
             return;
         }
         for i in 0..2 {
-            if !flags[i] && !(self.asymmetric_next && i == 1 && !flags[0]) {
+            let blocked = self.asymmetric_next && i == 1 && !flags[0];
+            if !flags[i] && !blocked {
                 let mut to = flags;
                 to[i] = true;
                 steps.push((PairAction::Set(i as u8), (clock, to)));
@@ -264,7 +265,7 @@ impl Model for Pair {
     fn invariants(&self) -> Vec<Invariant<Self>> {
         vec![
             Invariant::state("ClockBounded", |m, s: &PairState| s.0 <= m.delay),
-            Invariant::state("SetInOrder", |_, s: &PairState| !(s.1[1] && !s.1[0])),
+            Invariant::state("SetInOrder", |_, s: &PairState| s.1[0] || !s.1[1]),
             Invariant::step("FirstSetFirst", |_, from: &PairState, a, _| !(*a == PairAction::Set(0) && from.1[1])),
         ]
     }
@@ -279,9 +280,7 @@ impl Model for Pair {
     fn constraints(&self) -> Vec<Constraint<Self>> {
         vec![
             Constraint::state("NotSecondAlone", |_, s: &PairState| s.1 != [false, true]),
-            Constraint::action("FirstBeforeSecond", |_, from: &PairState, a, _| {
-                !(*a == PairAction::Set(1) && !from.1[0])
-            }),
+            Constraint::action("FirstBeforeSecond", |_, from: &PairState, a, _| *a != PairAction::Set(1) || from.1[0]),
         ]
     }
 

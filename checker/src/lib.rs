@@ -99,12 +99,12 @@ pub use config::{
     SpecFile, StoreKind, Strategy,
 };
 pub use dyn_model::{DynModel, ModelInfo};
-pub use symmetry::SymmetryAudit;
 pub use error::{nearest, CheckError, ConfigError, ModelError, ModelErrorKind};
 pub use outcome::{
     judge, ActionCoverage, Check, CheckKind, Counterexample, Failure, Judgement, Lasso, Outcome, Stats, StopReason,
     Trace, TraceAction, TraceStep, Verdict,
 };
+pub use symmetry::SymmetryAudit;
 pub use value::Value;
 
 /// The vocabulary for model authors: everything a `Model` implementation needs,

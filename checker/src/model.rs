@@ -437,9 +437,7 @@ impl<M: Model> Permutations<M> {
         let all = Permutation::all(&sizes);
         Ok(match self.keep {
             None => all,
-            Some(keep) => {
-                crate::symmetry::generated(all.into_iter().filter(|p| keep(model, p)).collect(), &sizes)
-            }
+            Some(keep) => crate::symmetry::generated(all.into_iter().filter(|p| keep(model, p)).collect(), &sizes),
         })
     }
 }

@@ -131,9 +131,8 @@ impl Permutation {
 
     /// The permutation that renames by `other`, then by `self`.
     pub(crate) fn after(&self, other: &Permutation) -> Permutation {
-        let images: Vec<u8> = (0..self.sets())
-            .flat_map(|k| other.set(k).iter().map(move |&i| self.set(k)[usize::from(i)]))
-            .collect();
+        let images: Vec<u8> =
+            (0..self.sets()).flat_map(|k| other.set(k).iter().map(move |&i| self.set(k)[usize::from(i)])).collect();
         let mut p = Permutation { images: images.into(), ends: self.ends.clone(), index: 0 };
         p.index = p.rank();
         p
@@ -159,14 +158,10 @@ impl Permutation {
     pub(crate) fn describe(&self, names: &[Vec<String>]) -> String {
         let moved: Vec<String> = (0..self.sets())
             .flat_map(|k| {
-                self.set(k)
-                    .iter()
-                    .enumerate()
-                    .filter(|&(i, &j)| i != usize::from(j))
-                    .map(move |(i, &j)| {
-                        let name = |e: usize| names.get(k).and_then(|n| n.get(e)).cloned().unwrap_or(e.to_string());
-                        format!("{} -> {}", name(i), name(usize::from(j)))
-                    })
+                self.set(k).iter().enumerate().filter(|&(i, &j)| i != usize::from(j)).map(move |(i, &j)| {
+                    let name = |e: usize| names.get(k).and_then(|n| n.get(e)).cloned().unwrap_or(e.to_string());
+                    format!("{} -> {}", name(i), name(usize::from(j)))
+                })
             })
             .collect();
         if moved.is_empty() {
@@ -434,8 +429,13 @@ impl<M: Model> Reduction<M> {
                     self.check_idempotent(model, t)?;
                 }
                 let keys = steps.iter().map(|(_, t)| key(&*self.canonical(model, t))).collect();
-                let original =
-                    Side::<M> { state: Cow::Borrowed(state), label: "the state below".into(), steps: steps.into(), keys, bits };
+                let original = Side::<M> {
+                    state: Cow::Borrowed(state),
+                    label: "the state below".into(),
+                    steps: steps.into(),
+                    keys,
+                    bits,
+                };
                 self.compare_with_canonical(model, original, state)?;
                 for (a, t) in steps {
                     let label = format!("{t:?}, the successor of the state below by {},", model.format_action(a));
@@ -564,8 +564,8 @@ impl<M: Model> Reduction<M> {
             let name = self.item_name(k);
             let what = if k < self.step_items.len() { "the step" } else { "the target of the step" };
             for (one, other, other_pairs) in [(original, image, &there), (image, original, &here)] {
-                let Some(j) =
-                    (0..one.keys.len()).find(|&j| other_pairs.binary_search(&(one.keys[j], bit(&one.bits[j], k))).is_err())
+                let Some(j) = (0..one.keys.len())
+                    .find(|&j| other_pairs.binary_search(&(one.keys[j], bit(&one.bits[j], k))).is_err())
                 else {
                     continue;
                 };

@@ -49,9 +49,8 @@ fn composition_renames_by_the_second_then_the_first() {
 #[test]
 fn kept_permutations_generate_their_group() {
     let all = Permutation::all(&[3]);
-    let by = |images: &[&[u8]]| -> Vec<Permutation> {
-        images.iter().map(|set| Permutation::new(&[set]).unwrap()).collect()
-    };
+    let by =
+        |images: &[&[u8]]| -> Vec<Permutation> { images.iter().map(|set| Permutation::new(&[set]).unwrap()).collect() };
     // A transposition: itself and the identity.
     assert_eq!(generated(by(&[&[1, 0, 2]]), &[3]), by(&[&[0, 1, 2], &[1, 0, 2]]));
     // A 3-cycle: the rotations.
@@ -306,5 +305,9 @@ fn a_replay_that_lands_on_another_member_of_a_class_blames_the_symmetry_not_dete
     // With the audit (the default), the asymmetry is named before the search goes on.
     c.symmetry_audit = SymmetryAudit::DEFAULT;
     let Err(CheckError::Model(e)) = check(&Grid { n: 1 }, &c) else { panic!("expected a model error") };
-    assert!(e.message.starts_with("the symmetry Swap is not respected: step invariant NoIncXOntoDiagonal is"), "{}", e.message);
+    assert!(
+        e.message.starts_with("the symmetry Swap is not respected: step invariant NoIncXOntoDiagonal is"),
+        "{}",
+        e.message
+    );
 }

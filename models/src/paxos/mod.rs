@@ -718,9 +718,11 @@ impl Model for Paxos {
             .keeping(|m, p| m.keeps_quorums(p)),
             // Permutations of values, acceptors fixed: index `p.index()` among both.
             Symmetry::permutations("Value", vec![self.value.clone()], |m: &Paxos, s, p| m.rename(s, p.index())),
-            Symmetry::permutations("AcceptorValue", vec![self.acceptor.clone(), self.value.clone()], |m: &Paxos, s, p| {
-                m.rename(s, p.index())
-            })
+            Symmetry::permutations(
+                "AcceptorValue",
+                vec![self.acceptor.clone(), self.value.clone()],
+                |m: &Paxos, s, p| m.rename(s, p.index()),
+            )
             .keeping(|m, p| m.keeps_quorums(p)),
         ]
     }

@@ -511,9 +511,8 @@ fn the_canonical_form_picks_one_member_per_orbit() {
         let engine_group = engine.group(&model).unwrap();
         // The engine's group is the test's: as many permutations, and the same images.
         assert_eq!(engine_group.len(), perms.len(), "{}", symmetry.name);
-        let canonicalize = |s: &PaxosState| {
-            engine_group.iter().map(|p| (engine.apply)(&model, s, p)).min().expect("the identity")
-        };
+        let canonicalize =
+            |s: &PaxosState| engine_group.iter().map(|p| (engine.apply)(&model, s, p)).min().expect("the identity");
         for s in states.iter().step_by(7) {
             let c = canonicalize(s);
             assert_eq!(canonicalize(&c), c);
