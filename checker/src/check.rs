@@ -376,15 +376,20 @@ impl<'m, M: Model> Plan<'m, M> {
             let symmetry = find_named("symmetry", named, &symmetries, |s| s.name)?;
             let kind = match &symmetry.kind {
                 SymmetryKind::Canonicalizer(c) => ReductionKind::Canonicalizer(*c),
-                SymmetryKind::Permutations(p) => ReductionKind::Group {
-                    group: p.group(model).map_err(|message| ConfigError::Unsupported {
+                SymmetryKind::Permutations(p) => {
+                    let group = p.group(model).map_err(|message| ConfigError::Unsupported {
                         span: named.span,
                         message: format!("symmetry {}: {message}", named.name),
-                    })?,
-                    apply: p.apply,
-                    order: p.order,
-                    names: p.sets.clone(),
-                },
+                    })?;
+                    let sizes: Vec<usize> = p.sets.iter().map(Vec::len).collect();
+                    ReductionKind::Group {
+                        audited: crate::symmetry::audited(&group, &sizes),
+                        group,
+                        apply: p.apply,
+                        order: p.order,
+                        names: p.sets.clone(),
+                    }
+                }
             };
             let name = |index: usize| &plan.checks[index].0;
             let invariants = plan.state_invariants.iter().map(|&(i, p)| (format!("invariant {}", name(i)), p));

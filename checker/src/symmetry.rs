@@ -190,6 +190,12 @@ fn lexicographic(n: usize) -> Vec<Vec<u8>> {
 /// The group `kept` generates, in index order: the identity and every
 /// product of kept permutations.
 pub(crate) fn generated(kept: Vec<Permutation>, sizes: &[usize]) -> Vec<Permutation> {
+    closure(kept, sizes).0
+}
+
+/// The group `kept` generates, in index order, and the kept permutations
+/// that generate it (each one outside the group of those before it).
+fn closure(kept: Vec<Permutation>, sizes: &[usize]) -> (Vec<Permutation>, Vec<Permutation>) {
     let count = Permutation::count(sizes).expect("the caller bounds the count");
     let mut member = vec![false; count];
     let mut elements = vec![Permutation::identity(sizes)];
@@ -218,7 +224,34 @@ pub(crate) fn generated(kept: Vec<Permutation>, sizes: &[usize]) -> Vec<Permutat
         }
     }
     elements.sort_by_key(Permutation::index);
-    elements
+    (elements, generators)
+}
+
+/// Groups up to this size are audited under every permutation; larger ones
+/// under a set of generators (a state item unchanged by each generator on
+/// every state is unchanged by the whole group).
+pub(crate) const AUDIT_EVERY_PERMUTATION: usize = 120;
+
+/// The permutations the audit compares a state's images under: every one but
+/// the identity, or generators of a large group (the transpositions of
+/// neighbouring elements of each set, for all permutations of the sets).
+pub(crate) fn audited(group: &[Permutation], sizes: &[usize]) -> Vec<Permutation> {
+    if group.len() <= AUDIT_EVERY_PERMUTATION {
+        return group[1..].to_vec();
+    }
+    if Permutation::count(sizes) == Some(group.len()) {
+        let mut transpositions = Vec::new();
+        for (k, &n) in sizes.iter().enumerate() {
+            for i in 1..n {
+                let mut sets: Vec<Vec<u8>> = sizes.iter().map(|&m| (0..m as u8).collect()).collect();
+                sets[k].swap(i - 1, i);
+                let sets: Vec<&[u8]> = sets.iter().map(Vec::as_slice).collect();
+                transpositions.push(Permutation::new(&sets).expect("a transposition is a permutation"));
+            }
+        }
+        return transpositions;
+    }
+    closure(group[1..].to_vec(), sizes).1
 }
 
 /// How long the audit runs.
@@ -263,6 +296,8 @@ pub(crate) enum ReductionKind<M: Model> {
     /// The least image under `group` (identity first).
     Group {
         group: Vec<Permutation>,
+        /// What the audit compares images under ([`audited`]).
+        audited: Vec<Permutation>,
         apply: fn(&M, &M::State, &Permutation) -> M::State,
         order: fn(&M::State, &M::State) -> Ordering,
         names: Vec<Vec<String>>,
@@ -389,8 +424,8 @@ impl<M: Model> Reduction<M> {
                     self.compare_states(model, state, "the state below", &c, "its canonical form", state)?;
                 }
             }
-            ReductionKind::Group { group, apply, names, .. } => {
-                for p in &group[1..] {
+            ReductionKind::Group { audited, apply, names, .. } => {
+                for p in audited {
                     let image = apply(model, state, p);
                     let description = format!("its image under the permutation {}", p.describe(names));
                     self.compare_states(model, state, "the state below", &image, &description, state)?;
@@ -457,7 +492,7 @@ impl<M: Model> Reduction<M> {
                 }
                 Ok(())
             }
-            ReductionKind::Group { group, apply, names, .. } => {
+            ReductionKind::Group { audited, apply, names, .. } => {
                 let mut original = Side::<M> {
                     state: Cow::Borrowed(state),
                     label: "the state below".into(),
@@ -466,7 +501,7 @@ impl<M: Model> Reduction<M> {
                     bits,
                 };
                 let mut buffer = Vec::new();
-                for p in &group[1..] {
+                for p in audited {
                     let x = apply(model, state, p);
                     original.keys.clear();
                     original.keys.extend(steps.iter().map(|(_, t)| key(&apply(model, t, p))));

@@ -60,6 +60,26 @@ fn kept_permutations_generate_their_group() {
     assert_eq!(generated(Vec::new(), &[3]), by(&[&[0, 1, 2]]));
 }
 
+#[test]
+fn large_groups_are_audited_under_generators() {
+    // Up to 120 permutations, every one but the identity.
+    assert_eq!(audited(&Permutation::all(&[5]), &[5]).len(), 119);
+    // All 720 permutations of six: the five transpositions of neighbours.
+    let six = audited(&Permutation::all(&[6]), &[6]);
+    let sets: Vec<&[u8]> = six.iter().map(|p| p.set(0)).collect();
+    assert_eq!(sets[0], [1, 0, 2, 3, 4, 5]);
+    assert_eq!(sets[4], [0, 1, 2, 3, 5, 4]);
+    assert_eq!(generated(six, &[6]).len(), 720);
+    // A kept subgroup: the 240 permutations of (six, two) that fix the sixth
+    // element of the first set, audited under generators of that subgroup.
+    let kept: Vec<Permutation> = Permutation::all(&[6, 2]).into_iter().filter(|p| p.set(0)[5] == 5).collect();
+    let group = generated(kept.clone(), &[6, 2]);
+    assert_eq!(group, kept);
+    let generators = audited(&group, &[6, 2]);
+    assert!(generators.len() < 10, "{}", generators.len());
+    assert_eq!(generated(generators, &[6, 2]), kept);
+}
+
 fn pair(delay: u8) -> Pair {
     Pair { delay, asymmetric_next: false }
 }
@@ -168,6 +188,7 @@ fn a_permutation_symmetry_whose_apply_is_not_a_renaming_is_not_idempotent() {
     let reduction = Reduction::<Pair> {
         name: "Broken",
         kind: ReductionKind::Group {
+            audited: broken.group(&model).unwrap()[1..].to_vec(),
             group: broken.group(&model).unwrap(),
             apply: broken.apply,
             order: broken.order,
