@@ -330,13 +330,26 @@ fn answer(b: bool) -> &'static str {
 /// step's target key (renamed, or canonical) and its items' answers.
 struct Side<'s, M: Model> {
     state: Cow<'s, M::State>,
-    label: String,
+    /// How messages name the state, worked out only for a message.
+    label: Box<dyn Fn() -> String + 's>,
+    /// Whether messages show the state after the label (an image does; the
+    /// audited state is shown as the error's state, a successor in its label).
+    show_state: bool,
     steps: Cow<'s, [(M::Action, M::State)]>,
     keys: Vec<u64>,
     bits: Vec<Bits>,
 }
 
 impl<M: Model> Side<'_, M> {
+    /// How messages name this side's state: its label, and the state itself
+    /// when the label does not say which it is.
+    fn name(&self) -> String {
+        match self.show_state {
+            true => format!("{}, {:?},", (self.label)(), self.state),
+            false => (self.label)(),
+        }
+    }
+
     /// Each successor's key with its answers, as a set.
     fn pairs(&self) -> Vec<(u64, &Bits)> {
         let mut pairs: Vec<(u64, &Bits)> = self.keys.iter().copied().zip(&self.bits).collect();
@@ -421,14 +434,15 @@ impl<M: Model> Reduction<M> {
             ReductionKind::Canonicalizer(_) => {
                 let c = self.canonical(model, state);
                 if *c != *state {
-                    self.compare_states(model, state, "the state below", &c, "its canonical form", state)?;
+                    let canonical = || "its canonical form".to_string();
+                    self.compare_states(model, state, &|| "the state below".into(), &c, &canonical, state)?;
                 }
             }
             ReductionKind::Group { audited, apply, names, .. } => {
                 for p in audited {
                     let image = apply(model, state, p);
-                    let description = format!("its image under the permutation {}", p.describe(names));
-                    self.compare_states(model, state, "the state below", &image, &description, state)?;
+                    let description = || format!("its image under the permutation {}", p.describe(names));
+                    self.compare_states(model, state, &|| "the state below".into(), &image, &description, state)?;
                 }
             }
         }
@@ -466,26 +480,29 @@ impl<M: Model> Reduction<M> {
                 let keys = steps.iter().map(|(_, t)| key(&*self.canonical(model, t))).collect();
                 let original = Side::<M> {
                     state: Cow::Borrowed(state),
-                    label: "the state below".into(),
+                    label: Box::new(|| "the state below".into()),
+                    show_state: false,
                     steps: steps.into(),
                     keys,
                     bits,
                 };
                 self.compare_with_canonical(model, original, state)?;
                 for (a, t) in steps {
-                    let label = format!("{t:?}, the successor of the state below by {},", model.format_action(a));
+                    let label =
+                        move || format!("{t:?}, the successor of the state below by {},", model.format_action(a));
                     let c = self.canonical(model, t);
                     if *c == *t {
                         continue;
                     }
-                    self.compare_states(model, t, &label, &c, "its canonical form", state)?;
+                    self.compare_states(model, t, &label, &c, &|| "its canonical form".into(), state)?;
                     let mut buffer = Vec::new();
                     model.next(t, &mut buffer);
                     let successor = Side::<M> {
                         keys: buffer.iter().map(|(_, u)| key(&*self.canonical(model, u))).collect(),
                         bits: buffer.iter().map(|(b, u)| self.bits(model, t, b, u)).collect(),
                         state: Cow::Borrowed(t),
-                        label,
+                        label: Box::new(label),
+                        show_state: false,
                         steps: buffer.into(),
                     };
                     self.compare_with_canonical(model, successor, state)?;
@@ -495,7 +512,8 @@ impl<M: Model> Reduction<M> {
             ReductionKind::Group { audited, apply, names, .. } => {
                 let mut original = Side::<M> {
                     state: Cow::Borrowed(state),
-                    label: "the state below".into(),
+                    label: Box::new(|| "the state below".into()),
+                    show_state: false,
                     steps: steps.into(),
                     keys: Vec::with_capacity(steps.len()),
                     bits,
@@ -507,10 +525,12 @@ impl<M: Model> Reduction<M> {
                     original.keys.extend(steps.iter().map(|(_, t)| key(&apply(model, t, p))));
                     buffer.clear();
                     model.next(&x, &mut buffer);
+                    let label = Box::new(move || format!("its image under the permutation {}", p.describe(names)));
                     let image = Side::<M> {
                         keys: buffer.iter().map(|(_, u)| key(u)).collect(),
                         bits: buffer.iter().map(|(b, u)| self.bits(model, &x, b, u)).collect(),
-                        label: format!("its image under the permutation {}, {x:?},", p.describe(names)),
+                        label,
+                        show_state: true,
                         state: Cow::Owned(x),
                         steps: std::mem::take(&mut buffer).into(),
                     };
@@ -534,7 +554,8 @@ impl<M: Model> Reduction<M> {
         let image = Side::<M> {
             keys: buffer.iter().map(|(_, u)| key(&*self.canonical(model, u))).collect(),
             bits: buffer.iter().map(|(b, u)| self.bits(model, &c, b, u)).collect(),
-            label: format!("its canonical form, {c:?},"),
+            label: Box::new(|| "its canonical form".to_string()),
+            show_state: true,
             state: Cow::Owned(c),
             steps: buffer.into(),
         };
@@ -546,16 +567,21 @@ impl<M: Model> Reduction<M> {
         &self,
         model: &M,
         state: &M::State,
-        label: &str,
+        label: &dyn Fn() -> String,
         image: &M::State,
-        description: &str,
+        description: &dyn Fn() -> String,
         audited: &M::State,
     ) -> Result<(), CheckError> {
         for (name, p) in &self.state_items {
             let (here, there) = (p(model, state), p(model, image));
             if here != there {
-                let detail =
-                    format!("{name} is {} on {label} and {} on {description}, {image:?}", answer(here), answer(there));
+                let detail = format!(
+                    "{name} is {} on {} and {} on {}, {image:?}",
+                    answer(here),
+                    label(),
+                    answer(there),
+                    description()
+                );
                 return Err(self.error(&detail, audited, None));
             }
         }
@@ -583,9 +609,9 @@ impl<M: Model> Reduction<M> {
                     let detail = format!(
                         "next is not symmetric: {} has the successor {t:?} (by {}), and no successor of {} \
                          corresponds to it",
-                        one.label,
+                        one.name(),
                         model.format_action(a),
-                        other.label
+                        other.name()
                     );
                     return Err(self.error(detail.trim_end_matches(','), audited, None));
                 }
@@ -609,10 +635,10 @@ impl<M: Model> Reduction<M> {
                 let detail = format!(
                     "{name} is {} on {what} from {} to {t:?} (by {}), and {} on the corresponding steps from {}",
                     answer(value),
-                    one.label,
+                    one.name(),
                     model.format_action(a),
                     answer(!value),
-                    other.label
+                    other.name()
                 );
                 return Err(self.error(detail.trim_end_matches(','), audited, None));
             }
