@@ -216,5 +216,36 @@ fn a_symmetry_that_is_not_idempotent_gives_153() {
     let registry = faulty::registry();
     let run = cli_with(&registry, &["check", path.to_str().unwrap(), "--quiet"]);
     assert_eq!(run.code, 153);
-    assert!(run.stderr.contains("canonicalize is not idempotent"), "{}", run.stderr);
+    assert!(run.stderr.contains("the symmetry Flip is not idempotent"), "{}", run.stderr);
+}
+
+#[test]
+fn a_symmetry_the_model_does_not_respect_gives_153_unless_the_audit_is_off() {
+    let text = "MODEL Faulty\nCONSTANTS Fault = \"Symmetry\"\nINVARIANT BelowSeven\nSYMMETRY Mirror\n";
+    let (_dir, path) = spec("m.cfg", text);
+    let registry = faulty::registry();
+    let run = cli_with(&registry, &["check", path.to_str().unwrap(), "--quiet"]);
+    assert_eq!(run.code, 153, "{}", run.stderr);
+    assert!(run.stderr.contains("the symmetry Mirror is not respected: next is not symmetric"), "{}", run.stderr);
+    // The hole the audit closes: without it, 7 is never looked at and the run passes.
+    let run = cli_with(&registry, &["check", path.to_str().unwrap(), "--quiet", "--symmetry-audit", "off"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The audit of the first 4 states (0 to 3) sees nothing wrong; the fifth shows it.
+    let run = cli_with(&registry, &["check", path.to_str().unwrap(), "--quiet", "--symmetry-audit", "4"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = cli_with(&registry, &["check", path.to_str().unwrap(), "--quiet", "--symmetry-audit", "5"]);
+    assert_eq!(run.code, 153, "{}", run.stderr);
+    let run = cli_with(&registry, &["check", path.to_str().unwrap(), "--quiet", "--symmetry-audit", "full"]);
+    assert_eq!(run.code, 153, "{}", run.stderr);
+}
+
+#[test]
+fn a_bad_symmetry_audit_value_gives_150() {
+    let run = check(&root().join("specs/twophase-3.cfg"), &["--symmetry-audit", "some"]);
+    assert_eq!(run.code, 150);
+    assert!(
+        run.stderr.contains("--symmetry-audit must be a number of states, `full` or `off`, not `some`"),
+        "{}",
+        run.stderr
+    );
 }

@@ -27,7 +27,7 @@
 
 use std::collections::HashMap;
 
-use checker::spec::{ConstraintKind, InvariantKind, Model};
+use checker::spec::{ConstraintKind, InvariantKind, Model, SymmetryKind};
 
 /// The most states the oracle stores before it gives up: it is for small models.
 pub const STATES_MAX: usize = 20_000_000;
@@ -81,7 +81,24 @@ pub fn explore<M: Model>(
         (model.invariants(), model.constraints(), model.symmetries());
     let invariants: Vec<_> = invariants.iter().map(|name| pick(&declared_invariants, name, |i| i.name)).collect();
     let constraints: Vec<_> = constraints.iter().map(|name| pick(&declared_constraints, name, |c| c.name)).collect();
-    let canonicalize = symmetry.map(|name| pick(&symmetries, name, |s| s.name).canonicalize);
+    let symmetry = symmetry.map(|name| &pick(&symmetries, name, |s| s.name).kind);
+    // A permutation symmetry's key is the least of the state's images under
+    // every permutation of the group, each built by the model's `apply`.
+    let group = match symmetry {
+        Some(SymmetryKind::Permutations(p)) => p.group(model).expect("the oracle's symmetries are small"),
+        _ => Vec::new(),
+    };
+    let canonical = |state: &M::State| -> M::State {
+        match symmetry {
+            None => state.clone(),
+            Some(SymmetryKind::Canonicalizer(c)) => c(model, state),
+            Some(SymmetryKind::Permutations(p)) => group
+                .iter()
+                .map(|g| (p.apply)(model, state, g))
+                .min_by(|a, b| (p.order)(a, b))
+                .expect("a group holds the identity"),
+        }
+    };
 
     let in_constraints = |s: &M::State| {
         constraints.iter().all(|c| match c.kind {
@@ -124,7 +141,7 @@ pub fn explore<M: Model>(
                  parent: Option<usize>,
                  allowed: bool| {
         if allowed && in_constraints(&state) {
-            let key = canonicalize.map_or_else(|| state.clone(), |c| c(model, &state));
+            let key = canonical(&state);
             if seen.contains_key(&key) {
                 return None;
             }

@@ -64,6 +64,10 @@ struct Worker<M: Model, F> {
     /// The first canonicalizer error found (kept, not recomputed: a
     /// canonicalizer that is wrong only sometimes may pass a second check).
     bad_canonical: Option<CheckError>,
+    /// The symmetry audit's error on the state expanded first (by position
+    /// in BFS order), with that state's fingerprint and depth, so the error
+    /// is the same for every thread count.
+    bad_audit: Option<(u64, F, u32, CheckError)>,
 }
 
 impl<M: Model, F: Fingerprint> Worker<M, F> {
@@ -80,6 +84,7 @@ impl<M: Model, F: Fingerprint> Worker<M, F> {
             expanded: 0,
             buffer: Vec::new(),
             bad_canonical: None,
+            bad_audit: None,
         }
     }
 
@@ -114,7 +119,7 @@ impl<M: Model, F: Fingerprint> Worker<M, F> {
                 self.new_states += 1;
                 self.check_new(plan, &entry.state, entry.fp, depth);
                 // Every distinct state's canonical form is checked once.
-                if plan.canonicalize.is_some() && self.bad_canonical.is_none() {
+                if plan.symmetry.is_some() && self.bad_canonical.is_none() {
                     self.bad_canonical = plan.check_canonical(&entry.state).err();
                 }
                 self.next.push(entry);
@@ -125,13 +130,26 @@ impl<M: Model, F: Fingerprint> Worker<M, F> {
         }
     }
 
-    /// Expands one frontier state at `depth`.
+    /// Expands one frontier state at `depth`, the `position`-th state
+    /// expanded in the run (for the symmetry audit).
     #[inline]
-    fn expand<S: Store<F>>(&mut self, plan: &Plan<'_, M>, store: &S, entry: &Entry<M::State, F>, depth: u32) {
+    fn expand<S: Store<F>>(
+        &mut self,
+        plan: &Plan<'_, M>,
+        store: &S,
+        entry: &Entry<M::State, F>,
+        depth: u32,
+        position: u64,
+    ) {
         self.expanded += 1;
         let mut buffer = std::mem::take(&mut self.buffer);
         plan.model.next(&entry.state, &mut buffer);
         self.generated += buffer.len() as u64;
+        if self.bad_audit.as_ref().is_none_or(|(p, ..)| position < *p) {
+            if let Err(error) = plan.audit_symmetry(position, &entry.state, &buffer) {
+                self.bad_audit = Some((position, entry.fp, depth, error));
+            }
+        }
         // As in TLC, a deadlock is a state from which `next` emits nothing at
         // all, whatever the constraints would have kept.
         if buffer.is_empty() {
@@ -217,6 +235,11 @@ impl<M: Model, F: Fingerprint> Worker<M, F> {
         self.expanded += std::mem::take(&mut other.expanded);
         self.new_states += std::mem::take(&mut other.new_states);
         self.bad_canonical = self.bad_canonical.take().or(other.bad_canonical.take());
+        if let Some(theirs) = other.bad_audit.take() {
+            if self.bad_audit.as_ref().is_none_or(|mine| theirs.0 < mine.0) {
+                self.bad_audit = Some(theirs);
+            }
+        }
     }
 }
 
@@ -468,6 +491,7 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
         let mut frontier = Vec::new();
         for state in states {
             catch_model_panic(|| plan.check_canonical(&state))??;
+            catch_model_panic(|| plan.audit_initial(&state))??;
             let fp = catch_model_panic(|| plan.fingerprint::<F>(&state))?;
             if !catch_model_panic(|| plan.in_constraint(&state))? {
                 // Checked, never stored (as successors outside the constraint).
@@ -505,6 +529,8 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
         let stop = AtomicBool::new(false);
         let limits = &self.config.limits;
         let mut expanded_so_far = 0usize;
+        // The position of the level's first state among all expanded states.
+        let level_position = self.total.expanded;
         for (index, segment) in frontier.chunks(SEGMENT).enumerate() {
             // Expect as many new states per expanded state as seen so far.
             let ratio = (self.distinct as f64 / (self.total.expanded.max(1)) as f64).clamp(1.0, 64.0);
@@ -527,14 +553,16 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
                     // segments and levels; the lock is never contended.
                     let thread = rayon::current_thread_index().unwrap_or(0);
                     let mut worker = workers[thread].lock().expect("checker bug: a worker lock is poisoned");
-                    for entry in chunk {
-                        worker.expand(plan, store, entry, depth);
+                    let first = level_position + (index * SEGMENT + i * CHUNK) as u64;
+                    for (j, entry) in chunk.iter().enumerate() {
+                        worker.expand(plan, store, entry, depth, first + j as u64);
                     }
                     done[i].store(true, Ordering::Relaxed);
                 });
             });
             if let Err(error) = result {
-                return Err(self.locate_panic(segment, depth, error));
+                let first = level_position + (index * SEGMENT) as u64;
+                return Err(self.locate_panic(segment, depth, first, error));
             }
             let mut workers: Vec<Worker<M, F>> = std::mem::take(&mut self.workers)
                 .into_iter()
@@ -551,6 +579,9 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
                 self.total.absorb(worker);
             }
             self.workers = workers.into_iter().map(Mutex::new).collect();
+            if let Some((_, fp, depth, error)) = self.total.bad_audit.take() {
+                return Err(self.with_trace(error, Found { depth, fp, from: None }));
+            }
             let undone =
                 || segment.chunks(CHUNK).zip(&done).filter(|(_, d)| !d.load(Ordering::Relaxed)).flat_map(|(c, _)| c);
             expanded_so_far += segment.len() - undone().count();
@@ -635,13 +666,13 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
 
     /// Re-expands a segment one state at a time to find the state whose
     /// expansion panicked, and reports it with the trace that reaches it.
-    fn locate_panic(&self, segment: &[Entry<M::State, F>], depth: u32, error: CheckError) -> CheckError {
+    fn locate_panic(&self, segment: &[Entry<M::State, F>], depth: u32, first: u64, error: CheckError) -> CheckError {
         let plan = self.plan;
         let CheckError::Model(mut model_error) = error else { return error };
-        for entry in segment {
+        for (j, entry) in segment.iter().enumerate() {
             let scratch = S::with_capacity(64);
             let mut worker = Worker::<M, F>::new(plan);
-            let panicked = catch_model_panic(|| worker.expand(plan, &scratch, entry, depth));
+            let panicked = catch_model_panic(|| worker.expand(plan, &scratch, entry, depth, first + j as u64));
             if let Err(CheckError::Model(e)) = panicked {
                 model_error.message = e.message;
                 model_error.state = Some(format!("{:?}", entry.state));
@@ -651,6 +682,14 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
                 break;
             }
         }
+        CheckError::Model(model_error)
+    }
+
+    /// A model error about a stored state, with the trace that reaches it.
+    fn with_trace(&self, error: CheckError, found: Found<F>) -> CheckError {
+        let CheckError::Model(mut model_error) = error else { return error };
+        let parents = |fp: F| self.store.parent(fp);
+        model_error.trace = rebuild_path(self.plan, &parents, found);
         CheckError::Model(model_error)
     }
 

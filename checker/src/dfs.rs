@@ -95,6 +95,7 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Dfs<'a, 'm, M, F, 
         let mut stack: Vec<(M::State, F, u32)> = Vec::new();
         for state in inits.into_iter().rev() {
             plan.check_canonical(&state)?;
+            plan.audit_initial(&state)?;
             let fp = plan.fingerprint::<F>(&state);
             if !plan.in_constraint(&state) {
                 self.check(&state, Found { depth: 1, fp, from: None });
@@ -133,6 +134,7 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Dfs<'a, 'm, M, F, 
             }
             plan.model.next(&state, &mut steps);
             self.generated += steps.len() as u64;
+            plan.audit_symmetry(expanded - 1, &state, &steps)?;
             if steps.is_empty() {
                 if let Some(index) = plan.deadlock {
                     self.record(index, Found { depth, fp, from: None });

@@ -55,6 +55,7 @@
 //!     simulation_traces: 0,
 //!     continue_after_violation: false,
 //!     checkpoint: None,
+//!     symmetry_audit: checker::SymmetryAudit::DEFAULT,
 //! };
 //! let outcome = check(&Counter, &config).unwrap();
 //! assert_eq!(outcome.stats.distinct_states, 3);
@@ -85,6 +86,7 @@ mod model;
 mod outcome;
 mod simulate;
 mod store;
+mod symmetry;
 #[cfg(test)]
 mod tests;
 mod trace;
@@ -102,6 +104,7 @@ pub use outcome::{
     judge, ActionCoverage, Check, CheckKind, Counterexample, Failure, Judgement, Lasso, Outcome, Stats, StopReason,
     Trace, TraceAction, TraceStep, Verdict,
 };
+pub use symmetry::SymmetryAudit;
 pub use value::Value;
 
 /// The vocabulary for model authors: everything a `Model` implementation needs,
@@ -110,8 +113,9 @@ pub mod spec {
     pub use crate::config::{Constant, Constants, Named, Span};
     pub use crate::error::ConfigError;
     pub use crate::model::{
-        Constraint, ConstraintKind, Envelope, Fairness, Invariant, InvariantKind, Model, Predicate, Property,
-        PropertyKind, StateCodec, StatePredicate, StepMessages, StepPredicate, Strength, Symmetry,
+        Constraint, ConstraintKind, Envelope, Fairness, Invariant, InvariantKind, Model, Permutation, Permutations,
+        Predicate, Property, PropertyKind, StateCodec, StatePredicate, StepMessages, StepPredicate, Strength, Symmetry,
+        SymmetryKind,
     };
     pub use crate::value::Value;
 }

@@ -35,6 +35,7 @@ fn simulate<M: Model, F: Fingerprint, S: Store<F> + 'static>(
     let mut initial_states = 0u64;
     for state in &inits {
         plan.check_canonical(state)?;
+        plan.audit_initial(state)?;
         store.reserve(distinct, 1);
         if store
             .insert_sealed(plan.fingerprint::<F>(state), F::ROOT)
@@ -51,6 +52,9 @@ fn simulate<M: Model, F: Fingerprint, S: Store<F> + 'static>(
     let mut depth = 0u32;
     let mut stopped = None;
     let mut steps = Vec::new();
+    // States expanded so far, for the symmetry audit (walks revisit states,
+    // and every expansion counts).
+    let mut expanded = 0u64;
     let limits = &config.limits;
     'walks: for _ in 0..config.simulation_traces {
         if inits.is_empty() {
@@ -84,6 +88,8 @@ fn simulate<M: Model, F: Fingerprint, S: Store<F> + 'static>(
             }
             plan.model.next(state, &mut steps);
             generated += steps.len() as u64;
+            plan.audit_symmetry(expanded, state, &steps)?;
+            expanded += 1;
             if steps.is_empty() {
                 violated.extend(plan.deadlock);
             }

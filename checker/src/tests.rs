@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicU64;
 use crate::config::StoreKind;
 use crate::config::{FingerprintBits, Strategy};
 use crate::error::{CheckError, ConfigError, ModelErrorKind};
-use crate::fixtures::{config, named, Fanout, Flaky, Grid};
+use crate::fixtures::{config, named, Fanout, Flaky, Grid, Pair};
 use crate::outcome::{Counterexample, StopReason, Verdict};
 use crate::{check, Outcome};
 
@@ -374,4 +374,16 @@ fn a_run_a_limit_stopped_is_incomplete_even_when_it_checks_nothing() {
     // The same run without the limit passes.
     config.limits.states_max = u64::MAX;
     assert_eq!(judge(&check(&Grid { n: 30 }, &config).unwrap(), &Expect::Ok), Judgement::Met);
+}
+
+#[test]
+fn an_invariant_the_symmetry_does_not_respect_is_a_model_error_not_a_pass() {
+    // Under Swap the search stores (0, [T, F]) and never checks (0, [F, T]),
+    // the one state SetInOrder fails on: without the audit the run passes.
+    let mut c = config(&["ClockBounded", "SetInOrder"], 1);
+    c.symmetry = Some(named(&["Swap"]).remove(0));
+    let result = check(&Pair { delay: 0, asymmetric_next: false }, &c);
+    let Err(CheckError::Model(e)) = result else { panic!("expected a model error, got {result:?}") };
+    assert!(e.message.contains("SetInOrder"), "{}", e.message);
+    assert!(e.message.contains("Swap"), "{}", e.message);
 }

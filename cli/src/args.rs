@@ -86,6 +86,10 @@ pub struct CheckArgs {
     /// Keep exploring after a violation (TLC's -continue).
     #[arg(long = "continue")]
     pub continue_after_violation: bool,
+    /// Under SYMMETRY, check that every checked item and next give the same answer on a state and on the
+    /// states the symmetry identifies with it: on the first N states expanded, on all (`full`), or `off`.
+    #[arg(long, value_name = "N|full|off", default_value = "10000")]
+    pub symmetry_audit: String,
     /// Print one JSON object per spec on stdout instead of text.
     #[arg(long)]
     pub json: bool,

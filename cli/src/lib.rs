@@ -439,6 +439,7 @@ fn check_file(
     config.seed = settings.seed;
     config.simulation_traces = settings.traces;
     config.continue_after_violation = settings.continue_after_violation;
+    config.symmetry_audit = settings.symmetry_audit;
     let checkpoint = settings.checkpoints.as_ref().map(|c| FileCheckpoint::new(c, path));
     if let (Some(checkpoints), Some(file)) = (&settings.checkpoints, &checkpoint) {
         if let Some(from) = file.resume.as_ref().filter(|from| from.exists()) {

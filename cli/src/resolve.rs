@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use checker::{FingerprintBits, Limits, StoreKind, Strategy};
+use checker::{FingerprintBits, Limits, StoreKind, Strategy, SymmetryAudit};
 
 use crate::args::{CheckArgs, FingerprintArg, StoreArg, StrategyArg};
 
@@ -21,6 +21,7 @@ pub struct Settings {
     pub seed: u64,
     pub traces: u64,
     pub continue_after_violation: bool,
+    pub symmetry_audit: SymmetryAudit,
     pub store: StoreKind,
     pub checkpoints: Option<Checkpoints>,
 }
@@ -72,6 +73,20 @@ impl Settings {
         if checkpoints.is_some() && strategy != Strategy::Bfs {
             return Err("--checkpoint and --resume need --strategy bfs".into());
         }
+        let symmetry_audit = match args.symmetry_audit.as_str() {
+            "off" => SymmetryAudit::Off,
+            "full" => SymmetryAudit::Full,
+            n => match n.parse::<u64>() {
+                Ok(0) => SymmetryAudit::Off,
+                Ok(n) => SymmetryAudit::First(n),
+                Err(_) => {
+                    return Err(format!(
+                        "--symmetry-audit must be a number of states, `full` or `off`, not `{}`",
+                        args.symmetry_audit
+                    ))
+                }
+            },
+        };
         let depth_default = if strategy == Strategy::Simulate { 100 } else { u32::MAX };
         Ok(Settings {
             strategy,
@@ -93,6 +108,7 @@ impl Settings {
             seed: args.seed,
             traces: args.traces,
             continue_after_violation: args.continue_after_violation,
+            symmetry_audit,
             checkpoints,
         })
     }

@@ -52,7 +52,7 @@ impl Model for Counter {
     }
 
     fn symmetries(&self) -> Vec<Symmetry<Self>> {
-        vec![Symmetry { name: "Parity", canonicalize: |_, s| s % 2 }]
+        vec![Symmetry::canonicalizer("Parity", |_, s: &u8| s % 2)]
     }
 }
 

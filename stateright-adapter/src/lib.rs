@@ -210,6 +210,7 @@ impl<SM: stateright::Model> Stateright<SM> {
             simulation_traces: 1000,
             continue_after_violation: false,
             checkpoint: None,
+            symmetry_audit: checker::SymmetryAudit::DEFAULT,
         }
     }
 }

@@ -341,6 +341,10 @@ pub struct CheckConfig {
     pub continue_after_violation: bool,
     /// Write checkpoints, and resume from one (BFS only).
     pub checkpoint: Option<crate::checkpoint::Checkpointing>,
+    /// How many states the symmetry audit checks: every checked item (and
+    /// `next`) must give the same answer on a state and on each state the
+    /// symmetry treats as the same. Ignored without a symmetry.
+    pub symmetry_audit: crate::symmetry::SymmetryAudit,
 }
 
 impl CheckConfig {
@@ -364,6 +368,7 @@ impl CheckConfig {
             simulation_traces: 1000,
             continue_after_violation: false,
             checkpoint: None,
+            symmetry_audit: crate::symmetry::SymmetryAudit::DEFAULT,
         }
     }
 }
