@@ -127,13 +127,91 @@ fn bad_flags_give_150() {
     let specs = root().join("specs");
     let specs = specs.to_str().unwrap();
     let run = cli(&["check", specs, "--threads", "0"]);
-    assert_eq!((run.code, run.stderr.as_str()), (150, "error: --threads must be at least 1\n"));
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (150, "error: --threads 0 is out of range: valid values are 1 to 1024\n")
+    );
     let run = cli(&["check", specs, "--strategy", "dfs", "--threads", "2"]);
     assert_eq!(run.code, 151);
     assert!(run.stderr.contains("the dfs strategy runs on one thread"), "{}", run.stderr);
     let run = cli(&["check", specs, "--strategy", "sideways"]);
     assert_eq!(run.code, 150);
     assert!(run.stderr.contains("invalid value 'sideways'"), "{}", run.stderr);
+}
+
+#[test]
+fn every_numeric_flag_out_of_range_gives_150_naming_the_flag_the_value_and_the_range() {
+    // Each of these once panicked (a duration too long for `Duration`) or
+    // spawned as many threads as the machine allowed.
+    let spec = root().join("specs/tcommit-3.cfg");
+    let spec = spec.to_str().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--max-seconds", "1e19"],
+            "--max-seconds 1e19 is out of range: valid values are more than 0 and at most 1000000000 (seconds)",
+        ),
+        (
+            &["--threads", "18446744073709551615"],
+            "--threads 18446744073709551615 is out of range: valid values are 1 to 1024",
+        ),
+        (&["--threads", "1025"], "--threads 1025 is out of range: valid values are 1 to 1024"),
+        (&["--max-states", "0"], "--max-states 0 is out of range: valid values are 1 to 18446744073709551615"),
+        (&["--max-depth", "0"], "--max-depth 0 is out of range: valid values are 1 to 4294967295"),
+        (
+            &["--max-seconds", "0"],
+            "--max-seconds 0.0 is out of range: valid values are more than 0 and at most 1000000000 (seconds)",
+        ),
+        (
+            &["--max-seconds", "NaN"],
+            "--max-seconds NaN is out of range: valid values are more than 0 and at most 1000000000 (seconds)",
+        ),
+        (
+            &["--max-seconds=-inf"],
+            "--max-seconds -inf is out of range: valid values are more than 0 and at most 1000000000 (seconds)",
+        ),
+        (&["--max-memory", "0"], "--max-memory 0 is out of range: valid values are 1 to 8796093022208 (MiB)"),
+        (
+            &["--max-memory", "18446744073709551615"],
+            "--max-memory 18446744073709551615 is out of range: valid values are 1 to 8796093022208 (MiB)",
+        ),
+        (&["--traces", "0"], "--traces 0 is out of range: valid values are 1 to 18446744073709551615"),
+        (
+            &["--checkpoint-minutes", "1e300"],
+            "--checkpoint-minutes 1e300 is out of range: valid values are more than 0 and at most 1000000 (minutes)",
+        ),
+        (
+            &["--checkpoint-minutes", "inf"],
+            "--checkpoint-minutes inf is out of range: valid values are more than 0 and at most 1000000 (minutes)",
+        ),
+    ];
+    for (flags, message) in cases {
+        let mut args = vec!["check", spec, "--quiet", "--no-report"];
+        args.extend_from_slice(flags);
+        let run = cli(&args);
+        assert_eq!((run.code, run.stderr.as_str()), (150, format!("error: {message}\n").as_str()), "{flags:?}");
+    }
+    // The largest valid values run (to a verdict: each is far beyond what the spec needs).
+    let largest = [
+        "--max-seconds",
+        "1e9",
+        "--checkpoint-minutes",
+        "1e6",
+        "--max-memory",
+        "8796093022208",
+        "--max-states",
+        "18446744073709551615",
+        "--max-depth",
+        "4294967295",
+        "--seed",
+        "18446744073709551615",
+    ];
+    let mut args = vec!["check", spec, "--quiet", "--no-report", "--threads", "2"];
+    args.extend_from_slice(&largest);
+    let run = cli(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // A value clap cannot read as a number is refused by clap, also with 150.
+    let run = cli(&["check", spec, "--max-states", "-1"]);
+    assert_eq!(run.code, 150, "{}", run.stderr);
 }
 
 #[test]

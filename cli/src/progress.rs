@@ -32,8 +32,8 @@ impl Display {
         let interval = std::env::var("BIVALENT_PROGRESS_SECONDS")
             .ok()
             .and_then(|s| s.parse::<f64>().ok())
-            .filter(|s| s.is_finite() && *s >= 0.0)
-            .map_or(PLAIN_INTERVAL, Duration::from_secs_f64);
+            .and_then(|s| Duration::try_from_secs_f64(s).ok())
+            .unwrap_or(PLAIN_INTERVAL);
         Display { bar, plain: enabled && !terminal, started, last: Mutex::new(started), interval }
     }
 
