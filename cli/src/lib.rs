@@ -5,6 +5,8 @@
 pub mod args;
 mod progress;
 mod resolve;
+#[cfg(test)]
+mod tests;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -119,29 +121,126 @@ fn list(registry: &[ModelEntry], out: &mut dyn Write) -> ExitCode {
     ExitCode::Ok
 }
 
-/// The spec files named by `paths`: files as given, directories' `*.cfg` files sorted.
-fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+/// The spec files named by `paths`: files as given, directories' `*.cfg`
+/// files sorted. A path that names neither a regular file nor a directory is
+/// refused before anything is opened: opening a FIFO blocks, and a device
+/// such as `/dev/zero` never ends.
+fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, (ExitCode, String)> {
     let mut files = Vec::new();
     for path in paths {
-        if path.is_dir() {
-            let entries =
-                std::fs::read_dir(path).map_err(|e| format!("{}: cannot read directory: {e}", path.display()))?;
+        let metadata = match std::fs::metadata(path) {
+            Ok(metadata) => metadata,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err((ExitCode::Semantic, format!("{}: no such file or directory", shown(path))))
+            }
+            Err(e) => return Err((ExitCode::Semantic, format!("{}: {e}", shown(path)))),
+        };
+        if metadata.is_dir() {
+            let entries = std::fs::read_dir(path)
+                .map_err(|e| (ExitCode::Semantic, format!("{}: cannot read directory: {e}", shown(path))))?;
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|x| x == "cfg") && p.is_file())
                 .collect();
             if found.is_empty() {
-                return Err(format!("{}: no check specs (*.cfg files) in this directory", path.display()));
+                let message = format!("{}: no check specs (*.cfg files) in this directory", shown(path));
+                return Err((ExitCode::Semantic, message));
             }
             found.sort();
             files.extend(found);
-        } else if path.exists() {
+        } else if metadata.is_file() {
             files.push(path.clone());
         } else {
-            return Err(format!("{}: no such file or directory", path.display()));
+            let message = format!(
+                "{}: not a regular file but {}; a check spec must be a file",
+                shown(path),
+                file_kind(&metadata.file_type())
+            );
+            return Err((ExitCode::Syntax, message));
         }
     }
     Ok(files)
+}
+
+/// What a file that is neither a regular file nor a directory is, with its article.
+fn file_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if kind.is_dir() {
+        return "a directory";
+    }
+    "a special file"
+}
+
+/// The largest check spec bivalent reads, in bytes: 16 MiB, a thousand
+/// times the largest spec anyone writes by hand.
+pub const SPEC_BYTES_MAX: u64 = 16 << 20;
+
+/// Why a check spec's bytes could not be read.
+#[derive(Debug)]
+enum ReadError {
+    /// Not a regular file (it changed since the paths were listed).
+    NotRegular(&'static str),
+    /// Longer than [`SPEC_BYTES_MAX`]: this many bytes, or more.
+    TooLarge(u64),
+    /// Ctrl-C or SIGTERM arrived while reading.
+    Interrupted,
+    /// The system refused.
+    Io(std::io::Error),
+}
+
+/// The bytes of the check spec at `path`: a regular file of at most
+/// [`SPEC_BYTES_MAX`] bytes, read a chunk at a time so that an interrupt
+/// (`interrupt` raised) stops the read.
+fn read_spec(path: &Path, interrupt: &std::sync::atomic::AtomicBool) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // A FIFO put in the file's place since it was listed must not block the
+    // open; on a regular file the flag changes nothing.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path).map_err(ReadError::Io)?;
+    let metadata = file.metadata().map_err(ReadError::Io)?;
+    if !metadata.is_file() {
+        return Err(ReadError::NotRegular(file_kind(&metadata.file_type())));
+    }
+    if metadata.len() > SPEC_BYTES_MAX {
+        return Err(ReadError::TooLarge(metadata.len()));
+    }
+    // One byte past the cap tells a file that grew since its size was read.
+    let mut limited = file.take(SPEC_BYTES_MAX + 1);
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    let mut chunk = vec![0; 1 << 20];
+    loop {
+        if interrupt.load(Ordering::SeqCst) {
+            return Err(ReadError::Interrupted);
+        }
+        match limited.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => bytes.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(ReadError::Io(e)),
+        }
+    }
+    if bytes.len() as u64 > SPEC_BYTES_MAX {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 fn run_check(
@@ -161,9 +260,9 @@ fn run_check(
     let outputs = Outputs::resolve(args, env);
     let files = match spec_files(&args.paths) {
         Ok(files) => files,
-        Err(message) => {
+        Err((code, message)) => {
             let _ = writeln!(err, "error: {message}");
-            return ExitCode::Semantic;
+            return code;
         }
     };
     let mut finished: Vec<Finished> = Vec::new();
@@ -177,7 +276,15 @@ fn run_check(
         }
         // Diagnostics go to `err` as they come, and are kept for the reports.
         let mut diagnostics = Vec::new();
-        let (code, result) = check_file(registry, file, &settings, args, &mut diagnostics);
+        let (code, result) = match check_file(registry, file, &settings, args, &mut diagnostics) {
+            Checked::Finished(code, finished) => (code, Some(finished)),
+            Checked::Error(code) => (code, None),
+            Checked::Interrupted => {
+                let _ = writeln!(err, "interrupted: {} specs not checked", files.len() - i);
+                first_failure = first_failure.max(ExitCode::Incomplete);
+                break;
+            }
+        };
         let _ = err.write_all(&diagnostics);
         if let Some(result) = result {
             let run = result.spec_run(&settings);
@@ -338,6 +445,16 @@ impl checker::CheckpointStorage for FileCheckpoint {
     }
 }
 
+/// What became of one check spec.
+enum Checked {
+    /// It ran to an outcome, judged with this exit code.
+    Finished(ExitCode, Finished),
+    /// It could not be checked; the diagnostics say why.
+    Error(ExitCode),
+    /// An interrupt came before it started.
+    Interrupted,
+}
+
 /// A spec that ran to an outcome.
 struct Finished {
     path: String,
@@ -374,6 +491,11 @@ impl Finished {
     }
 }
 
+/// A path as shown in messages.
+fn shown(path: &Path) -> String {
+    path.display().to_string()
+}
+
 /// Prints a config error as `file:line:column: message`.
 fn config_error(err: &mut dyn Write, path: &Path, e: &ConfigError) -> ExitCode {
     let span = e.span();
@@ -395,12 +517,27 @@ fn check_file(
     settings: &Settings,
     args: &CheckArgs,
     err: &mut dyn Write,
-) -> (ExitCode, Option<Finished>) {
-    let bytes = match std::fs::read(path) {
+) -> Checked {
+    let bytes = match read_spec(path, &interrupt_flag()) {
         Ok(bytes) => bytes,
-        Err(e) => {
-            let _ = writeln!(err, "{}: error: cannot read the check spec: {e}", path.display());
-            return (ExitCode::Semantic, None);
+        Err(ReadError::Interrupted) => return Checked::Interrupted,
+        Err(ReadError::NotRegular(kind)) => {
+            let _ = writeln!(err, "{}: error: not a regular file but {kind}; a check spec must be a file", shown(path));
+            return Checked::Error(ExitCode::Syntax);
+        }
+        Err(ReadError::TooLarge(bytes)) => {
+            let _ = writeln!(
+                err,
+                "{}: error: the check spec is {bytes} bytes long, more than the {} MiB ({SPEC_BYTES_MAX} bytes) \
+                 bivalent reads",
+                shown(path),
+                SPEC_BYTES_MAX >> 20
+            );
+            return Checked::Error(ExitCode::Syntax);
+        }
+        Err(ReadError::Io(e)) => {
+            let _ = writeln!(err, "{}: error: cannot read the check spec: {e}", shown(path));
+            return Checked::Error(ExitCode::Semantic);
         }
     };
     let text = match String::from_utf8(bytes) {
@@ -417,21 +554,21 @@ fn check_file(
                 "{}:{line}:{column}: error: the check spec is not UTF-8 text (byte 0x{byte:02x} here); save it as UTF-8",
                 path.display()
             );
-            return (ExitCode::Semantic, None);
+            return Checked::Error(ExitCode::Semantic);
         }
     };
     let spec = match checker::parse_spec(&text) {
         Ok(spec) => spec,
-        Err(e) => return (config_error(err, path, &e), None),
+        Err(e) => return Checked::Error(config_error(err, path, &e)),
     };
     let Some(entry) = registry.iter().find(|m| m.name == spec.model.name) else {
         let valid = registry.iter().map(|m| m.name.to_string()).collect();
         let e = ConfigError::unknown_name("model", &spec.model.name, spec.model.span, valid);
-        return (config_error(err, path, &e), None);
+        return Checked::Error(config_error(err, path, &e));
     };
     let model = match (entry.build)(&spec.constants) {
         Ok(model) => model,
-        Err(e) => return (config_error(err, path, &e), None),
+        Err(e) => return Checked::Error(config_error(err, path, &e)),
     };
     let mut config = CheckConfig::from_spec(&spec, settings.strategy, settings.threads, settings.limits());
     config.fingerprint_bits = settings.fingerprint_bits;
@@ -464,7 +601,7 @@ fn check_file(
     let seconds = started.elapsed().as_secs_f64();
     let outcome = match result {
         Ok(outcome) => outcome,
-        Err(CheckError::Config(e)) => return (config_error(err, path, &e), None),
+        Err(CheckError::Config(e)) => return Checked::Error(config_error(err, path, &e)),
         Err(CheckError::Model(e)) => {
             let _ = writeln!(err, "{}: {e}", path.display());
             if let Some(trace) = &e.trace {
@@ -474,15 +611,15 @@ fn check_file(
                     let _ = writeln!(err, "    {}: {label}", i + 1);
                 }
             }
-            return (ExitCode::Model, None);
+            return Checked::Error(ExitCode::Model);
         }
         Err(CheckError::Checkpoint(message)) => {
             let _ = writeln!(err, "{}: error: {message}", path.display());
-            return (ExitCode::Checkpoint, None);
+            return Checked::Error(ExitCode::Checkpoint);
         }
         Err(e) => {
             let _ = writeln!(err, "{}: internal error: {e}", path.display());
-            return (ExitCode::Internal, None);
+            return Checked::Error(ExitCode::Internal);
         }
     };
     if let (Some(file), Some(_)) = (&checkpoint, outcome.stopped) {
@@ -505,5 +642,5 @@ fn check_file(
         Judgement::Failed(Failure::Property(_)) => ExitCode::Property,
         Judgement::Failed(Failure::ExpectedViolationNotFound(_)) => ExitCode::ExpectedViolationNotFound,
     };
-    (code, Some(Finished { path: path.display().to_string(), spec, outcome, seconds }))
+    Checked::Finished(code, Finished { path: path.display().to_string(), spec, outcome, seconds })
 }

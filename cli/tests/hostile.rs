@@ -1,0 +1,120 @@
+//! The real binary against hostile inputs and outputs: device nodes, FIFOs
+//! and oversized files as check specs, closed pipes as stdout and stderr,
+//! device nodes as output files, and file names that carry newlines, GitHub
+//! workflow commands and terminal escape sequences.
+
+use std::ffi::CString;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("cli/ has a parent").to_path_buf()
+}
+
+fn bivalent(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_bivalent"));
+    command.args(args).current_dir(root()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    command
+}
+
+/// Waits for `child` at most `seconds`; kills it and fails the test if it is
+/// still running then.
+fn finish_within(mut child: Child, seconds: u64, what: &str) -> Output {
+    let started = Instant::now();
+    while child.try_wait().expect("waitable").is_none() {
+        if started.elapsed() > Duration::from_secs(seconds) {
+            child.kill().expect("killable");
+            let output = child.wait_with_output().expect("waitable");
+            panic!("{what}: still running after {seconds} s; stderr: {}", String::from_utf8_lossy(&output.stderr));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("waitable")
+}
+
+/// Runs `bivalent check <path> --no-report --quiet`, which must end within 30 s.
+fn check_within(path: &Path) -> (Option<i32>, String) {
+    let child = bivalent(&["check", path.to_str().unwrap(), "--no-report", "--quiet"]).spawn().unwrap();
+    let output = finish_within(child, 30, &path.display().to_string());
+    (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+fn mkfifo(path: &Path) {
+    let name = CString::new(path.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0, "mkfifo {}", path.display());
+}
+
+#[test]
+fn a_device_node_as_a_check_spec_is_refused_at_once() {
+    // It once read /dev/zero until memory ran out, deaf to SIGTERM.
+    let (code, stderr) = check_within(Path::new("/dev/zero"));
+    assert_eq!(code, Some(150), "{stderr}");
+    assert_eq!(stderr, "error: /dev/zero: not a regular file but a character device; a check spec must be a file\n");
+}
+
+#[test]
+fn a_fifo_as_a_check_spec_is_refused_at_once() {
+    // Opening a FIFO with no writer once blocked forever.
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("spec.cfg");
+    mkfifo(&fifo);
+    let (code, stderr) = check_within(&fifo);
+    assert_eq!(code, Some(150), "{stderr}");
+    assert!(stderr.ends_with("spec.cfg: not a regular file but a FIFO; a check spec must be a file\n"), "{stderr}");
+}
+
+#[test]
+fn a_fifo_in_a_directory_of_specs_is_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    mkfifo(&dir.path().join("a-fifo.cfg"));
+    std::fs::copy(root().join("specs/tcommit-3.cfg"), dir.path().join("b-tcommit-3.cfg")).unwrap();
+    let child = bivalent(&["check", dir.path().to_str().unwrap(), "--no-report", "--quiet"]).spawn().unwrap();
+    let output = finish_within(child, 60, "a folder with a FIFO");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("1 spec: 1 passed"), "{stdout}");
+    assert!(!stdout.contains("a-fifo"), "{stdout}");
+}
+
+#[test]
+fn a_check_spec_larger_than_16_mib_is_refused_with_its_size_and_the_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.cfg");
+    let file = std::fs::File::create(&big).unwrap();
+    // Sparse: no disk is used for the zeros.
+    file.set_len((16 << 20) + 1).unwrap();
+    let (code, stderr) = check_within(&big);
+    assert_eq!(code, Some(150), "{stderr}");
+    let message = "error: the check spec is 16777217 bytes long, more than the 16 MiB (16777216 bytes) bivalent reads";
+    assert_eq!(stderr, format!("{}: {message}\n", big.display()));
+    // Exactly at the cap it is read (and is then no spec: zeros are no text).
+    file.set_len(16 << 20).unwrap();
+    let (code, stderr) = check_within(&big);
+    assert_eq!(code, Some(150), "{stderr}");
+    assert!(stderr.contains("big.cfg:1:1: error: "), "{stderr}");
+}
+
+#[test]
+fn sigterm_while_specs_are_read_and_parsed_exits_promptly_with_3() {
+    // A hundred specs of half a MiB each: seconds of reading and parsing in
+    // a debug build, so the signal lands while the run is at it.
+    let dir = tempfile::tempdir().unwrap();
+    let spec = std::fs::read_to_string(root().join("specs/tcommit-3.cfg")).unwrap();
+    let padding: String = (0..8000).map(|i| format!("\\* padding line {i:08} {}\n", "x".repeat(44))).collect();
+    for k in 0..100 {
+        std::fs::write(dir.path().join(format!("s{k:03}.cfg")), format!("{spec}{padding}")).unwrap();
+    }
+    let child = bivalent(&["check", dir.path().to_str().unwrap(), "--no-report", "--quiet"]).spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) }, 0);
+    let sent = Instant::now();
+    let output = finish_within(child, 30, "a run sent SIGTERM");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("specs not checked"), "{stderr}");
+    assert!(sent.elapsed() < Duration::from_secs(10), "{:?} after the signal", sent.elapsed());
+}
