@@ -277,7 +277,7 @@ fn run_check(
         // Diagnostics go to `err` as they come, and are kept for the reports.
         let mut diagnostics = Vec::new();
         let (code, result) = match check_file(registry, file, &settings, args, &mut diagnostics) {
-            Checked::Finished(code, finished) => (code, Some(finished)),
+            Checked::Finished(code, finished) => (code, Some(*finished)),
             Checked::Error(code) => (code, None),
             Checked::Interrupted => {
                 let _ = writeln!(err, "interrupted: {} specs not checked", files.len() - i);
@@ -448,7 +448,7 @@ impl checker::CheckpointStorage for FileCheckpoint {
 /// What became of one check spec.
 enum Checked {
     /// It ran to an outcome, judged with this exit code.
-    Finished(ExitCode, Finished),
+    Finished(ExitCode, Box<Finished>),
     /// It could not be checked; the diagnostics say why.
     Error(ExitCode),
     /// An interrupt came before it started.
@@ -642,5 +642,5 @@ fn check_file(
         Judgement::Failed(Failure::Property(_)) => ExitCode::Property,
         Judgement::Failed(Failure::ExpectedViolationNotFound(_)) => ExitCode::ExpectedViolationNotFound,
     };
-    Checked::Finished(code, Finished { path: path.display().to_string(), spec, outcome, seconds })
+    Checked::Finished(code, Box::new(Finished { path: path.display().to_string(), spec, outcome, seconds }))
 }
