@@ -1,7 +1,7 @@
 //! Live progress: an indicatif line on a terminal, otherwise a plain line on
 //! stderr every few seconds. Rate-limited here, so the engine may call often.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -53,7 +53,9 @@ impl Display {
             let mut last = self.last.lock().expect("progress lock");
             if last.elapsed() >= self.interval {
                 *last = Instant::now();
-                eprintln!("progress: {line}");
+                // A closed stderr (a pipe whose reader went away) must not
+                // stop the run: progress is for the eyes only.
+                let _ = writeln!(std::io::stderr(), "progress: {line}");
             }
         }
     }

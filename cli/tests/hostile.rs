@@ -118,3 +118,50 @@ fn sigterm_while_specs_are_read_and_parsed_exits_promptly_with_3() {
     assert!(stderr.contains("specs not checked"), "{stderr}");
     assert!(sent.elapsed() < Duration::from_secs(10), "{:?} after the signal", sent.elapsed());
 }
+
+/// Runs `bivalent check <spec> <extra>` with stdout and stderr pipes whose
+/// reading ends are closed at once, progress lines as often as the run
+/// makes them, and the report and JUnit file in `dir`; returns the exit code.
+fn check_into_closed_pipes(spec: &Path, dir: &Path, extra: &[&str]) -> Option<i32> {
+    let report = dir.join("report");
+    let junit = dir.join("junit.xml");
+    let mut args = vec![
+        "check",
+        spec.to_str().unwrap(),
+        "--threads",
+        "1",
+        "--report",
+        report.to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let mut child = bivalent(&args).env("BIVALENT_PROGRESS_SECONDS", "0").spawn().unwrap();
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    finish_within(child, 120, "a run into closed pipes").status.code()
+}
+
+#[test]
+fn closed_stdout_and_stderr_pipes_keep_the_verdict_and_the_reports() {
+    // Writing to a closed pipe once panicked: exit 101, or 153 blaming the
+    // model when the progress line's panic came from inside the engine.
+    let dir = tempfile::tempdir().unwrap();
+    let failing = dir.path().join("bug.cfg");
+    std::fs::write(
+        &failing,
+        "MODEL TwoPhase\nCONSTANTS RM = {r1, r2, r3} Bug = \"CommitWithoutAllPrepared\"\nINVARIANT TCConsistent\n",
+    )
+    .unwrap();
+    for (spec, extra, code) in [
+        (failing.clone(), &[][..], 12),
+        (failing, &["--json"][..], 12),
+        (root().join("bench/specs/twophase-7.cfg"), &[][..], 0),
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        assert_eq!(check_into_closed_pipes(&spec, out.path(), extra), Some(code), "{} {extra:?}", spec.display());
+        assert!(out.path().join("report/index.html").is_file(), "no report for {}", spec.display());
+        let junit = std::fs::read_to_string(out.path().join("junit.xml")).unwrap();
+        assert!(junit.contains("<testsuites name=\"bivalent\""), "{junit}");
+    }
+}
