@@ -318,7 +318,7 @@ fn run_check(
         }
     }
     if let (Some(path), Ok(())) = (&outputs.junit, &written) {
-        if let Err(e) = write_file(path, &reports::junit::junit(&runs, &errors)) {
+        if let Err(e) = write_output(path, &reports::junit::junit(&runs, &errors)) {
             written = Err(format!("cannot write the JUnit file {}: {e}", path.display()));
         }
     }
@@ -385,6 +385,22 @@ fn write_file(path: &Path, contents: &str) -> std::io::Result<()> {
     std::fs::write(&temporary, contents).and_then(|()| std::fs::rename(&temporary, path)).inspect_err(|_| {
         let _ = std::fs::remove_file(&temporary);
     })
+}
+
+/// Writes `contents` to the output file `path` that the user named (such as
+/// `--junit`): a regular file or a new one through [`write_file`], anything
+/// else (a FIFO, a device such as `/dev/null`, a symlink) in place, so that
+/// it is written through and never replaced.
+fn write_output(path: &Path, contents: &str) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => write_file(path, contents),
+        Ok(metadata) if metadata.file_type().is_file() => write_file(path, contents),
+        Err(e) => Err(e),
+        Ok(_) => {
+            let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).open(path)?;
+            file.write_all(contents.as_bytes())
+        }
+    }
 }
 
 /// Appends `contents` to `path`, creating it if needed.

@@ -165,3 +165,60 @@ fn closed_stdout_and_stderr_pipes_keep_the_verdict_and_the_reports() {
         assert!(junit.contains("<testsuites name=\"bivalent\""), "{junit}");
     }
 }
+
+fn file_type(path: &Path) -> std::fs::FileType {
+    std::fs::symlink_metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).file_type()
+}
+
+#[test]
+fn junit_into_a_fifo_a_device_or_a_symlink_writes_through_it() {
+    use std::os::unix::fs::FileTypeExt;
+    // The file was once written beside PATH and renamed over it, which
+    // replaced a FIFO or a device node (as root, /dev/null) with a file.
+    let dir = tempfile::tempdir().unwrap();
+    let spec = root().join("specs/tcommit-3.cfg");
+    let junit = |path: &Path| {
+        let child =
+            bivalent(&["check", spec.to_str().unwrap(), "--no-report", "--quiet", "--junit", path.to_str().unwrap()])
+                .spawn()
+                .unwrap();
+        let output = finish_within(child, 60, "--junit");
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    };
+
+    let fifo = dir.path().join("junit.fifo");
+    mkfifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    junit(&fifo);
+    assert!(file_type(&fifo).is_fifo(), "the FIFO was replaced");
+    assert!(reader.join().unwrap().contains("<testsuites name=\"bivalent\""));
+
+    // A symlink stays one, and its target gets the XML.
+    let target = dir.path().join("target.xml");
+    std::fs::write(&target, "old").unwrap();
+    let link = dir.path().join("link.xml");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    junit(&link);
+    assert!(file_type(&link).is_symlink(), "the symlink was replaced");
+    assert!(std::fs::read_to_string(&target).unwrap().contains("<testsuites name=\"bivalent\""));
+
+    // /dev/null stays the null device (a test that means most as root).
+    junit(Path::new("/dev/null"));
+    assert!(file_type(Path::new("/dev/null")).is_char_device(), "/dev/null was replaced");
+
+    // A regular file and an absent one are still written whole through a rename.
+    let regular = dir.path().join("junit.xml");
+    junit(&regular);
+    std::fs::write(&regular, "old").unwrap();
+    junit(&regular);
+    assert!(std::fs::read_to_string(&regular).unwrap().contains("<testsuites name=\"bivalent\""));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
