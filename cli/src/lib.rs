@@ -4,6 +4,7 @@
 
 pub mod args;
 mod progress;
+mod report_dir;
 mod resolve;
 #[cfg(test)]
 mod tests;
@@ -258,6 +259,14 @@ fn run_check(
         }
     };
     let outputs = Outputs::resolve(args, env);
+    // Refused before the check, which may take hours, rather than after it.
+    let earlier_report = match outputs.report.as_deref().map(report_dir::claim).transpose() {
+        Ok(earlier) => earlier.unwrap_or_default(),
+        Err(message) => {
+            let _ = writeln!(err, "error: {message}");
+            return ExitCode::Syntax;
+        }
+    };
     let files = match spec_files(&args.paths) {
         Ok(files) => files,
         Err((code, message)) => {
@@ -310,7 +319,7 @@ fn run_check(
     let notes: &mut dyn Write = if args.json { &mut *err } else { &mut *out };
     let mut written = Ok(());
     if let Some(dir) = &outputs.report {
-        match write_report(dir, &runs, &errors) {
+        match report_dir::write(dir, &earlier_report, &runs, &errors) {
             Ok(index) => {
                 let _ = writeln!(notes, "HTML report: {}", index.display());
             }
@@ -344,36 +353,9 @@ fn run_check(
     first_failure
 }
 
-/// Writes the HTML report and its trace files under `dir`, removes trace
-/// files an earlier run left there, and returns the page's path.
-fn write_report(dir: &Path, runs: &[reports::SpecRun], errors: &[reports::SpecError]) -> std::io::Result<PathBuf> {
-    let report = reports::html::report(runs, errors);
-    let traces = dir.join("traces");
-    std::fs::create_dir_all(&traces)?;
-    let mut written = Vec::new();
-    for file in &report.files {
-        let path = dir.join(&file.path);
-        write_file(&path, &file.contents)?;
-        written.push(path);
-    }
-    for entry in std::fs::read_dir(&traces)? {
-        let path = entry?.path();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let ours = name.ends_with(".itf.json") || name.ends_with(".dot");
-        if ours && !written.contains(&path) {
-            // Another run writing the same folder at the same time may have
-            // removed it already.
-            let _ = std::fs::remove_file(&path);
-        }
-    }
-    let index = dir.join("index.html");
-    write_file(&index, &report.index)?;
-    Ok(index)
-}
-
 /// Writes `contents` to `path` through a temporary file and a rename, so that
 /// a reader (or a concurrent run writing the same report) never sees half a file.
-fn write_file(path: &Path, contents: &str) -> std::io::Result<()> {
+pub(crate) fn write_file(path: &Path, contents: &str) -> std::io::Result<()> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;

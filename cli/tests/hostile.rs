@@ -222,3 +222,21 @@ fn junit_into_a_fifo_a_device_or_a_symlink_writes_through_it() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn the_default_report_folder_is_written_again_and_again() {
+    let dir = tempfile::tempdir().unwrap();
+    for spec in ["specs/twophase-bug-3.cfg", "specs/tcommit-3.cfg", "specs/twophase-bug-3.cfg"] {
+        let mut command = bivalent(&["check", root().join(spec).to_str().unwrap(), "--quiet"]);
+        let output = command.current_dir(dir.path()).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{spec}: {}", String::from_utf8_lossy(&output.stderr));
+        let page = std::fs::read_to_string(dir.path().join("report/index.html")).unwrap();
+        assert!(page.contains(spec), "{spec}");
+    }
+    let mut traces: Vec<String> = std::fs::read_dir(dir.path().join("report/traces"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    traces.sort();
+    assert_eq!(traces, ["twophase-bug-3.TCConsistent.dot", "twophase-bug-3.TCConsistent.itf.json"]);
+}
