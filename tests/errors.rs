@@ -34,6 +34,36 @@ fn a_syntax_error_gives_150_with_file_line_and_column() {
 }
 
 #[test]
+fn with_json_a_spec_that_cannot_be_checked_is_an_error_object() {
+    // --json once printed nothing at all for such a spec.
+    let (dir, path) = spec("a-bad.cfg", "MODEL TwoPhase\nCONSTANTS RM = {r1, r2\nINVARIANTS TCConsistent\n");
+    std::fs::write(dir.path().join("b-unknown.cfg"), "MODEL Nope\n").unwrap();
+    std::fs::copy(root().join("specs/tcommit-3.cfg"), dir.path().join("c-tcommit-3.cfg")).unwrap();
+    let run = cli(&["check", dir.path().to_str().unwrap(), "--quiet", "--json", "--no-report"]);
+    assert_eq!(run.code, 150, "{}", run.stderr);
+    let lines: Vec<serde_json::Value> =
+        run.stdout.lines().map(|line| serde_json::from_str(line).expect("a JSON object a line")).collect();
+    assert_eq!(lines.len(), 3, "{}", run.stdout);
+    let first_error = |name: &str| {
+        let diagnostics: Vec<&str> = run.stderr.lines().filter(|l| l.contains(name)).collect();
+        diagnostics[0].to_string()
+    };
+    assert_eq!(
+        lines[0],
+        serde_json::json!({
+            "spec": path.display().to_string(),
+            "verdict": "error",
+            "message": first_error("a-bad.cfg"),
+            "exit_code": 150,
+        })
+    );
+    assert_eq!(lines[1]["verdict"], "error");
+    assert_eq!(lines[1]["exit_code"], 151);
+    assert!(lines[1]["message"].as_str().unwrap().contains("unknown model `Nope`"), "{}", lines[1]);
+    assert_eq!((lines[2]["verdict"].as_str(), lines[2]["model"].as_str()), (Some("pass"), Some("TCommit")));
+}
+
+#[test]
 fn an_unknown_model_gives_151_and_lists_the_models() {
     let (_dir, path) = spec("m.cfg", "MODEL TwoPhaze\nCONSTANTS RM = {r1}\n");
     let run = check(&path, &[]);

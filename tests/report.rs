@@ -176,8 +176,64 @@ fn a_report_that_cannot_be_written_is_an_error() {
     let blocker = dir.path().join("file");
     std::fs::write(&blocker, "not a folder").unwrap();
     let run = check(&root().join("specs/tcommit-3.cfg"), &["--report", blocker.to_str().unwrap()]);
-    assert_eq!(run.code, 151);
+    assert_eq!(run.code, 16);
     assert!(run.stderr.starts_with("error: cannot write the HTML report to "), "{}", run.stderr);
+}
+
+/// Runs `bivalent check <spec> --quiet <extra>` as in GitHub Actions, with
+/// the job summary at `summary`.
+fn check_in_github(spec: &Path, summary: &Path, extra: &[&str]) -> CliRun {
+    let env = |name: &str| match name {
+        "GITHUB_ACTIONS" => Some("true".to_string()),
+        "GITHUB_STEP_SUMMARY" => Some(summary.display().to_string()),
+        _ => None,
+    };
+    let mut argv: Vec<OsString> = ["bivalent", "check", spec.to_str().unwrap(), "--quiet"].map(OsString::from).into();
+    argv.extend(extra.iter().map(OsString::from));
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let code = cli::run_in(models::registry(), argv, &env, &mut stdout, &mut stderr);
+    CliRun { code, stdout: String::from_utf8(stdout).unwrap(), stderr: String::from_utf8(stderr).unwrap() }
+}
+
+#[test]
+fn every_output_is_written_when_another_fails_and_each_failure_is_reported() {
+    // A failed HTML report once skipped the JUnit file and the job summary.
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, "not a folder").unwrap();
+    let (junit, summary) = (dir.path().join("junit.xml"), dir.path().join("summary.md"));
+    let spec = root().join("specs/tcommit-3.cfg");
+    let run =
+        check_in_github(&spec, &summary, &["--report", blocker.to_str().unwrap(), "--junit", junit.to_str().unwrap()]);
+    assert_eq!(run.code, 16, "{}", run.stderr);
+    assert!(run.stderr.contains("error: cannot write the HTML report to "), "{}", run.stderr);
+    // TCTypeOK and TCConsistent; CHECK_DEADLOCK FALSE.
+    assert!(read(&junit).contains("<testsuites name=\"bivalent\" tests=\"2\""), "{}", read(&junit));
+    assert!(read(&summary).starts_with("## bivalent: 1 spec, 1 passed"), "{}", read(&summary));
+
+    // Every output failing: each is named.
+    let nowhere = blocker.join("x");
+    let run = check_in_github(
+        &spec,
+        &nowhere,
+        &["--report", blocker.to_str().unwrap(), "--junit", nowhere.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 16, "{}", run.stderr);
+    let errors: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(errors.len(), 3, "{}", run.stderr);
+    assert!(errors[0].starts_with("error: cannot write the HTML report to "), "{}", run.stderr);
+    assert!(errors[1].starts_with("error: cannot write the JUnit file "), "{}", run.stderr);
+    assert!(errors[2].starts_with("error: cannot append the job summary to "), "{}", run.stderr);
+
+    // A verdict's own exit code outranks the output's: the failure is still printed.
+    let bug = root().join("specs/twophase-bug-3.cfg");
+    let mut text = read(&bug);
+    text = text.replace("EXPECT VIOLATION TCConsistent", "");
+    let unexpected = dir.path().join("bug.cfg");
+    std::fs::write(&unexpected, text).unwrap();
+    let run = check_in_github(&unexpected, &summary, &["--report", blocker.to_str().unwrap()]);
+    assert_eq!(run.code, 12, "{}", run.stderr);
+    assert!(run.stderr.contains("error: cannot write the HTML report to "), "{}", run.stderr);
 }
 
 #[test]

@@ -40,6 +40,9 @@ pub enum ExitCode {
     /// A checkpoint could not be written, or the one to resume from cannot be
     /// read or belongs to another spec.
     Checkpoint = 15,
+    /// An output (the HTML report, the JUnit file or the job summary) could
+    /// not be written, though every spec met its expectation.
+    Output = 16,
     /// A check spec's syntax is wrong (or a flag's value is).
     Syntax = 150,
     /// An unknown model or name, or a bad constant.
@@ -278,35 +281,52 @@ fn run_check(
     let mut errors: Vec<reports::SpecError> = Vec::new();
     let mut first_failure = ExitCode::Ok;
     for (i, file) in files.iter().enumerate() {
-        if interrupt_flag().load(std::sync::atomic::Ordering::SeqCst) {
-            let _ = writeln!(err, "interrupted: {} specs not checked", files.len() - i);
-            first_failure = first_failure.max(ExitCode::Incomplete);
-            break;
-        }
-        // Diagnostics go to `err` as they come, and are kept for the reports.
-        let mut diagnostics = Vec::new();
-        let (code, result) = match check_file(registry, file, &settings, args, &mut diagnostics) {
-            Checked::Finished(code, finished) => (code, Some(*finished)),
-            Checked::Error(code) => (code, None),
+        let checked = if interrupt_flag().load(std::sync::atomic::Ordering::SeqCst) {
+            Checked::Interrupted
+        } else {
+            // Diagnostics go to `err` as they come, and are kept for the reports.
+            let mut diagnostics = Vec::new();
+            let checked = check_file(registry, file, &settings, args, &mut diagnostics);
+            let _ = err.write_all(&diagnostics);
+            if let Checked::Error(code) = checked {
+                let message = String::from_utf8_lossy(&diagnostics).trim_end().to_string();
+                errors.push(reports::SpecError {
+                    spec: file.display().to_string(),
+                    message,
+                    exit_code: code as i32,
+                    not_run: false,
+                });
+                if args.json {
+                    let _ = writeln!(out, "{}", reports::json::render_unchecked_line(errors.last().expect("pushed")));
+                }
+            }
+            checked
+        };
+        let code = match checked {
+            Checked::Finished(code, result) => {
+                let run = result.spec_run(&settings);
+                if args.json {
+                    let _ = writeln!(out, "{}", reports::json::render_json_line(&run));
+                } else {
+                    let _ = writeln!(out, "{}", reports::text::report(&run));
+                }
+                finished.push(*result);
+                code
+            }
+            Checked::Error(code) => code,
             Checked::Interrupted => {
                 let _ = writeln!(err, "interrupted: {} specs not checked", files.len() - i);
+                for file in &files[i..] {
+                    let not_run = reports::SpecError::not_run(file.display().to_string());
+                    if args.json {
+                        let _ = writeln!(out, "{}", reports::json::render_unchecked_line(&not_run));
+                    }
+                    errors.push(not_run);
+                }
                 first_failure = first_failure.max(ExitCode::Incomplete);
                 break;
             }
         };
-        let _ = err.write_all(&diagnostics);
-        if let Some(result) = result {
-            let run = result.spec_run(&settings);
-            if args.json {
-                let _ = writeln!(out, "{}", reports::json::render_json_line(&run));
-            } else {
-                let _ = writeln!(out, "{}", reports::text::report(&run));
-            }
-            finished.push(result);
-        } else {
-            let message = String::from_utf8_lossy(&diagnostics).trim_end().to_string();
-            errors.push(reports::SpecError { spec: file.display().to_string(), message });
-        }
         if first_failure == ExitCode::Ok {
             first_failure = code;
         }
@@ -317,38 +337,44 @@ fn run_check(
     }
     // Notes for the user go where they do not disturb the JSON lines.
     let notes: &mut dyn Write = if args.json { &mut *err } else { &mut *out };
-    let mut written = Ok(());
+    // Each output is attempted whatever became of the others, and each
+    // failure is reported.
+    let mut failed_outputs: Vec<String> = Vec::new();
+    let mut report_index = None;
     if let Some(dir) = &outputs.report {
         match report_dir::write(dir, &earlier_report, &runs, &errors) {
             Ok(index) => {
-                let _ = writeln!(notes, "HTML report: {}", index.display());
+                let _ = writeln!(notes, "HTML report: {}", shown(&index));
+                report_index = Some(index);
             }
-            Err(e) => written = Err(format!("cannot write the HTML report to {}: {e}", dir.display())),
+            Err(e) => failed_outputs.push(format!("cannot write the HTML report to {}: {e}", shown(dir))),
         }
     }
-    if let (Some(path), Ok(())) = (&outputs.junit, &written) {
+    if let Some(path) = &outputs.junit {
         if let Err(e) = write_output(path, &reports::junit::junit(&runs, &errors)) {
-            written = Err(format!("cannot write the JUnit file {}: {e}", path.display()));
+            failed_outputs.push(format!("cannot write the JUnit file {}: {e}", shown(path)));
         }
     }
     if let Some(github) = &outputs.github {
         let _ = write!(notes, "{}", reports::github::annotations(&runs));
-        if let (Some(path), Ok(())) = (&github.step_summary, &written) {
-            let report = outputs.report.as_ref().map(|dir| dir.join("index.html").display().to_string());
+        if let Some(path) = &github.step_summary {
+            let report = report_index.as_ref().map(|index| index.display().to_string());
             if let Err(e) = append_file(path, &reports::github::step_summary(&runs, report.as_deref())) {
-                written = Err(format!("cannot append the job summary to {}: {e}", path.display()));
+                failed_outputs.push(format!("cannot append the job summary to {}: {e}", shown(path)));
             }
         }
     }
-    if !args.json && !errors.is_empty() {
-        let specs = if errors.len() == 1 { "spec" } else { "specs" };
-        let _ = writeln!(out, "{} {specs} could not be checked: see the errors above.", errors.len());
+    let failed_specs = errors.iter().filter(|e| !e.not_run).count();
+    if !args.json && failed_specs > 0 {
+        let specs = if failed_specs == 1 { "spec" } else { "specs" };
+        let _ = writeln!(out, "{failed_specs} {specs} could not be checked: see the errors above.");
     }
-    if let Err(message) = written {
+    for message in &failed_outputs {
         let _ = writeln!(err, "error: {message}");
-        if first_failure == ExitCode::Ok {
-            first_failure = ExitCode::Semantic;
-        }
+    }
+    // A verdict's own code says more; an output failure still fails the run.
+    if !failed_outputs.is_empty() && first_failure == ExitCode::Ok {
+        first_failure = ExitCode::Output;
     }
     first_failure
 }

@@ -240,3 +240,64 @@ fn the_default_report_folder_is_written_again_and_again() {
     traces.sort();
     assert_eq!(traces, ["twophase-bug-3.TCConsistent.dot", "twophase-bug-3.TCConsistent.itf.json"]);
 }
+
+#[test]
+fn specs_an_interrupt_kept_from_running_are_listed_as_not_checked() {
+    // They were once missing from the JUnit file and the HTML report.
+    let dir = tempfile::tempdir().unwrap();
+    let specs = dir.path().join("specs");
+    std::fs::create_dir(&specs).unwrap();
+    // Seconds in a debug build, on one thread: the signal lands in this one.
+    std::fs::copy(root().join("bench/specs/twophase-7.cfg"), specs.join("a-twophase-7.cfg")).unwrap();
+    std::fs::copy(root().join("specs/tcommit-3.cfg"), specs.join("b-tcommit-3.cfg")).unwrap();
+    std::fs::copy(root().join("specs/tcommit-3.cfg"), specs.join("c-tcommit-3.cfg")).unwrap();
+    let (junit, report) = (dir.path().join("junit.xml"), dir.path().join("report"));
+    let child = bivalent(&[
+        "check",
+        specs.to_str().unwrap(),
+        "--threads",
+        "1",
+        "--quiet",
+        "--json",
+        "--junit",
+        junit.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ])
+    .spawn()
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) }, 0);
+    let output = finish_within(child, 60, "an interrupted run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("interrupted: 2 specs not checked"), "{stderr}");
+
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    for name in ["b-tcommit-3.cfg", "c-tcommit-3.cfg"] {
+        let spec = specs.join(name).display().to_string();
+        let suite = format!(
+            "<testsuite name=\"{spec}\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\" time=\"0.000\">\n    \
+             <testcase name=\"check spec\" classname=\"{spec}\">\n      <skipped message=\"not checked: the run was \
+             interrupted before this spec started\" type=\"interrupted\"/>"
+        );
+        assert!(xml.contains(&suite), "{name}: {xml}");
+    }
+    let page = std::fs::read_to_string(report.join("index.html")).unwrap();
+    assert!(page.contains("<h2>Specs not checked</h2>"), "{page}");
+    assert!(page.contains("c-tcommit-3.cfg</code>: not checked: the run was interrupted before this spec started"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert_eq!(lines[0]["verdict"], "incomplete");
+    assert_eq!(
+        lines[2],
+        serde_json::json!({
+            "spec": specs.join("c-tcommit-3.cfg").display().to_string(),
+            "verdict": "not_checked",
+            "message": "not checked: the run was interrupted before this spec started",
+            "exit_code": 3,
+        })
+    );
+}
