@@ -287,9 +287,13 @@ fn run_check(
             // Diagnostics go to `err` as they come, and are kept for the reports.
             let mut diagnostics = Vec::new();
             let checked = check_file(registry, file, &settings, args, &mut diagnostics);
-            let _ = err.write_all(&diagnostics);
+            // Paths and names in them are escaped already; this also catches
+            // what a model's own messages and states hold.
+            let diagnostics = String::from_utf8_lossy(&diagnostics);
+            let diagnostics = reports::text::printable_lines(&diagnostics);
+            let _ = err.write_all(diagnostics.as_bytes());
             if let Checked::Error(code) = checked {
-                let message = String::from_utf8_lossy(&diagnostics).trim_end().to_string();
+                let message = diagnostics.trim_end().to_string();
                 errors.push(reports::SpecError {
                     spec: file.display().to_string(),
                     message,
@@ -463,8 +467,8 @@ impl checker::CheckpointStorage for FileCheckpoint {
 
     fn location(&self) -> String {
         match &self.resume {
-            Some(from) if *from != self.write => format!("{} (resumed from {})", self.write.display(), from.display()),
-            _ => self.write.display().to_string(),
+            Some(from) if *from != self.write => format!("{} (resumed from {})", shown(&self.write), shown(from)),
+            _ => shown(&self.write),
         }
     }
 }
@@ -515,18 +519,20 @@ impl Finished {
     }
 }
 
-/// A path as shown in messages.
+/// A path as shown in messages: control characters escaped, so that a
+/// newline in a file name cannot start a line of its own (a forged CI
+/// command) and ESC cannot drive the terminal.
 fn shown(path: &Path) -> String {
-    path.display().to_string()
+    reports::text::printable(&path.display().to_string()).into_owned()
 }
 
 /// Prints a config error as `file:line:column: message`.
 fn config_error(err: &mut dyn Write, path: &Path, e: &ConfigError) -> ExitCode {
     let span = e.span();
     if span.line == 0 {
-        let _ = writeln!(err, "{}: error: {e}", path.display());
+        let _ = writeln!(err, "{}: error: {e}", shown(path));
     } else {
-        let _ = writeln!(err, "{}:{}:{}: error: {e}", path.display(), span.line, span.column);
+        let _ = writeln!(err, "{}:{}:{}: error: {e}", shown(path), span.line, span.column);
     }
     if e.is_syntax() {
         ExitCode::Syntax
@@ -576,7 +582,7 @@ fn check_file(
             let _ = writeln!(
                 err,
                 "{}:{line}:{column}: error: the check spec is not UTF-8 text (byte 0x{byte:02x} here); save it as UTF-8",
-                path.display()
+                shown(path)
             );
             return Checked::Error(ExitCode::Semantic);
         }
@@ -603,7 +609,7 @@ fn check_file(
     let checkpoint = settings.checkpoints.as_ref().map(|c| FileCheckpoint::new(c, path));
     if let (Some(checkpoints), Some(file)) = (&settings.checkpoints, &checkpoint) {
         if let Some(from) = file.resume.as_ref().filter(|from| from.exists()) {
-            let _ = writeln!(err, "{}: resuming from {}", path.display(), from.display());
+            let _ = writeln!(err, "{}: resuming from {}", shown(path), shown(from));
         }
         let constants = spec.constants.items.iter().map(|c| format!("{} = {}", c.name, c.value)).collect::<Vec<_>>();
         config.checkpoint = Some(checker::Checkpointing {
@@ -617,7 +623,7 @@ fn check_file(
             ],
         });
     }
-    tracing::info!(spec = %path.display(), model = %spec.model.name, "checking");
+    tracing::info!(spec = %shown(path), model = %spec.model.name, "checking");
     let started = Instant::now();
     let display = progress::Display::new(!args.quiet && !args.json, started);
     let result = model.check(&config, &|p| display.update(p));
@@ -627,22 +633,22 @@ fn check_file(
         Ok(outcome) => outcome,
         Err(CheckError::Config(e)) => return Checked::Error(config_error(err, path, &e)),
         Err(CheckError::Model(e)) => {
-            let _ = writeln!(err, "{}: {e}", path.display());
+            let _ = writeln!(err, "{}: {e}", shown(path));
             if let Some(trace) = &e.trace {
                 let _ = writeln!(err, "  trace to that state ({} states):", trace.steps.len());
                 for (i, step) in trace.steps.iter().enumerate() {
                     let label = step.action.as_ref().map_or("<Initial state>", |a| a.label.as_str());
-                    let _ = writeln!(err, "    {}: {label}", i + 1);
+                    let _ = writeln!(err, "    {}: {}", i + 1, reports::text::printable(label));
                 }
             }
             return Checked::Error(ExitCode::Model);
         }
         Err(CheckError::Checkpoint(message)) => {
-            let _ = writeln!(err, "{}: error: {message}", path.display());
+            let _ = writeln!(err, "{}: error: {message}", shown(path));
             return Checked::Error(ExitCode::Checkpoint);
         }
         Err(e) => {
-            let _ = writeln!(err, "{}: internal error: {e}", path.display());
+            let _ = writeln!(err, "{}: internal error: {e}", shown(path));
             return Checked::Error(ExitCode::Internal);
         }
     };
@@ -652,9 +658,9 @@ fn check_file(
             let _ = writeln!(
                 err,
                 "{}: checkpoint written to {}; continue with --resume {}",
-                path.display(),
-                file.write.display(),
-                dir.display()
+                shown(path),
+                shown(&file.write),
+                shown(dir)
             );
         }
     }

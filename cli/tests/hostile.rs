@@ -301,3 +301,65 @@ fn specs_an_interrupt_kept_from_running_are_listed_as_not_checked() {
         })
     );
 }
+
+/// Every line of `text`, split at any line break a terminal or a log reader
+/// might honour.
+fn lines(text: &str) -> Vec<&str> {
+    text.split(['\n', '\r', '\u{b}', '\u{c}', '\u{85}', '\u{2028}', '\u{2029}']).collect()
+}
+
+#[test]
+fn names_and_titles_with_newlines_and_escapes_forge_no_workflow_command_and_reach_no_terminal() {
+    // A file name or title with a newline once forged GitHub workflow
+    // commands, and escape sequences reached the terminal raw.
+    let dir = tempfile::tempdir().unwrap();
+    let specs = dir.path().join("specs");
+    std::fs::create_dir(&specs).unwrap();
+    let title = "\\* Title \u{1b}]0;pwned\u{7} \u{1b}[2J\r::error::forged by the title\u{9b}31m\n";
+    let failing = format!(
+        "{title}MODEL TwoPhase\nCONSTANTS RM = {{r1, r2}} Bug = \"CommitWithoutAllPrepared\"\nINVARIANT TCConsistent\n"
+    );
+    std::fs::write(specs.join("b-evil\n::add-mask::secret\u{1b}[31m.cfg"), failing).unwrap();
+    std::fs::write(specs.join("a-bad\n::error::forged\u{1b}[2J.cfg"), "MODEL TwoPhase\nCONSTANTS RM = {r1\n").unwrap();
+    let (summary, junit, report) =
+        (dir.path().join("summary.md"), dir.path().join("junit.xml"), dir.path().join("report"));
+    let output = bivalent(&[
+        "check",
+        specs.to_str().unwrap(),
+        "--threads",
+        "1",
+        "--junit",
+        junit.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ])
+    .env("GITHUB_ACTIONS", "true")
+    .env("GITHUB_STEP_SUMMARY", &summary)
+    .output()
+    .unwrap();
+    let (stdout, stderr) = (String::from_utf8(output.stdout).unwrap(), String::from_utf8(output.stderr).unwrap());
+    assert_eq!(output.status.code(), Some(150), "{stderr}");
+    let summary = std::fs::read_to_string(&summary).unwrap();
+    for (name, text) in [("stdout", &stdout), ("stderr", &stderr), ("the job summary", &summary)] {
+        // A workflow command is a line that starts with `::` (after blanks).
+        for line in lines(text).into_iter().map(str::trim_start) {
+            let annotation = line.starts_with("::error file=") || line.starts_with("::warning file=");
+            assert!(!line.starts_with("::") || annotation, "{name} has a forged command: {line:?}\n{text}");
+        }
+        let raw: Vec<char> = text.chars().filter(|c| c.is_control() && *c != '\n').collect();
+        assert!(raw.is_empty(), "{name} has raw control characters {raw:?}:\n{text}");
+    }
+    // The annotation names the file as GitHub decodes it, and the text shows
+    // what the name and title hold.
+    let specs_property = specs.display().to_string().replace(':', "%3A").replace(',', "%2C");
+    let annotation =
+        format!("::error file={specs_property}/b-evil%0A%3A%3Aadd-mask%3A%3Asecret\\u{{1b}}[31m.cfg,line=4,");
+    assert!(stdout.contains(&annotation), "{annotation}\n{stdout}");
+    assert!(stdout.contains("b-evil\\n::add-mask::secret\\u{1b}[31m.cfg"), "{stdout}");
+    assert!(stdout
+        .contains("Title:      Title \\u{1b}]0;pwned\\u{7} \\u{1b}[2J\\r::error::forged by the title\\u{9b}31m\n"));
+    assert!(stderr.contains("a-bad\\n::error::forged\\u{1b}[2J.cfg:2:"), "{stderr}");
+    // The files are still written whole.
+    assert!(std::fs::read_to_string(junit).unwrap().contains("b-evil"));
+    assert!(report.join("index.html").is_file());
+}
