@@ -4,7 +4,10 @@
 
 pub mod args;
 mod progress;
+mod report_dir;
 mod resolve;
+#[cfg(test)]
+mod tests;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -37,6 +40,9 @@ pub enum ExitCode {
     /// A checkpoint could not be written, or the one to resume from cannot be
     /// read or belongs to another spec.
     Checkpoint = 15,
+    /// An output (the HTML report, the JUnit file or the job summary) could
+    /// not be written, though every spec met its expectation.
+    Output = 16,
     /// A check spec's syntax is wrong (or a flag's value is).
     Syntax = 150,
     /// An unknown model or name, or a bad constant.
@@ -119,29 +125,126 @@ fn list(registry: &[ModelEntry], out: &mut dyn Write) -> ExitCode {
     ExitCode::Ok
 }
 
-/// The spec files named by `paths`: files as given, directories' `*.cfg` files sorted.
-fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+/// The spec files named by `paths`: files as given, directories' `*.cfg`
+/// files sorted. A path that names neither a regular file nor a directory is
+/// refused before anything is opened: opening a FIFO blocks, and a device
+/// such as `/dev/zero` never ends.
+fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, (ExitCode, String)> {
     let mut files = Vec::new();
     for path in paths {
-        if path.is_dir() {
-            let entries =
-                std::fs::read_dir(path).map_err(|e| format!("{}: cannot read directory: {e}", path.display()))?;
+        let metadata = match std::fs::metadata(path) {
+            Ok(metadata) => metadata,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err((ExitCode::Semantic, format!("{}: no such file or directory", shown(path))))
+            }
+            Err(e) => return Err((ExitCode::Semantic, format!("{}: {e}", shown(path)))),
+        };
+        if metadata.is_dir() {
+            let entries = std::fs::read_dir(path)
+                .map_err(|e| (ExitCode::Semantic, format!("{}: cannot read directory: {e}", shown(path))))?;
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|x| x == "cfg") && p.is_file())
                 .collect();
             if found.is_empty() {
-                return Err(format!("{}: no check specs (*.cfg files) in this directory", path.display()));
+                let message = format!("{}: no check specs (*.cfg files) in this directory", shown(path));
+                return Err((ExitCode::Semantic, message));
             }
             found.sort();
             files.extend(found);
-        } else if path.exists() {
+        } else if metadata.is_file() {
             files.push(path.clone());
         } else {
-            return Err(format!("{}: no such file or directory", path.display()));
+            let message = format!(
+                "{}: not a regular file but {}; a check spec must be a file",
+                shown(path),
+                file_kind(&metadata.file_type())
+            );
+            return Err((ExitCode::Syntax, message));
         }
     }
     Ok(files)
+}
+
+/// What a file that is neither a regular file nor a directory is, with its article.
+fn file_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if kind.is_dir() {
+        return "a directory";
+    }
+    "a special file"
+}
+
+/// The largest check spec bivalent reads, in bytes: 16 MiB, a thousand
+/// times the largest spec anyone writes by hand.
+pub const SPEC_BYTES_MAX: u64 = 16 << 20;
+
+/// Why a check spec's bytes could not be read.
+#[derive(Debug)]
+enum ReadError {
+    /// Not a regular file (it changed since the paths were listed).
+    NotRegular(&'static str),
+    /// Longer than [`SPEC_BYTES_MAX`]: this many bytes, or more.
+    TooLarge(u64),
+    /// Ctrl-C or SIGTERM arrived while reading.
+    Interrupted,
+    /// The system refused.
+    Io(std::io::Error),
+}
+
+/// The bytes of the check spec at `path`: a regular file of at most
+/// [`SPEC_BYTES_MAX`] bytes, read a chunk at a time so that an interrupt
+/// (`interrupt` raised) stops the read.
+fn read_spec(path: &Path, interrupt: &std::sync::atomic::AtomicBool) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // A FIFO put in the file's place since it was listed must not block the
+    // open; on a regular file the flag changes nothing.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path).map_err(ReadError::Io)?;
+    let metadata = file.metadata().map_err(ReadError::Io)?;
+    if !metadata.is_file() {
+        return Err(ReadError::NotRegular(file_kind(&metadata.file_type())));
+    }
+    if metadata.len() > SPEC_BYTES_MAX {
+        return Err(ReadError::TooLarge(metadata.len()));
+    }
+    // One byte past the cap tells a file that grew since its size was read.
+    let mut limited = file.take(SPEC_BYTES_MAX + 1);
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    let mut chunk = vec![0; 1 << 20];
+    loop {
+        if interrupt.load(Ordering::SeqCst) {
+            return Err(ReadError::Interrupted);
+        }
+        match limited.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => bytes.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(ReadError::Io(e)),
+        }
+    }
+    if bytes.len() as u64 > SPEC_BYTES_MAX {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 fn run_check(
@@ -159,38 +262,75 @@ fn run_check(
         }
     };
     let outputs = Outputs::resolve(args, env);
-    let files = match spec_files(&args.paths) {
-        Ok(files) => files,
+    // Refused before the check, which may take hours, rather than after it.
+    let earlier_report = match outputs.report.as_deref().map(report_dir::claim).transpose() {
+        Ok(earlier) => earlier.unwrap_or_default(),
         Err(message) => {
             let _ = writeln!(err, "error: {message}");
-            return ExitCode::Semantic;
+            return ExitCode::Syntax;
+        }
+    };
+    let files = match spec_files(&args.paths) {
+        Ok(files) => files,
+        Err((code, message)) => {
+            let _ = writeln!(err, "error: {message}");
+            return code;
         }
     };
     let mut finished: Vec<Finished> = Vec::new();
     let mut errors: Vec<reports::SpecError> = Vec::new();
     let mut first_failure = ExitCode::Ok;
     for (i, file) in files.iter().enumerate() {
-        if interrupt_flag().load(std::sync::atomic::Ordering::SeqCst) {
-            let _ = writeln!(err, "interrupted: {} specs not checked", files.len() - i);
-            first_failure = first_failure.max(ExitCode::Incomplete);
-            break;
-        }
-        // Diagnostics go to `err` as they come, and are kept for the reports.
-        let mut diagnostics = Vec::new();
-        let (code, result) = check_file(registry, file, &settings, args, &mut diagnostics);
-        let _ = err.write_all(&diagnostics);
-        if let Some(result) = result {
-            let run = result.spec_run(&settings);
-            if args.json {
-                let _ = writeln!(out, "{}", reports::json::render_json_line(&run));
-            } else {
-                let _ = writeln!(out, "{}", reports::text::report(&run));
-            }
-            finished.push(result);
+        let checked = if interrupt_flag().load(std::sync::atomic::Ordering::SeqCst) {
+            Checked::Interrupted
         } else {
-            let message = String::from_utf8_lossy(&diagnostics).trim_end().to_string();
-            errors.push(reports::SpecError { spec: file.display().to_string(), message });
-        }
+            // Diagnostics go to `err` as they come, and are kept for the reports.
+            let mut diagnostics = Vec::new();
+            let checked = check_file(registry, file, &settings, args, &mut diagnostics);
+            // Paths and names in them are escaped already; this also catches
+            // what a model's own messages and states hold.
+            let diagnostics = String::from_utf8_lossy(&diagnostics);
+            let diagnostics = reports::text::printable_lines(&diagnostics);
+            let _ = err.write_all(diagnostics.as_bytes());
+            if let Checked::Error(code) = checked {
+                let message = diagnostics.trim_end().to_string();
+                errors.push(reports::SpecError {
+                    spec: file.display().to_string(),
+                    message,
+                    exit_code: code as i32,
+                    not_run: false,
+                });
+                if args.json {
+                    let _ = writeln!(out, "{}", reports::json::render_unchecked_line(errors.last().expect("pushed")));
+                }
+            }
+            checked
+        };
+        let code = match checked {
+            Checked::Finished(code, result) => {
+                let run = result.spec_run(&settings);
+                if args.json {
+                    let _ = writeln!(out, "{}", reports::json::render_json_line(&run));
+                } else {
+                    let _ = writeln!(out, "{}", reports::text::report(&run));
+                }
+                finished.push(*result);
+                code
+            }
+            Checked::Error(code) => code,
+            Checked::Interrupted => {
+                let _ = writeln!(err, "interrupted: {} specs not checked", files.len() - i);
+                for file in &files[i..] {
+                    let not_run = reports::SpecError::not_run(file.display().to_string());
+                    if args.json {
+                        let _ = writeln!(out, "{}", reports::json::render_unchecked_line(&not_run));
+                    }
+                    errors.push(not_run);
+                }
+                first_failure = first_failure.max(ExitCode::Incomplete);
+                break;
+            }
+        };
         if first_failure == ExitCode::Ok {
             first_failure = code;
         }
@@ -201,72 +341,51 @@ fn run_check(
     }
     // Notes for the user go where they do not disturb the JSON lines.
     let notes: &mut dyn Write = if args.json { &mut *err } else { &mut *out };
-    let mut written = Ok(());
+    // Each output is attempted whatever became of the others, and each
+    // failure is reported.
+    let mut failed_outputs: Vec<String> = Vec::new();
+    let mut report_index = None;
     if let Some(dir) = &outputs.report {
-        match write_report(dir, &runs, &errors) {
+        match report_dir::write(dir, &earlier_report, &runs, &errors) {
             Ok(index) => {
-                let _ = writeln!(notes, "HTML report: {}", index.display());
+                let _ = writeln!(notes, "HTML report: {}", shown(&index));
+                report_index = Some(index);
             }
-            Err(e) => written = Err(format!("cannot write the HTML report to {}: {e}", dir.display())),
+            Err(e) => failed_outputs.push(format!("cannot write the HTML report to {}: {e}", shown(dir))),
         }
     }
-    if let (Some(path), Ok(())) = (&outputs.junit, &written) {
-        if let Err(e) = write_file(path, &reports::junit::junit(&runs, &errors)) {
-            written = Err(format!("cannot write the JUnit file {}: {e}", path.display()));
+    if let Some(path) = &outputs.junit {
+        if let Err(e) = write_output(path, &reports::junit::junit(&runs, &errors)) {
+            failed_outputs.push(format!("cannot write the JUnit file {}: {e}", shown(path)));
         }
     }
     if let Some(github) = &outputs.github {
         let _ = write!(notes, "{}", reports::github::annotations(&runs));
-        if let (Some(path), Ok(())) = (&github.step_summary, &written) {
-            let report = outputs.report.as_ref().map(|dir| dir.join("index.html").display().to_string());
+        if let Some(path) = &github.step_summary {
+            let report = report_index.as_ref().map(|index| index.display().to_string());
             if let Err(e) = append_file(path, &reports::github::step_summary(&runs, report.as_deref())) {
-                written = Err(format!("cannot append the job summary to {}: {e}", path.display()));
+                failed_outputs.push(format!("cannot append the job summary to {}: {e}", shown(path)));
             }
         }
     }
-    if !args.json && !errors.is_empty() {
-        let specs = if errors.len() == 1 { "spec" } else { "specs" };
-        let _ = writeln!(out, "{} {specs} could not be checked: see the errors above.", errors.len());
+    let failed_specs = errors.iter().filter(|e| !e.not_run).count();
+    if !args.json && failed_specs > 0 {
+        let specs = if failed_specs == 1 { "spec" } else { "specs" };
+        let _ = writeln!(out, "{failed_specs} {specs} could not be checked: see the errors above.");
     }
-    if let Err(message) = written {
+    for message in &failed_outputs {
         let _ = writeln!(err, "error: {message}");
-        if first_failure == ExitCode::Ok {
-            first_failure = ExitCode::Semantic;
-        }
+    }
+    // A verdict's own code says more; an output failure still fails the run.
+    if !failed_outputs.is_empty() && first_failure == ExitCode::Ok {
+        first_failure = ExitCode::Output;
     }
     first_failure
 }
 
-/// Writes the HTML report and its trace files under `dir`, removes trace
-/// files an earlier run left there, and returns the page's path.
-fn write_report(dir: &Path, runs: &[reports::SpecRun], errors: &[reports::SpecError]) -> std::io::Result<PathBuf> {
-    let report = reports::html::report(runs, errors);
-    let traces = dir.join("traces");
-    std::fs::create_dir_all(&traces)?;
-    let mut written = Vec::new();
-    for file in &report.files {
-        let path = dir.join(&file.path);
-        write_file(&path, &file.contents)?;
-        written.push(path);
-    }
-    for entry in std::fs::read_dir(&traces)? {
-        let path = entry?.path();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let ours = name.ends_with(".itf.json") || name.ends_with(".dot");
-        if ours && !written.contains(&path) {
-            // Another run writing the same folder at the same time may have
-            // removed it already.
-            let _ = std::fs::remove_file(&path);
-        }
-    }
-    let index = dir.join("index.html");
-    write_file(&index, &report.index)?;
-    Ok(index)
-}
-
 /// Writes `contents` to `path` through a temporary file and a rename, so that
 /// a reader (or a concurrent run writing the same report) never sees half a file.
-fn write_file(path: &Path, contents: &str) -> std::io::Result<()> {
+pub(crate) fn write_file(path: &Path, contents: &str) -> std::io::Result<()> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
@@ -278,6 +397,22 @@ fn write_file(path: &Path, contents: &str) -> std::io::Result<()> {
     std::fs::write(&temporary, contents).and_then(|()| std::fs::rename(&temporary, path)).inspect_err(|_| {
         let _ = std::fs::remove_file(&temporary);
     })
+}
+
+/// Writes `contents` to the output file `path` that the user named (such as
+/// `--junit`): a regular file or a new one through [`write_file`], anything
+/// else (a FIFO, a device such as `/dev/null`, a symlink) in place, so that
+/// it is written through and never replaced.
+fn write_output(path: &Path, contents: &str) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => write_file(path, contents),
+        Ok(metadata) if metadata.file_type().is_file() => write_file(path, contents),
+        Err(e) => Err(e),
+        Ok(_) => {
+            let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).open(path)?;
+            file.write_all(contents.as_bytes())
+        }
+    }
 }
 
 /// Appends `contents` to `path`, creating it if needed.
@@ -332,10 +467,20 @@ impl checker::CheckpointStorage for FileCheckpoint {
 
     fn location(&self) -> String {
         match &self.resume {
-            Some(from) if *from != self.write => format!("{} (resumed from {})", self.write.display(), from.display()),
-            _ => self.write.display().to_string(),
+            Some(from) if *from != self.write => format!("{} (resumed from {})", shown(&self.write), shown(from)),
+            _ => shown(&self.write),
         }
     }
+}
+
+/// What became of one check spec.
+enum Checked {
+    /// It ran to an outcome, judged with this exit code.
+    Finished(ExitCode, Box<Finished>),
+    /// It could not be checked; the diagnostics say why.
+    Error(ExitCode),
+    /// An interrupt came before it started.
+    Interrupted,
 }
 
 /// A spec that ran to an outcome.
@@ -374,13 +519,20 @@ impl Finished {
     }
 }
 
+/// A path as shown in messages: control characters escaped, so that a
+/// newline in a file name cannot start a line of its own (a forged CI
+/// command) and ESC cannot drive the terminal.
+fn shown(path: &Path) -> String {
+    reports::text::printable(&path.display().to_string()).into_owned()
+}
+
 /// Prints a config error as `file:line:column: message`.
 fn config_error(err: &mut dyn Write, path: &Path, e: &ConfigError) -> ExitCode {
     let span = e.span();
     if span.line == 0 {
-        let _ = writeln!(err, "{}: error: {e}", path.display());
+        let _ = writeln!(err, "{}: error: {e}", shown(path));
     } else {
-        let _ = writeln!(err, "{}:{}:{}: error: {e}", path.display(), span.line, span.column);
+        let _ = writeln!(err, "{}:{}:{}: error: {e}", shown(path), span.line, span.column);
     }
     if e.is_syntax() {
         ExitCode::Syntax
@@ -395,12 +547,27 @@ fn check_file(
     settings: &Settings,
     args: &CheckArgs,
     err: &mut dyn Write,
-) -> (ExitCode, Option<Finished>) {
-    let bytes = match std::fs::read(path) {
+) -> Checked {
+    let bytes = match read_spec(path, &interrupt_flag()) {
         Ok(bytes) => bytes,
-        Err(e) => {
-            let _ = writeln!(err, "{}: error: cannot read the check spec: {e}", path.display());
-            return (ExitCode::Semantic, None);
+        Err(ReadError::Interrupted) => return Checked::Interrupted,
+        Err(ReadError::NotRegular(kind)) => {
+            let _ = writeln!(err, "{}: error: not a regular file but {kind}; a check spec must be a file", shown(path));
+            return Checked::Error(ExitCode::Syntax);
+        }
+        Err(ReadError::TooLarge(bytes)) => {
+            let _ = writeln!(
+                err,
+                "{}: error: the check spec is {bytes} bytes long, more than the {} MiB ({SPEC_BYTES_MAX} bytes) \
+                 bivalent reads",
+                shown(path),
+                SPEC_BYTES_MAX >> 20
+            );
+            return Checked::Error(ExitCode::Syntax);
+        }
+        Err(ReadError::Io(e)) => {
+            let _ = writeln!(err, "{}: error: cannot read the check spec: {e}", shown(path));
+            return Checked::Error(ExitCode::Semantic);
         }
     };
     let text = match String::from_utf8(bytes) {
@@ -415,23 +582,23 @@ fn check_file(
             let _ = writeln!(
                 err,
                 "{}:{line}:{column}: error: the check spec is not UTF-8 text (byte 0x{byte:02x} here); save it as UTF-8",
-                path.display()
+                shown(path)
             );
-            return (ExitCode::Semantic, None);
+            return Checked::Error(ExitCode::Semantic);
         }
     };
     let spec = match checker::parse_spec(&text) {
         Ok(spec) => spec,
-        Err(e) => return (config_error(err, path, &e), None),
+        Err(e) => return Checked::Error(config_error(err, path, &e)),
     };
     let Some(entry) = registry.iter().find(|m| m.name == spec.model.name) else {
         let valid = registry.iter().map(|m| m.name.to_string()).collect();
         let e = ConfigError::unknown_name("model", &spec.model.name, spec.model.span, valid);
-        return (config_error(err, path, &e), None);
+        return Checked::Error(config_error(err, path, &e));
     };
     let model = match (entry.build)(&spec.constants) {
         Ok(model) => model,
-        Err(e) => return (config_error(err, path, &e), None),
+        Err(e) => return Checked::Error(config_error(err, path, &e)),
     };
     let mut config = CheckConfig::from_spec(&spec, settings.strategy, settings.threads, settings.limits());
     config.fingerprint_bits = settings.fingerprint_bits;
@@ -443,7 +610,7 @@ fn check_file(
     let checkpoint = settings.checkpoints.as_ref().map(|c| FileCheckpoint::new(c, path));
     if let (Some(checkpoints), Some(file)) = (&settings.checkpoints, &checkpoint) {
         if let Some(from) = file.resume.as_ref().filter(|from| from.exists()) {
-            let _ = writeln!(err, "{}: resuming from {}", path.display(), from.display());
+            let _ = writeln!(err, "{}: resuming from {}", shown(path), shown(from));
         }
         let constants = spec.constants.items.iter().map(|c| format!("{} = {}", c.name, c.value)).collect::<Vec<_>>();
         config.checkpoint = Some(checker::Checkpointing {
@@ -457,7 +624,7 @@ fn check_file(
             ],
         });
     }
-    tracing::info!(spec = %path.display(), model = %spec.model.name, "checking");
+    tracing::info!(spec = %shown(path), model = %spec.model.name, "checking");
     let started = Instant::now();
     let display = progress::Display::new(!args.quiet && !args.json, started);
     let result = model.check(&config, &|p| display.update(p));
@@ -465,25 +632,25 @@ fn check_file(
     let seconds = started.elapsed().as_secs_f64();
     let outcome = match result {
         Ok(outcome) => outcome,
-        Err(CheckError::Config(e)) => return (config_error(err, path, &e), None),
+        Err(CheckError::Config(e)) => return Checked::Error(config_error(err, path, &e)),
         Err(CheckError::Model(e)) => {
-            let _ = writeln!(err, "{}: {e}", path.display());
+            let _ = writeln!(err, "{}: {e}", shown(path));
             if let Some(trace) = &e.trace {
                 let _ = writeln!(err, "  trace to that state ({} states):", trace.steps.len());
                 for (i, step) in trace.steps.iter().enumerate() {
                     let label = step.action.as_ref().map_or("<Initial state>", |a| a.label.as_str());
-                    let _ = writeln!(err, "    {}: {label}", i + 1);
+                    let _ = writeln!(err, "    {}: {}", i + 1, reports::text::printable(label));
                 }
             }
-            return (ExitCode::Model, None);
+            return Checked::Error(ExitCode::Model);
         }
         Err(CheckError::Checkpoint(message)) => {
-            let _ = writeln!(err, "{}: error: {message}", path.display());
-            return (ExitCode::Checkpoint, None);
+            let _ = writeln!(err, "{}: error: {message}", shown(path));
+            return Checked::Error(ExitCode::Checkpoint);
         }
         Err(e) => {
-            let _ = writeln!(err, "{}: internal error: {e}", path.display());
-            return (ExitCode::Internal, None);
+            let _ = writeln!(err, "{}: internal error: {e}", shown(path));
+            return Checked::Error(ExitCode::Internal);
         }
     };
     if let (Some(file), Some(_)) = (&checkpoint, outcome.stopped) {
@@ -492,9 +659,9 @@ fn check_file(
             let _ = writeln!(
                 err,
                 "{}: checkpoint written to {}; continue with --resume {}",
-                path.display(),
-                file.write.display(),
-                dir.display()
+                shown(path),
+                shown(&file.write),
+                shown(dir)
             );
         }
     }
@@ -506,5 +673,5 @@ fn check_file(
         Judgement::Failed(Failure::Property(_)) => ExitCode::Property,
         Judgement::Failed(Failure::ExpectedViolationNotFound(_)) => ExitCode::ExpectedViolationNotFound,
     };
-    (code, Some(Finished { path: path.display().to_string(), spec, outcome, seconds }))
+    Checked::Finished(code, Box::new(Finished { path: path.display().to_string(), spec, outcome, seconds }))
 }

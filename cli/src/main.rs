@@ -1,6 +1,7 @@
 //! The `bivalent` binary: installs the tracing subscriber and the panic hook,
 //! then hands over to [`cli::run`].
 
+use std::io::Write;
 use std::panic;
 use std::sync::Mutex;
 
@@ -21,7 +22,10 @@ fn main() {
         if flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
             std::process::exit(130);
         }
-        eprintln!("interrupted: stopping at the next chunk of states (press Ctrl-C again to quit at once)");
+        let _ = writeln!(
+            std::io::stderr(),
+            "interrupted: stopping at the next chunk of states (press Ctrl-C again to quit at once)"
+        );
     });
     if let Err(e) = installed {
         tracing::warn!("cannot install the Ctrl-C handler: {e}");
@@ -37,7 +41,10 @@ fn main() {
     });
     let code = result.unwrap_or_else(|_| {
         let detail = LAST_PANIC.lock().ok().and_then(|l| l.clone()).unwrap_or_default();
-        eprintln!("internal error: bivalent crashed; please report this with the spec that caused it.\n{detail}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "internal error: bivalent crashed; please report this with the spec that caused it.\n{detail}"
+        );
         cli::ExitCode::Internal as i32
     });
     std::process::exit(code);
