@@ -32,6 +32,7 @@ use std::collections::VecDeque;
 use crate::check::Plan;
 use crate::config::Limits;
 use crate::error::{CheckError, ModelError, ModelErrorKind};
+use crate::limits::Watch;
 use crate::model::{Model, Strength};
 use crate::outcome::{Counterexample, Lasso, StopReason, Verdict};
 use crate::trace::{self, Path};
@@ -156,17 +157,23 @@ pub(crate) fn check<M: Model>(plan: &Plan<'_, M>, limits: &Limits) -> Result<Vec
     tracing::debug!(states = graph.len(), edges = graph.targets.len(), "behaviour graph built");
     let conditions = conditions(plan, &graph);
     tracing::debug!(conditions = ?conditions.iter().map(|c| &c.label).collect::<Vec<_>>(), "fairness");
+    // The cycle searches look at the limits too.
+    let mut search = Search { limits, watch: Watch::default() };
     // If the constraints cut the graph and no fair infinite behaviour is left
     // at all, every liveness property would hold vacuously: say so instead.
     if graph.boundary.iter().any(|&b| b) {
         let everything = vec![true; graph.len()];
         let sources: Vec<(u32, u32)> = graph.initial.iter().map(|&u| (u, 0)).collect();
-        if find_fair_cycle(&graph, &conditions, &everything, &sources, None).is_none() {
-            return Ok(plan.liveness.iter().map(|(i, _)| (*i, Verdict::Unknown(StopReason::Vacuous))).collect());
+        match find_fair_cycle(&graph, &conditions, &everything, &sources, None, &mut search) {
+            Err(reason) => return Ok(plan.liveness.iter().map(|(i, _)| (*i, Verdict::Unknown(reason))).collect()),
+            Ok(None) => {
+                return Ok(plan.liveness.iter().map(|(i, _)| (*i, Verdict::Unknown(StopReason::Vacuous))).collect())
+            }
+            Ok(Some(_)) => {}
         }
     }
     let mut verdicts: Vec<(usize, Verdict)> = Vec::new();
-    for (index, temporal) in &plan.liveness {
+    for (position, (index, temporal)) in plan.liveness.iter().enumerate() {
         // A property defined as a conjunction has several entries: the first
         // violated conjunct decides.
         if verdicts.iter().any(|(i, v)| i == index && matches!(v, Verdict::Violated(_))) {
@@ -197,7 +204,22 @@ pub(crate) fn check<M: Model>(plan: &Plan<'_, M>, limits: &Limits) -> Result<Vec
                 (allowed, sources, None)
             }
         };
-        let verdict = match find_fair_cycle(&graph, &conditions, &allowed, &sources, must_visit.as_deref()) {
+        let found = match find_fair_cycle(&graph, &conditions, &allowed, &sources, must_visit.as_deref(), &mut search) {
+            Ok(found) => found,
+            Err(reason) => {
+                // This property and the ones after it are unknown, except
+                // those a conjunct already violated.
+                for (index, _) in &plan.liveness[position..] {
+                    match verdicts.iter_mut().find(|(i, _)| i == index) {
+                        Some((_, Verdict::Violated(_))) => {}
+                        Some(entry) => entry.1 = Verdict::Unknown(reason),
+                        None => verdicts.push((*index, Verdict::Unknown(reason))),
+                    }
+                }
+                return Ok(verdicts);
+            }
+        };
+        let verdict = match found {
             None => Verdict::Holds,
             Some(found) => {
                 let (path, loop_start, notes) = lasso_path(plan, &graph, &conditions, must_visit.as_deref(), &found)?;
@@ -254,14 +276,43 @@ struct Found {
     predecessor: Vec<u32>,
 }
 
+/// The limits, as the searches for fair cycles look at them.
+pub(crate) struct Search<'l> {
+    limits: &'l Limits,
+    watch: Watch,
+}
+
+impl Search<'_> {
+    /// One step of a search: a node visited or a component evaluated.
+    #[inline]
+    pub fn step<S>(&mut self, graph: &Graph<S>) -> Result<(), StopReason> {
+        match self.watch.step(self.limits, || graph.bytes()) {
+            None => Ok(()),
+            Some(reason) => Err(reason),
+        }
+    }
+
+    /// Asks for room for `bytes` more (the arrays of a search over the graph).
+    pub fn reserve<S>(&self, graph: &Graph<S>, bytes: usize) -> Result<(), StopReason> {
+        if self.limits.room_for(|| graph.bytes(), bytes as u64) {
+            Ok(())
+        } else {
+            Err(StopReason::MemoryLimit)
+        }
+    }
+}
+
 fn find_fair_cycle<S>(
     graph: &Graph<S>,
     conditions: &[Condition],
     allowed: &[bool],
     sources: &[(u32, u32)],
     must_visit: Option<&[bool]>,
-) -> Option<Found> {
+    search: &mut Search<'_>,
+) -> Result<Option<Found>, StopReason> {
     let n = graph.len();
+    // Distances, predecessors, the reachable set, its roots and membership.
+    search.reserve(graph, n * 14)?;
     // Multi-source BFS inside `allowed`, sources starting at their own distance.
     let mut distance = vec![NONE; n];
     let mut predecessor = vec![NONE; n];
@@ -282,6 +333,7 @@ fn find_fair_cycle<S>(
             if distance[u as usize] != d as u32 {
                 continue;
             }
+            search.step(graph)?;
             for (v, _) in graph.edges(u) {
                 if allowed[v as usize] && distance[v as usize] > d as u32 + 1 {
                     distance[v as usize] = d as u32 + 1;
@@ -297,7 +349,7 @@ fn find_fair_cycle<S>(
     }
     let reachable: Vec<bool> = (0..n).map(|u| allowed[u] && distance[u] != NONE).collect();
     let roots: Vec<u32> = (0..n as u32).filter(|&u| reachable[u as usize]).collect();
-    let mut work: VecDeque<Vec<u32>> = scc::sccs(graph, &reachable, &roots).into();
+    let mut work: VecDeque<Vec<u32>> = scc::sccs(graph, &reachable, &roots, search)?.into();
     // Labels that some fairness condition is about.
     let relevant: Vec<bool> = (0..graph.instance_names.len() as u32)
         .map(|label| conditions.iter().any(|c| c.matches.hits(graph, label)))
@@ -306,6 +358,7 @@ fn find_fair_cycle<S>(
     // (distance, start, component, waypoints) of the best fair component so far.
     let mut best: Option<Candidate> = None;
     while let Some(component) = work.pop_front() {
+        search.step(graph)?;
         for &u in &component {
             member[u as usize] = true;
         }
@@ -316,11 +369,12 @@ fn find_fair_cycle<S>(
         match verdict {
             Evaluation::Unfair => {}
             Evaluation::Refine(rest) => {
+                search.reserve(graph, n)?;
                 let mut mask = vec![false; n];
                 for &u in &rest {
                     mask[u as usize] = true;
                 }
-                work.extend(scc::sccs(graph, &mask, &rest));
+                work.extend(scc::sccs(graph, &mask, &rest, search)?);
             }
             Evaluation::Fair(waypoints) => {
                 let start =
@@ -332,7 +386,7 @@ fn find_fair_cycle<S>(
             }
         }
     }
-    best.map(|(_, start, component, waypoints)| Found { component, start, waypoints, predecessor })
+    Ok(best.map(|(_, start, component, waypoints)| Found { component, start, waypoints, predecessor }))
 }
 
 type Candidate = (u32, u32, Vec<u32>, Vec<(Requirement, Waypoint)>);
