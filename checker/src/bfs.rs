@@ -9,7 +9,7 @@
 //! among its discoverers. Violations are kept as the smallest by
 //! `(depth, fingerprint)`, so the outcome is the same for any thread count.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -525,6 +525,16 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
             }
             let store = &self.store;
             let workers = &self.workers;
+            // Entries the workers hold for the merge after the segment, which
+            // copies them into `next` (and may copy `next` as it grows): memory
+            // counts them ahead, so the merge cannot pass the limit.
+            let pending = AtomicU64::new(0);
+            let (next_len, next_capacity) = (next.len(), next.capacity());
+            let ahead = || {
+                let pending = pending.load(Ordering::Relaxed) as usize;
+                let regrow = if next_len + pending > next_capacity { next_len } else { 0 };
+                ((pending + regrow) * std::mem::size_of::<Entry<M::State, F>>()) as u64
+            };
             // How many states of each chunk were expanded: a stop leaves the
             // rest of a chunk, which is exactly what a checkpoint must keep.
             let done: Vec<AtomicU32> = (0..segment.len().div_ceil(CHUNK)).map(|_| AtomicU32::new(0)).collect();
@@ -538,11 +548,12 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
                     let thread = rayon::current_thread_index().unwrap_or(0);
                     let mut worker = workers[thread].lock().expect("checker bug: a worker lock is poisoned");
                     let mut expanded = 0u32;
+                    let held = worker.next.len() + worker.overflow.len();
                     for entry in chunk {
                         if reason.get().is_some() {
                             break;
                         }
-                        if let Some(stop) = worker.watch.step(limits, || store.bytes()) {
+                        if let Some(stop) = worker.watch.step_ahead(limits, || store.bytes(), ahead) {
                             let _ = reason.set(stop);
                             break;
                         }
@@ -550,6 +561,8 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
                         expanded += 1;
                     }
                     done[i].store(expanded, Ordering::Relaxed);
+                    let added = worker.next.len() + worker.overflow.len() - held;
+                    pending.fetch_add(added as u64, Ordering::Relaxed);
                 });
             });
             if let Err(error) = result {
@@ -575,7 +588,12 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
                 if let Some(error) = worker.bad_canonical.take() {
                     return Err(error);
                 }
-                next.append(&mut worker.next);
+                if next.is_empty() {
+                    // Taken, not copied: the worker grows a new buffer.
+                    std::mem::swap(&mut next, &mut worker.next);
+                } else {
+                    next.append(&mut worker.next);
+                }
                 self.total.absorb(worker);
             }
             self.workers = workers.into_iter().map(Mutex::new).collect();

@@ -4,14 +4,17 @@
 //! (a state expanded, a step of a random walk, a node of the behaviour graph
 //! or of an SCC search). A step costs one relaxed load of the interrupt flag;
 //! the clock is read every [`CLOCK_EVERY`] steps and memory measured every
-//! [`PROBE_EVERY`] steps.
+//! [`PROBE_EVERY`] steps, or every [`CLOCK_EVERY`] once it is within an eighth
+//! of the limit.
 //!
 //! Memory is the process's resident set as read by a [`MemoryProbe`] the
 //! caller injects (the engine does no IO); without one, the engine's estimate
 //! of its own structures. Growth that comes in big chunks (the fingerprint
-//! table, the behaviour graph's index) is asked for first with
-//! [`Limits::room_for`], and refused when it would pass the limit: the run
-//! stops before allocating, not after.
+//! table, the behaviour graph's index, the search arrays of liveness) is asked
+//! for first with [`Limits::room_for`], and refused when it would pass the
+//! limit: the run stops before allocating, not after. What a strategy must
+//! still allocate before it can stop (BFS merging its workers' buffers at
+//! the end of a segment) is counted ahead ([`Watch::step_ahead`]).
 
 use std::fmt;
 use std::sync::atomic::Ordering;
@@ -95,6 +98,9 @@ impl Limits {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Watch {
     steps: u32,
+    /// The last measurement was within an eighth of the limit: measure every
+    /// [`CLOCK_EVERY`] steps instead of every [`PROBE_EVERY`].
+    near: bool,
 }
 
 impl Watch {
@@ -103,6 +109,19 @@ impl Watch {
     /// and memory every [`PROBE_EVERY`] (`own` as in [`Limits::memory_bytes`]).
     #[inline]
     pub fn step(&mut self, limits: &Limits, own: impl FnOnce() -> u64) -> Option<StopReason> {
+        self.step_ahead(limits, own, || 0)
+    }
+
+    /// [`Watch::step`], where the caller will allocate `ahead()` more bytes
+    /// before it can stop (a merge of buffers, say): memory counts them
+    /// already, so the run stops before they pass the limit.
+    #[inline]
+    pub fn step_ahead(
+        &mut self,
+        limits: &Limits,
+        own: impl FnOnce() -> u64,
+        ahead: impl FnOnce() -> u64,
+    ) -> Option<StopReason> {
         if limits.interrupted() {
             return Some(StopReason::Interrupted);
         }
@@ -110,15 +129,22 @@ impl Watch {
         if !self.steps.is_multiple_of(CLOCK_EVERY) {
             return None;
         }
-        self.slow(limits, own)
+        self.slow(limits, own, ahead)
     }
 
     #[cold]
-    fn slow(&self, limits: &Limits, own: impl FnOnce() -> u64) -> Option<StopReason> {
+    fn slow(&mut self, limits: &Limits, own: impl FnOnce() -> u64, ahead: impl FnOnce() -> u64) -> Option<StopReason> {
         if limits.deadline.is_some_and(|d| std::time::Instant::now() >= d) {
             return Some(StopReason::TimeLimit);
         }
-        if self.steps.is_multiple_of(PROBE_EVERY) && limits.memory_exceeded(own) {
+        if !self.near && !self.steps.is_multiple_of(PROBE_EVERY) {
+            return None;
+        }
+        let bytes = limits.memory_bytes(own).saturating_add(ahead());
+        let max = limits.memory_bytes_max;
+        self.near = bytes > max - max / 8;
+        if bytes > max {
+            tracing::info!(bytes, limit = max, "memory limit reached");
             return Some(StopReason::MemoryLimit);
         }
         None

@@ -3,14 +3,15 @@
 //! interrupt, moves a fake memory reading or takes its time at a chosen call.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::*;
 use crate::check;
+use crate::checkpoint::{CheckpointStorage, Checkpointing};
 use crate::config::{CheckConfig, Strategy};
 use crate::fixtures::{config, named};
-use crate::model::{Fairness, Invariant, Model, Property};
+use crate::model::{Fairness, Invariant, Model, Property, StateCodec};
 use crate::outcome::{Outcome, Verdict};
 
 /// `width` chains side by side: 0 steps to each of `1..=width`, and a state
@@ -88,6 +89,10 @@ impl Model for Chains {
 
     fn fairness(&self) -> Vec<Fairness> {
         vec![Fairness::weak("Step")]
+    }
+
+    fn state_codec(&self) -> Option<StateCodec<u64>> {
+        Some(StateCodec::serde())
     }
 }
 
@@ -226,6 +231,63 @@ fn a_table_growth_past_the_limit_is_refused_before_it_happens() {
         let expected =
             if strategy == Strategy::Simulate { Verdict::Unknown(StopReason::Simulation) } else { Verdict::Holds };
         assert_eq!(verdict(&outcome, "Below"), expected, "{strategy:?}");
+    }
+}
+
+/// A checkpoint held in memory.
+#[derive(Default)]
+struct Memory(Mutex<Option<Vec<u8>>>);
+
+impl CheckpointStorage for Memory {
+    fn save(&self, write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>) -> std::io::Result<()> {
+        let mut bytes = Vec::new();
+        write(&mut bytes)?;
+        *self.0.lock().unwrap() = Some(bytes);
+        Ok(())
+    }
+
+    fn load(&self) -> std::io::Result<Option<Box<dyn std::io::Read>>> {
+        Ok(self.0.lock().unwrap().clone().map(|b| Box::new(std::io::Cursor::new(b)) as Box<dyn std::io::Read>))
+    }
+
+    fn location(&self) -> String {
+        "memory".into()
+    }
+}
+
+#[test]
+fn a_bfs_stopped_inside_a_chunk_resumes_to_the_uninterrupted_counts() {
+    // 1,000 chains of 20 states: each level past the first holds 1,000
+    // states, 8 chunks; the interrupt comes at the 300th call, inside a chunk.
+    for threads in [1, 2] {
+        let storage = Arc::new(Memory::default());
+        let mut c = setup(Strategy::Bfs, threads);
+        c.checkpoint = Some(Checkpointing {
+            storage: storage.clone(),
+            every: Duration::from_secs(3600),
+            resume: true,
+            identity: Vec::new(),
+        });
+        let mut model = Chains::new(1000, 20_000);
+        let flag = Arc::new(AtomicBool::new(false));
+        let raise = flag.clone();
+        model.hook = Box::new(move |calls| {
+            if calls == 300 {
+                raise.store(true, Ordering::SeqCst);
+            }
+        });
+        c.limits.interrupt = Some(flag);
+        let stopped = check(&model, &c).unwrap();
+        assert_eq!(stopped.stopped, Some(StopReason::Interrupted));
+        assert!(storage.0.lock().unwrap().is_some(), "the stop wrote a checkpoint");
+        c.limits.interrupt = None;
+        let resumed = check(&Chains::new(1000, 20_000), &c).unwrap();
+        // 20,000 states. Generated: the initial state, its 1,000 steps, and
+        // one step from each of 1..19,000 (the last 1,000 end their chains).
+        assert_eq!(resumed.stopped, None);
+        assert_eq!(resumed.stats.distinct_states, 20_000, "{threads} threads");
+        assert_eq!(resumed.stats.generated_states, 1 + 1000 + 18_999, "{threads} threads");
+        assert_eq!(verdict(&resumed, "Below"), Verdict::Holds);
     }
 }
 
