@@ -13,7 +13,7 @@ fn main() {
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .with_writer(std::io::stderr)
         .init();
-    // The first Ctrl-C (or SIGTERM) stops the run at the next chunk of states
+    // The first Ctrl-C (or SIGTERM) stops the run at its next step
     // with what it found, a report marked incomplete and exit code 3; a
     // second one exits at once.
     let flag = cli::interrupt_flag();
@@ -21,7 +21,7 @@ fn main() {
         if flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
             std::process::exit(130);
         }
-        eprintln!("interrupted: stopping at the next chunk of states (press Ctrl-C again to quit at once)");
+        eprintln!("interrupted: stopping at the next step (press Ctrl-C again to quit at once)");
     });
     if let Err(e) = installed {
         tracing::warn!("cannot install the Ctrl-C handler: {e}");

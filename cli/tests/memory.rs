@@ -12,6 +12,7 @@ fn root() -> PathBuf {
 
 /// Runs the binary; returns its exit code, its one JSON line and its peak
 /// resident set in bytes.
+#[expect(clippy::zombie_processes, reason = "the child is reaped by wait4, which also gives its peak RSS")]
 fn run_measured(args: &[&str]) -> (i32, serde_json::Value, u64) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_bivalent"))
         .args(args)
