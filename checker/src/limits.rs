@@ -29,9 +29,9 @@ pub(crate) const CLOCK_EVERY: u32 = 256;
 pub(crate) const PROBE_EVERY: u32 = 1024;
 
 /// Reads the memory the process uses, in bytes: the resident set, say, read by
-/// the caller from `/proc/self/statm`. The engine calls it every
-/// [`PROBE_EVERY`] steps of a thread and before growing a big structure, from
-/// any worker thread, so it should take a few microseconds at most.
+/// the caller from `/proc/self/statm`. The engine calls it every thousand
+/// steps of a thread (every 256 near the limit) and before growing a big
+/// structure, from any worker thread, so it should take a few microseconds.
 #[derive(Clone)]
 pub struct MemoryProbe(Arc<dyn Fn() -> u64 + Send + Sync>);
 
