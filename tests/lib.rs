@@ -111,6 +111,7 @@ pub fn config_of(spec: &SpecFile, strategy: Strategy, threads: usize) -> CheckCo
         memory_bytes_max: 8 << 30,
         deadline: None,
         interrupt: None,
+        memory_probe: None,
     };
     CheckConfig::from_spec(spec, strategy, threads, limits)
 }

@@ -9,8 +9,8 @@
 //! among its discoverers. Violations are kept as the smallest by
 //! `(depth, fingerprint)`, so the outcome is the same for any thread count.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -20,6 +20,7 @@ use crate::checkpoint::{self, CheckpointStorage, Checkpointing, Header};
 use crate::config::{CheckConfig, Named};
 use crate::error::{CheckError, ConfigError};
 use crate::fingerprint::Fingerprint;
+use crate::limits::Watch;
 use crate::model::{Model, StateCodec};
 use crate::outcome::StopReason;
 use crate::store::{Insert, Store};
@@ -68,6 +69,8 @@ struct Worker<M: Model, F> {
     /// in BFS order), with that state's fingerprint and depth, so the error
     /// is the same for every thread count.
     bad_audit: Option<(u64, F, u32, CheckError)>,
+    /// This thread's look at the limits, once per expanded state.
+    watch: Watch,
 }
 
 impl<M: Model, F: Fingerprint> Worker<M, F> {
@@ -85,6 +88,7 @@ impl<M: Model, F: Fingerprint> Worker<M, F> {
             buffer: Vec::new(),
             bad_canonical: None,
             bad_audit: None,
+            watch: Watch::default(),
         }
     }
 
@@ -526,7 +530,6 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
         mut found: u64,
     ) -> Result<(Frontier<M, F>, u64), CheckError> {
         let plan = self.plan;
-        let stop = AtomicBool::new(false);
         let limits = &self.config.limits;
         let mut expanded_so_far = 0usize;
         // The position of the level's first state among all expanded states.
@@ -534,19 +537,36 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
         for (index, segment) in frontier.chunks(SEGMENT).enumerate() {
             // Expect as many new states per expanded state as seen so far.
             let ratio = (self.distinct as f64 / (self.total.expanded.max(1)) as f64).clamp(1.0, 64.0);
-            self.store.reserve(self.distinct + found, (segment.len() as f64 * ratio) as u64);
+            let additional = (segment.len() as f64 * ratio) as u64;
+            // The table grows in one big allocation: refused, and the run
+            // stopped before the segment, when it would pass the memory limit.
+            let growth = self.store.growth_bytes(self.distinct + found, additional);
+            let own = || self.memory_bytes(frontier.len() + next.len());
+            // Why the run stops, set by the first thread to see it.
+            let reason: OnceLock<StopReason> = OnceLock::new();
+            if growth > 0 && !limits.room_for(own, growth) {
+                let _ = reason.set(StopReason::MemoryLimit);
+            } else {
+                self.store.reserve(self.distinct + found, additional);
+            }
             let store = &self.store;
             let workers = &self.workers;
-            // Which chunks were expanded: a stop skips whole chunks, so the
-            // ones left are exactly what a checkpoint must keep.
-            let done: Vec<AtomicBool> = (0..segment.len().div_ceil(CHUNK)).map(|_| AtomicBool::new(false)).collect();
+            // Entries the workers hold for the merge after the segment, which
+            // copies them into `next` (and may copy `next` as it grows): memory
+            // counts them ahead, so the merge cannot pass the limit.
+            let pending = AtomicU64::new(0);
+            let (next_len, next_capacity) = (next.len(), next.capacity());
+            let ahead = || {
+                let pending = pending.load(Ordering::Relaxed) as usize;
+                let regrow = if next_len + pending > next_capacity { next_len } else { 0 };
+                ((pending + regrow) * std::mem::size_of::<Entry<M::State, F>>()) as u64
+            };
+            // How many states of each chunk were expanded: a stop leaves the
+            // rest of a chunk, which is exactly what a checkpoint must keep.
+            let done: Vec<AtomicU32> = (0..segment.len().div_ceil(CHUNK)).map(|_| AtomicU32::new(0)).collect();
             let result = catch_model_panic(|| {
                 segment.par_chunks(CHUNK).enumerate().for_each(|(i, chunk)| {
-                    if stop.load(Ordering::Relaxed) {
-                        return;
-                    }
-                    if limits.stop_now().is_some() {
-                        stop.store(true, Ordering::Relaxed);
+                    if reason.get().is_some() {
                         return;
                     }
                     // One worker per pool thread, so buffers are reused across
@@ -554,10 +574,22 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
                     let thread = rayon::current_thread_index().unwrap_or(0);
                     let mut worker = workers[thread].lock().expect("checker bug: a worker lock is poisoned");
                     let first = level_position + (index * SEGMENT + i * CHUNK) as u64;
+                    let mut expanded = 0u32;
+                    let held = worker.next.len() + worker.overflow.len();
                     for (j, entry) in chunk.iter().enumerate() {
+                        if reason.get().is_some() {
+                            break;
+                        }
+                        if let Some(stop) = worker.watch.step_ahead(limits, || store.bytes(), ahead) {
+                            let _ = reason.set(stop);
+                            break;
+                        }
                         worker.expand(plan, store, entry, depth, first + j as u64);
+                        expanded += 1;
                     }
-                    done[i].store(true, Ordering::Relaxed);
+                    done[i].store(expanded, Ordering::Relaxed);
+                    let added = worker.next.len() + worker.overflow.len() - held;
+                    pending.fetch_add(added as u64, Ordering::Relaxed);
                 });
             });
             if let Err(error) = result {
@@ -569,21 +601,39 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
                 .map(|w| w.into_inner().expect("checker bug: a worker lock is poisoned"))
                 .collect();
             found += workers.iter().map(|w| w.new_states).sum::<u64>();
+            // Successors that found the table full and could not be stored
+            // because the memory limit refused to grow it: their parents count
+            // as expanded, so no checkpoint can be written at this stop.
+            let mut lost = false;
             for worker in &mut workers {
                 worker.new_states = 0;
-                found += self.retry_overflow(worker, depth, found)?;
+                let (new, complete) = self.retry_overflow(worker, depth, found)?;
+                found += new;
+                if !complete {
+                    lost = true;
+                    worker.overflow.clear();
+                }
                 if let Some(error) = worker.bad_canonical.take() {
                     return Err(error);
                 }
-                next.append(&mut worker.next);
+                if next.is_empty() {
+                    // Taken, not copied: the worker grows a new buffer.
+                    std::mem::swap(&mut next, &mut worker.next);
+                } else {
+                    next.append(&mut worker.next);
+                }
                 self.total.absorb(worker);
             }
             self.workers = workers.into_iter().map(Mutex::new).collect();
             if let Some((_, fp, depth, error)) = self.total.bad_audit.take() {
                 return Err(self.with_trace(error, Found { depth, fp, from: None }));
             }
-            let undone =
-                || segment.chunks(CHUNK).zip(&done).filter(|(_, d)| !d.load(Ordering::Relaxed)).flat_map(|(c, _)| c);
+            let undone = || {
+                segment
+                    .chunks(CHUNK)
+                    .zip(&done)
+                    .flat_map(|(chunk, expanded)| &chunk[expanded.load(Ordering::Relaxed) as usize..])
+            };
             expanded_so_far += segment.len() - undone().count();
             (self.progress)(&Progress {
                 distinct_states: self.distinct + found,
@@ -591,15 +641,27 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
                 queue_states: (frontier.len() - expanded_so_far) as u64 + found,
                 depth: depth + 1,
             });
-            if stop.load(Ordering::Relaxed) {
-                self.stopped = Some(self.config.limits.stop_now().unwrap_or(StopReason::TimeLimit));
-            } else if self.distinct + found >= self.config.limits.states_max {
+            let own = || self.memory_bytes(frontier.len() + next.len());
+            if let Some(&stop) = reason.get() {
+                self.stopped = Some(stop);
+            } else if lost {
+                self.stopped = Some(StopReason::MemoryLimit);
+            } else if self.distinct + found >= limits.states_max {
                 self.stopped = Some(StopReason::StatesLimit);
-            } else if self.memory_bytes(frontier.len() + next.len()) > self.config.limits.memory_bytes_max {
+            } else if let Some(stop) = limits.stop_now() {
+                self.stopped = Some(stop);
+            } else if limits.memory_exceeded(own) {
                 self.stopped = Some(StopReason::MemoryLimit);
             }
             let due = self.checkpoints.as_ref().is_some_and(|c| c.last.elapsed() >= c.every);
-            if due || self.stopped.is_some() {
+            if lost {
+                if self.checkpoints.is_some() {
+                    tracing::warn!(
+                        "the memory limit refused room for states found in this segment; the last checkpoint \
+                         written is kept"
+                    );
+                }
+            } else if due || self.stopped.is_some() {
                 let rest = &frontier[index * SEGMENT + segment.len()..];
                 let pending = (frontier.len() - expanded_so_far) as u64;
                 self.save(depth, undone().chain(rest), pending, &next, found)?;
@@ -616,15 +678,22 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
     }
 
     /// Inserts the successors that found the table full, growing it first;
-    /// returns how many of them were new. `found` counts this level's states.
-    fn retry_overflow(&mut self, worker: &mut Worker<M, F>, depth: u32, found: u64) -> Result<u64, CheckError> {
+    /// returns how many of them were new, and false when the memory limit
+    /// refused the growth and some are left in `worker.overflow`. `found`
+    /// counts this level's states.
+    fn retry_overflow(&mut self, worker: &mut Worker<M, F>, depth: u32, found: u64) -> Result<(u64, bool), CheckError> {
         let mut attempt = 0;
         while !worker.overflow.is_empty() {
-            let pending = std::mem::take(&mut worker.overflow);
             // Each attempt asks for twice the room of the one before, so even a
             // pathological run of long probes ends with a table large enough.
-            let room = (pending.len() as u64) << attempt.min(32);
-            self.store.reserve(self.distinct + found + worker.new_states, room);
+            let room = (worker.overflow.len() as u64) << attempt.min(32);
+            let len = self.distinct + found + worker.new_states;
+            let growth = self.store.growth_bytes(len, room);
+            if growth > 0 && !self.config.limits.room_for(|| self.store.bytes(), growth) {
+                return Ok((std::mem::take(&mut worker.new_states), false));
+            }
+            let pending = std::mem::take(&mut worker.overflow);
+            self.store.reserve(len, room);
             attempt += 1;
             let plan = self.plan;
             let store = &self.store;
@@ -634,7 +703,7 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
                 }
             })?;
         }
-        Ok(std::mem::take(&mut worker.new_states))
+        Ok((std::mem::take(&mut worker.new_states), true))
     }
 
     /// Engine memory: the store plus the frontier's entries.

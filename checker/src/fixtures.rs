@@ -25,6 +25,7 @@ pub(crate) fn config(invariants: &[&str], threads: usize) -> CheckConfig {
             memory_bytes_max: u64::MAX,
             deadline: None,
             interrupt: None,
+            memory_probe: None,
         },
         fingerprint_bits: FingerprintBits::B64,
         store: StoreKind::Table,

@@ -48,7 +48,14 @@
 //!     check_deadlock: true,
 //!     strategy: Strategy::Bfs,
 //!     threads: 2,
-//!     limits: Limits { states_max: 1_000, depth_max: 100, memory_bytes_max: 1 << 30, deadline: None, interrupt: None },
+//!     limits: Limits {
+//!         states_max: 1_000,
+//!         depth_max: 100,
+//!         memory_bytes_max: 1 << 30,
+//!         deadline: None,
+//!         interrupt: None,
+//!         memory_probe: None,
+//!     },
 //!     fingerprint_bits: checker::FingerprintBits::B64,
 //!     store: checker::StoreKind::Table,
 //!     seed: 0,
@@ -81,6 +88,7 @@ mod error;
 mod fingerprint;
 #[cfg(test)]
 mod fixtures;
+mod limits;
 mod liveness;
 mod model;
 mod outcome;
@@ -100,6 +108,7 @@ pub use config::{
 };
 pub use dyn_model::{DynModel, ModelInfo};
 pub use error::{nearest, CheckError, ConfigError, ModelError, ModelErrorKind};
+pub use limits::MemoryProbe;
 pub use outcome::{
     judge, ActionCoverage, Check, CheckKind, Counterexample, Failure, Judgement, Lasso, Outcome, Stats, StopReason,
     Trace, TraceAction, TraceStep, Verdict,

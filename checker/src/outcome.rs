@@ -204,7 +204,8 @@ pub enum StopReason {
     DepthLimit,
     /// The deadline passed.
     TimeLimit,
-    /// The engine's memory passed `memory_bytes_max`.
+    /// Memory (the resident set the probe reads, or the engine's estimate)
+    /// passed `memory_bytes_max`, or a growth would have.
     MemoryLimit,
     /// Another item was violated and the run stopped there (TLC's default).
     StoppedAtViolation,

@@ -61,7 +61,7 @@ pub struct CheckArgs {
     /// Stop after this many seconds (per spec; more than 0, at most 1e9).
     #[arg(long)]
     pub max_seconds: Option<f64>,
-    /// Stop when the engine's memory passes this many MiB (1 to 2^43; default: 3/4 of available memory).
+    /// Stop before the process's resident memory passes this many MiB (1 to 2^43; default: 3/4 of available memory).
     #[arg(long)]
     pub max_memory: Option<u64>,
     /// Fingerprint width in bits: 64 (lock-free table) or 128.

@@ -3,6 +3,7 @@
 //! Only this crate knows files, arguments and exit codes.
 
 pub mod args;
+mod memory;
 mod progress;
 mod report_dir;
 mod resolve;

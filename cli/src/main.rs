@@ -14,7 +14,7 @@ fn main() {
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .with_writer(std::io::stderr)
         .init();
-    // The first Ctrl-C (or SIGTERM) stops the run at the next chunk of states
+    // The first Ctrl-C (or SIGTERM) stops the run at its next step
     // with what it found, a report marked incomplete and exit code 3; a
     // second one exits at once.
     let flag = cli::interrupt_flag();
@@ -24,7 +24,7 @@ fn main() {
         }
         let _ = writeln!(
             std::io::stderr(),
-            "interrupted: stopping at the next chunk of states (press Ctrl-C again to quit at once)"
+            "interrupted: stopping at the next step (press Ctrl-C again to quit at once)"
         );
     });
     if let Err(e) = installed {

@@ -121,6 +121,7 @@ impl Settings {
             memory_bytes_max: self.memory_bytes_max,
             deadline: self.duration_max.map(|d| Instant::now() + d),
             interrupt: Some(crate::interrupt_flag()),
+            memory_probe: crate::memory::resident_probe(),
         }
     }
 }
@@ -160,7 +161,8 @@ fn positive(flag: &str, value: f64, high: f64, unit: &str) -> Result<f64, String
 }
 
 /// Three quarters of the memory the machine has available (from
-/// `/proc/meminfo`), or 8 GiB where that cannot be read.
+/// `/proc/meminfo`), or 8 GiB where that cannot be read; the limit counts
+/// the process's resident memory.
 fn default_memory_bytes() -> u64 {
     let available = std::fs::read_to_string("/proc/meminfo").ok().and_then(|text| {
         text.lines()

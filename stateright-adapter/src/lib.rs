@@ -203,6 +203,7 @@ impl<SM: stateright::Model> Stateright<SM> {
                 memory_bytes_max: u64::MAX,
                 deadline: None,
                 interrupt: None,
+                memory_probe: None,
             },
             fingerprint_bits: FingerprintBits::B64,
             store: StoreKind::Table,

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use crate::check::Plan;
 use crate::config::Limits;
 use crate::fingerprint::Fingerprint;
+use crate::limits::Watch;
 use crate::model::Model;
 use crate::outcome::StopReason;
 
@@ -87,6 +88,12 @@ impl<S> Graph<S> {
         self.targets.len() * 4 + self.labels.len() * 4 + self.exit_labels.len() * 4
     }
 
+    /// An estimate of the bytes the graph holds, for a memory limit without
+    /// a probe: the states and their per-state arrays, the edges and the index.
+    pub fn bytes(&self) -> u64 {
+        (self.states.len() * (std::mem::size_of::<S>() + 32) + self.edge_bytes() * 2) as u64
+    }
+
     /// The tree path from an initial state to `u`.
     pub fn tree_path(&self, u: u32) -> Vec<u32> {
         let mut path = vec![u];
@@ -137,12 +144,16 @@ pub(crate) fn build<M: Model, F: Fingerprint>(
         bits: Vec::new(),
         lookups: 0,
     };
-    // Returns the state's id and whether it is new.
-    let mut add = |graph: &mut Graph<M::State>, state: M::State, depth: u32, parent: u32| -> (u32, bool) {
+    // Returns the state's id and whether it is new; refuses to grow the
+    // index (a doubling, written at once) past the memory limit.
+    let mut add = |graph: &mut Graph<M::State>, state: M::State, depth: u32, parent: u32| {
         graph.lookups += 1;
         let fp = F::of(&state, seed);
         if let Some(&id) = ids.get(&fp) {
-            return (id, false);
+            return Ok((id, false));
+        }
+        if !limits.room_for(|| graph.bytes(), map_growth_bytes(&ids)) {
+            return Err(StopReason::MemoryLimit);
         }
         // The memory limit stops a run long before four billion states.
         let id =
@@ -153,7 +164,7 @@ pub(crate) fn build<M: Model, F: Fingerprint>(
         graph.states.push(state);
         graph.depth.push(depth);
         graph.parent.push(parent);
-        (id, true)
+        Ok((id, true))
     };
     let mut instance = |graph: &mut Graph<M::State>, action: M::Action| match instances.get(&action) {
         Some(&label) => label,
@@ -172,25 +183,20 @@ pub(crate) fn build<M: Model, F: Fingerprint>(
             outside(&graph, None, &state);
             continue;
         }
-        if let (id, true) = add(&mut graph, state, 1, ROOT) {
+        if let (id, true) = add(&mut graph, state, 1, ROOT)? {
             graph.initial.push(id);
         }
     }
     let mut steps = Vec::new();
     let mut exits: Vec<u32> = Vec::new();
     let mut u = 0usize;
+    let mut watch = Watch::default();
     while u < graph.states.len() {
-        if u.is_multiple_of(4096) {
-            if graph.states.len() as u64 > limits.states_max {
-                return Err(StopReason::StatesLimit);
-            }
-            if let Some(reason) = limits.stop_now() {
-                return Err(reason);
-            }
-            let bytes = graph.states.len() * (std::mem::size_of::<M::State>() + 40) + graph.edge_bytes() * 2;
-            if bytes as u64 > limits.memory_bytes_max {
-                return Err(StopReason::MemoryLimit);
-            }
+        if graph.states.len() as u64 > limits.states_max {
+            return Err(StopReason::StatesLimit);
+        }
+        if let Some(reason) = watch.step(limits, || graph.bytes()) {
+            return Err(reason);
         }
         let from = graph.states[u].clone();
         model.next(&from, &mut steps);
@@ -205,7 +211,7 @@ pub(crate) fn build<M: Model, F: Fingerprint>(
                 exits.push(label);
                 continue;
             }
-            let (target, _) = add(&mut graph, to, depth, u as u32);
+            let (target, _) = add(&mut graph, to, depth, u as u32)?;
             if target as usize == u {
                 continue;
             }
@@ -221,4 +227,14 @@ pub(crate) fn build<M: Model, F: Fingerprint>(
         u += 1;
     }
     Ok(graph)
+}
+
+/// The bytes a hash map allocates when its next insertion grows it (the
+/// table doubles, with a control byte a bucket), or 0 while it has room.
+fn map_growth_bytes<K, V, H>(map: &HashMap<K, V, H>) -> u64 {
+    if map.len() < map.capacity() {
+        return 0;
+    }
+    let buckets = ((map.capacity() + 1) * 8 / 7).next_power_of_two().max(8);
+    (buckets * (std::mem::size_of::<(K, V)>() + 1)) as u64
 }

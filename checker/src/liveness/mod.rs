@@ -53,6 +53,7 @@ use crate::check::Plan;
 use crate::config::Limits;
 use crate::error::{CheckError, ModelError, ModelErrorKind};
 use crate::fingerprint::Fingerprint;
+use crate::limits::Watch;
 use crate::model::{Model, Strength};
 use crate::outcome::{Counterexample, Lasso, StopReason, Verdict};
 use crate::trace::{self, Path};
@@ -239,13 +240,22 @@ pub(crate) fn check<M: Model, F: Fingerprint>(plan: &Plan<'_, M>, limits: &Limit
     }
     let conditions = conditions(plan, &graph);
     tracing::debug!(conditions = ?conditions.iter().map(|c| &c.label).collect::<Vec<_>>(), "fairness");
+    // The cycle searches look at the limits too.
+    let mut search = Search { limits, watch: Watch::default() };
     // If the constraints cut the graph and no fair infinite behaviour is left
     // at all, every liveness property would hold vacuously: say so instead.
-    let vacuous = (0..graph.len() as u32).any(|u| graph.has_exit(u)) && {
+    let vacuous: Result<bool, StopReason> = if !(0..graph.len() as u32).any(|u| graph.has_exit(u)) {
+        Ok(false)
+    } else {
         let everything = vec![true; graph.len()];
         let sources: Vec<(u32, u32)> = graph.initial.iter().map(|&u| (u, 0)).collect();
-        find_fair_cycle(&graph, &conditions, &everything, &sources, None).is_none()
+        match find_fair_cycle(&graph, &conditions, &everything, &sources, None, &mut search) {
+            Ok(found) => Ok(found.is_none()),
+            Err(reason) => Err(reason),
+        }
     };
+    // Once a limit stops a cycle search, the searches after it are not run.
+    let mut stopped: Option<StopReason> = vacuous.err();
     let mut verdicts: Vec<(usize, Verdict)> = Vec::new();
     for (k, (index, temporal)) in plan.liveness.iter().enumerate() {
         // A property defined as a conjunction has several entries: the first
@@ -258,8 +268,15 @@ pub(crate) fn check<M: Model, F: Fingerprint>(plan: &Plan<'_, M>, limits: &Limit
                 None => Verdict::Holds,
                 Some(violation) => Verdict::Violated(Counterexample::Trace(always_trace(plan, &graph, e, violation)?)),
             },
-            _ if vacuous => Verdict::Unknown(StopReason::Vacuous),
-            _ => liveness_verdict(plan, &graph, &conditions, temporal)?,
+            _ if stopped.is_some() => Verdict::Unknown(stopped.expect("just checked")),
+            _ if matches!(vacuous, Ok(true)) => Verdict::Unknown(StopReason::Vacuous),
+            _ => match liveness_verdict(plan, &graph, &conditions, temporal, &mut search)? {
+                Ok(verdict) => verdict,
+                Err(reason) => {
+                    stopped = Some(reason);
+                    Verdict::Unknown(reason)
+                }
+            },
         };
         match verdicts.iter_mut().find(|(i, _)| i == index) {
             // Violated beats unknown, which beats holds.
@@ -280,7 +297,8 @@ fn liveness_verdict<M: Model>(
     graph: &Graph<M::State>,
     conditions: &[Condition],
     temporal: &Temporal,
-) -> Result<Verdict, CheckError> {
+    search: &mut Search<'_>,
+) -> Result<Result<Verdict, StopReason>, CheckError> {
     let n = graph.len() as u32;
     let nodes = |e: &Expr| (0..n).map(|u| e.on_node(graph, u)).collect::<Vec<bool>>();
     let depth = |u: u32| graph.depth[u as usize] - 1;
@@ -307,8 +325,10 @@ fn liveness_verdict<M: Model>(
             (allowed, sources, None)
         }
     };
-    let Some(found) = find_fair_cycle(graph, conditions, &allowed, &sources, must_visit.as_deref()) else {
-        return Ok(Verdict::Holds);
+    let found = match find_fair_cycle(graph, conditions, &allowed, &sources, must_visit.as_deref(), search) {
+        Ok(Some(found)) => found,
+        Ok(None) => return Ok(Ok(Verdict::Holds)),
+        Err(reason) => return Ok(Err(reason)),
     };
     let (path, loop_start, notes, cycle) = lasso_path(plan, graph, conditions, must_visit.as_deref(), &found)?;
     confirm(plan, temporal, &path, loop_start)?;
@@ -316,7 +336,7 @@ fn liveness_verdict<M: Model>(
         return Err(validate::blame(plan, graph, &cycle, &path[loop_start..], &failure));
     }
     let lasso = Lasso { trace: trace::render(plan, &path), loop_start, notes };
-    Ok(Verdict::Violated(Counterexample::Lasso(lasso)))
+    Ok(Ok(Verdict::Violated(Counterexample::Lasso(lasso))))
 }
 
 /// The trace to the first violation of a `[]S` conjunct, replayed through
@@ -404,14 +424,43 @@ struct Found {
     predecessor: Vec<u32>,
 }
 
+/// The limits, as the searches for fair cycles look at them.
+pub(crate) struct Search<'l> {
+    limits: &'l Limits,
+    watch: Watch,
+}
+
+impl Search<'_> {
+    /// One step of a search: a node visited or a component evaluated.
+    #[inline]
+    pub fn step<S>(&mut self, graph: &Graph<S>) -> Result<(), StopReason> {
+        match self.watch.step(self.limits, || graph.bytes()) {
+            None => Ok(()),
+            Some(reason) => Err(reason),
+        }
+    }
+
+    /// Asks for room for `bytes` more (the arrays of a search over the graph).
+    pub fn reserve<S>(&self, graph: &Graph<S>, bytes: usize) -> Result<(), StopReason> {
+        if self.limits.room_for(|| graph.bytes(), bytes as u64) {
+            Ok(())
+        } else {
+            Err(StopReason::MemoryLimit)
+        }
+    }
+}
+
 fn find_fair_cycle<S>(
     graph: &Graph<S>,
     conditions: &[Condition],
     allowed: &[bool],
     sources: &[(u32, u32)],
     must_visit: Option<&[bool]>,
-) -> Option<Found> {
+    search: &mut Search<'_>,
+) -> Result<Option<Found>, StopReason> {
     let n = graph.len();
+    // Distances, predecessors, the reachable set, its roots and membership.
+    search.reserve(graph, n * 14)?;
     // Multi-source BFS inside `allowed`, sources starting at their own distance.
     let mut distance = vec![NONE; n];
     let mut predecessor = vec![NONE; n];
@@ -432,6 +481,7 @@ fn find_fair_cycle<S>(
             if distance[u as usize] != d as u32 {
                 continue;
             }
+            search.step(graph)?;
             for (v, _) in graph.edges(u) {
                 if allowed[v as usize] && distance[v as usize] > d as u32 + 1 {
                     distance[v as usize] = d as u32 + 1;
@@ -447,7 +497,7 @@ fn find_fair_cycle<S>(
     }
     let reachable: Vec<bool> = (0..n).map(|u| allowed[u] && distance[u] != NONE).collect();
     let roots: Vec<u32> = (0..n as u32).filter(|&u| reachable[u as usize]).collect();
-    let mut work: VecDeque<Vec<u32>> = scc::sccs(graph, &reachable, &roots).into();
+    let mut work: VecDeque<Vec<u32>> = scc::sccs(graph, &reachable, &roots, search)?.into();
     // Labels that some fairness condition is about.
     let relevant: Vec<bool> = (0..graph.instance_names.len() as u32)
         .map(|label| conditions.iter().any(|c| c.matches.hits(graph, label)))
@@ -456,6 +506,7 @@ fn find_fair_cycle<S>(
     // (distance, start, component, waypoints) of the best fair component so far.
     let mut best: Option<Candidate> = None;
     while let Some(component) = work.pop_front() {
+        search.step(graph)?;
         for &u in &component {
             member[u as usize] = true;
         }
@@ -466,11 +517,12 @@ fn find_fair_cycle<S>(
         match verdict {
             Evaluation::Unfair => {}
             Evaluation::Refine(rest) => {
+                search.reserve(graph, n)?;
                 let mut mask = vec![false; n];
                 for &u in &rest {
                     mask[u as usize] = true;
                 }
-                work.extend(scc::sccs(graph, &mask, &rest));
+                work.extend(scc::sccs(graph, &mask, &rest, search)?);
             }
             Evaluation::Fair(waypoints) => {
                 let start =
@@ -482,7 +534,7 @@ fn find_fair_cycle<S>(
             }
         }
     }
-    best.map(|(_, start, component, waypoints)| Found { component, start, waypoints, predecessor })
+    Ok(best.map(|(_, start, component, waypoints)| Found { component, start, waypoints, predecessor }))
 }
 
 type Candidate = (u32, u32, Vec<u32>, Vec<(Requirement, Waypoint)>);
