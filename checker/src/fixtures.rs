@@ -3,7 +3,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::config::{CheckConfig, FingerprintBits, Limits, Named, Span, StoreKind, Strategy};
-use crate::model::{Constraint, Invariant, Model, Property, Symmetry};
+use crate::model::{Constraint, Invariant, Model, Property, StateCodec, Symmetry};
 use crate::value::Value;
 
 /// A configuration checking the given invariants with BFS on `threads` threads.
@@ -125,6 +125,10 @@ impl Model for Grid {
             Symmetry { name: "Swap", canonicalize: |_, s| (s.0.min(s.1), s.0.max(s.1)) },
             Symmetry { name: "NotIdempotent", canonicalize: |_, s| (s.1, s.0) },
         ]
+    }
+
+    fn state_codec(&self) -> Option<StateCodec<(u32, u32)>> {
+        Some(StateCodec::serde())
     }
 }
 
