@@ -275,12 +275,8 @@ fn a_checkpoint_that_cannot_be_written_leaves_the_findings() {
     config.continue_after_violation = true;
     let full = outcome_of(&spec, &config);
     config.limits.states_max = full.stats.distinct_states - 1;
-    config.checkpoint = Some(Checkpointing {
-        storage: Arc::new(Full),
-        every: Duration::ZERO,
-        resume: false,
-        identity: vec![],
-    });
+    config.checkpoint =
+        Some(Checkpointing { storage: Arc::new(Full), every: Duration::ZERO, resume: false, identity: vec![] });
     let partial = outcome_of(&spec, &config);
     assert_eq!(partial.stopped, Some(StopReason::StatesLimit));
     let violated = partial.check("TCConsistent").unwrap();
@@ -311,7 +307,8 @@ fn specs_of_one_name_in_two_folders_keep_their_own_checkpoints() {
     let mut full = Vec::new();
     for spec in &specs {
         full.push(cli(&[&["check", spec.as_str()][..], &flags].concat()));
-        let stopped = cli(&[&["check", spec.as_str(), "--max-states", "50", "--checkpoint", ckpt][..], &flags].concat());
+        let stopped =
+            cli(&[&["check", spec.as_str(), "--max-states", "50", "--checkpoint", ckpt][..], &flags].concat());
         assert_eq!(stopped.code, 3, "{}", stopped.stderr);
     }
     for (spec, full) in specs.iter().zip(&full) {

@@ -341,7 +341,8 @@ fn temporary_path(path: &Path) -> PathBuf {
 /// (a search that finds out at its first checkpoint has spent its time), and
 /// removes what runs killed mid-write left there.
 fn prepare_checkpoints(dir: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create the checkpoint directory {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create the checkpoint directory {}: {e}", dir.display()))?;
     remove_stale_temporaries(dir);
     let probe = temporary_path(&dir.join(".bivalent-probe"));
     let written = std::fs::write(&probe, b"bivalent checks that it can write here\n");
