@@ -16,13 +16,13 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::check::{catch_model_panic, Explored, Found, Plan, Progress};
-use crate::checkpoint::{self, CheckpointStorage, Checkpointing, Header};
+use crate::checkpoint::{self, CheckpointStorage, Checkpointing, Header, Restored, Shape};
 use crate::config::{CheckConfig, Named};
 use crate::error::{CheckError, ConfigError};
 use crate::fingerprint::Fingerprint;
 use crate::limits::Watch;
 use crate::model::{Model, StateCodec};
-use crate::outcome::StopReason;
+use crate::outcome::{CheckKind, StopReason};
 use crate::store::{Insert, Store};
 use crate::trace;
 
@@ -31,7 +31,7 @@ const SEGMENT: usize = 1 << 16;
 /// States per parallel task.
 const CHUNK: usize = 128;
 /// No action: the entry is an initial state.
-const NO_ACTION: u32 = u32::MAX;
+pub(crate) const NO_ACTION: u32 = u32::MAX;
 
 /// A state in the frontier.
 pub(crate) struct Entry<S, F> {
@@ -354,17 +354,11 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
             let input =
                 settings.storage.load().map_err(|e| CheckError::Checkpoint(format!("cannot read {location}: {e}")))?;
             if let Some(mut input) = input {
-                let header = checkpoint::read_header(&mut *input, &location, &identity)?;
-                let corrupt = |what: &str| CheckError::Checkpoint(format!("{location} does not fit this run: {what}"));
-                if header.steps.len() != self.total.steps.len() || header.found.len() != self.total.found.len() {
-                    return Err(corrupt("its actions or checks differ"));
-                }
-                self.store.reserve(0, header.store_entries);
-                let store = &self.store;
-                let (current, next) =
-                    checkpoint::read_body(&mut *input, &location, &header, &codec, &mut |fp, parent, sealed| {
-                        store.restore(fp, parent, sealed)
-                    })?;
+                let shape = Shape { actions: self.plan.action_names.len(), checks: self.plan.checks.len() };
+                let restored = checkpoint::read(&mut *input, &location, &identity, &shape, &codec, &mut self.store)?;
+                drop(input);
+                self.check_restored(&restored, &location)?;
+                let Restored { header, current, next } = restored;
                 tracing::info!(%location, distinct = header.distinct + header.found_in_level, "resuming");
                 self.restore(&header);
                 resumed = Some((current, header.level, next, header.found_in_level));
@@ -378,6 +372,52 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
             identity,
         });
         Ok(resumed)
+    }
+
+    /// Checks what the checkpoint module cannot, as it needs the model: every
+    /// frontier state has the fingerprint it is listed with, and every
+    /// recorded violation or witness replays to a state that shows it.
+    fn check_restored(&self, restored: &Restored<M::State, F>, location: &str) -> Result<(), CheckError> {
+        let plan = self.plan;
+        let invalid = |what: String| checkpoint::invalid(location, &what);
+        for entry in restored.current.iter().chain(&restored.next) {
+            match catch_model_panic(|| plan.fingerprint::<F>(&entry.state)) {
+                Ok(fp) if fp == entry.fp => {}
+                Ok(_) => {
+                    return Err(invalid(format!("a state whose fingerprint is not the one listed: {:?}", entry.state)))
+                }
+                Err(e) => return Err(invalid(format!("a state the model cannot fingerprint ({e})"))),
+            }
+        }
+        let store = &self.store;
+        let parents = |fp: F| store.lookup(fp).map(|(parent, _)| parent);
+        for (index, found) in restored.header.found::<F>().into_iter().enumerate() {
+            let Some(found) = found else { continue };
+            let (name, kind) = &plan.checks[index];
+            let unexpected = match kind {
+                CheckKind::Liveness => true,
+                CheckKind::StepInvariant => found.from.is_none(),
+                CheckKind::Deadlock => found.from.is_some(),
+                CheckKind::Invariant | CheckKind::Sometimes => false,
+            };
+            // The path to a state at depth d has d states; to a step's source, d - 1.
+            let length = (found.depth as usize).checked_sub(usize::from(found.from.is_some()));
+            let last = found.from.unwrap_or(found.fp);
+            let chain = length.and_then(|length| trace::chain(&parents, last, length));
+            if unexpected || chain.map(|c| c.len()) != length {
+                return Err(invalid(format!(
+                    "a finding of {name} at depth {} that no path of the store reaches",
+                    found.depth
+                )));
+            }
+            match catch_model_panic(|| trace::rebuild(plan, &parents, found, index)) {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) | Err(e) => {
+                    return Err(invalid(format!("its finding of {name} does not replay through the model: {e}")))
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Takes the counters of a checkpoint.
@@ -394,6 +434,8 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
 
     /// Writes a checkpoint: `current` are the unexpanded states of the level
     /// being expanded (`pending` of them), `next` and `found` what it found so far.
+    /// A failure is logged, and the storage told; the search goes on, and the
+    /// next checkpoint is tried after the usual interval.
     fn save<'e>(
         &mut self,
         level: u32,
@@ -401,11 +443,10 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
         pending: u64,
         next: &[Entry<M::State, F>],
         found: u64,
-    ) -> Result<(), CheckError>
-    where
+    ) where
         M::State: 'e,
     {
-        let Some(saver) = &mut self.checkpoints else { return Ok(()) };
+        let Some(saver) = &mut self.checkpoints else { return };
         let mut header = Header {
             identity: saver.identity.clone(),
             level,
@@ -427,18 +468,19 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
         let store = &self.store;
         let started = Instant::now();
         let codec = &saver.codec;
-        saver
+        let saved = saver
             .storage
-            .save(&mut |out| checkpoint::write(out, &header, codec, store, &mut current.iter().copied(), next))
-            .map_err(|e| CheckError::Checkpoint(format!("cannot write {}: {e}", saver.storage.location())))?;
+            .save(&mut |out| checkpoint::write(out, &header, codec, store, &mut current.iter().copied(), next));
         saver.last = Instant::now();
-        tracing::info!(
-            location = %saver.storage.location(),
-            distinct = header.store_entries,
-            seconds = started.elapsed().as_secs_f64(),
-            "checkpoint written"
-        );
-        Ok(())
+        match saved {
+            Ok(()) => tracing::info!(
+                location = %saver.storage.location(),
+                distinct = header.store_entries,
+                seconds = started.elapsed().as_secs_f64(),
+                "checkpoint written"
+            ),
+            Err(error) => tracing::warn!(location = %saver.storage.location(), %error, "cannot write a checkpoint"),
+        }
     }
 
     fn run(mut self, resumed: Option<Resumed<M, F>>) -> Result<Explored<F>, CheckError> {
@@ -454,10 +496,18 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
                     self.stopped = Some(StopReason::StoppedAtViolation);
                     break;
                 }
-                if level >= self.config.limits.depth_max {
-                    self.stopped = Some(StopReason::DepthLimit);
-                    break;
-                }
+            }
+            // A resumed level that has found nothing yet may not have been
+            // started: the checkpoint of a depth stop, which stops again at
+            // the same depth.
+            let started = carry.as_ref().is_some_and(|(next, _)| !next.is_empty());
+            if !started && level >= self.config.limits.depth_max {
+                self.stopped = Some(StopReason::DepthLimit);
+                // Like every limit, the depth limit leaves a checkpoint: the
+                // level it did not expand.
+                let (next, found) = carry.take().unwrap_or_default();
+                self.save(level, frontier.iter(), frontier.len() as u64, &next, found);
+                break;
             }
             let (next, found) = carry.take().unwrap_or_default();
             let (next, unexpanded) = self.level(&frontier, level, next, found)?;
@@ -664,7 +714,7 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
             } else if due || self.stopped.is_some() {
                 let rest = &frontier[index * SEGMENT + segment.len()..];
                 let pending = (frontier.len() - expanded_so_far) as u64;
-                self.save(depth, undone().chain(rest), pending, &next, found)?;
+                self.save(depth, undone().chain(rest), pending, &next, found);
             }
             if self.stopped.is_some() {
                 break;
@@ -786,7 +836,7 @@ fn rebuild_path<M: Model, F: Fingerprint>(
     parents: &dyn Fn(F) -> Option<F>,
     found: Found<F>,
 ) -> Option<crate::outcome::Trace> {
-    let chain = trace::chain(parents, found.fp)?;
+    let chain = trace::chain(parents, found.fp, found.depth as usize)?;
     let path = catch_model_panic(|| trace::replay(plan, &chain)).ok()?.ok()?;
     Some(trace::render(plan, &path))
 }

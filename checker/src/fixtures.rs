@@ -3,7 +3,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::config::{CheckConfig, FingerprintBits, Limits, Named, Span, StoreKind, Strategy};
-use crate::model::{Constraint, Invariant, Model, Property, Symmetry};
+use crate::model::{Constraint, Invariant, Model, Property, StateCodec, Symmetry};
 use crate::value::Value;
 
 /// A configuration checking the given invariants with BFS on `threads` threads.
@@ -140,6 +140,10 @@ impl Model for Grid {
                 (image[0], image[1])
             }),
         ]
+    }
+
+    fn state_codec(&self) -> Option<StateCodec<(u32, u32)>> {
+        Some(StateCodec::serde())
     }
 }
 

@@ -101,7 +101,7 @@ mod trace;
 mod value;
 
 pub use check::{check, check_with_progress, Progress};
-pub use checkpoint::{CheckpointStorage, Checkpointing};
+pub use checkpoint::{reseal as reseal_checkpoint, CheckpointStorage, Checkpointing};
 pub use config::{
     parse_spec, CheckConfig, Constant, Constants, Expect, FairnessSpec, FingerprintBits, Formula, Limits, Named, Span,
     SpecFile, StoreKind, Strategy,

@@ -60,8 +60,13 @@ pub(crate) trait Store<F: Fingerprint>: Send + Sync + Sized {
     fn prefetch(&self, _fp: F) {}
     /// Calls `visit(fingerprint, parent, sealed)` on every entry, for checkpoints.
     fn entries(&self, visit: &mut dyn FnMut(F, F, bool));
-    /// Puts back an entry that [`Store::entries`] gave; [`Store::reserve`] room first.
-    fn restore(&self, fp: F, parent: F, sealed: bool);
+    /// Puts back an entry that [`Store::entries`] gave; [`Store::reserve`] room
+    /// first. Returns whether `fp` was new (a checkpoint lists each state
+    /// once), or `None` if the table had no room within its probe limit.
+    fn restore(&self, fp: F, parent: F, sealed: bool) -> Option<bool>;
+    /// The parent of `fp` and whether it is sealed, sealed or not: for
+    /// checking a checkpoint that was just restored.
+    fn lookup(&self, fp: F) -> Option<(F, bool)>;
 }
 
 const SEALED: u64 = 1 << 63;
@@ -248,10 +253,16 @@ impl Store<u64> for Table {
         }
     }
 
-    fn restore(&self, fp: u64, parent: u64, sealed: bool) {
-        let (i, _) = self.claim(fp).expect("checker bug: no room to restore a checkpoint's entry");
+    fn restore(&self, fp: u64, parent: u64, sealed: bool) -> Option<bool> {
+        let (i, new) = self.claim(fp)?;
         let flag = if sealed { SEALED } else { 0 };
         self.words[2 * i + 1].store(encode(parent) | flag, Ordering::Release);
+        Some(new)
+    }
+
+    fn lookup(&self, fp: u64) -> Option<(u64, bool)> {
+        let word = self.words[2 * self.find(fp)? + 1].load(Ordering::Acquire);
+        Some((decode(word), word & SEALED != 0))
     }
 
     #[inline]
@@ -342,8 +353,12 @@ impl<F: Fingerprint> Store<F> for ShardedStore<F> {
         }
     }
 
-    fn restore(&self, fp: F, parent: F, sealed: bool) {
-        self.map.insert(fp, (parent, sealed));
+    fn restore(&self, fp: F, parent: F, sealed: bool) -> Option<bool> {
+        Some(self.map.insert(fp, (parent, sealed)).is_none())
+    }
+
+    fn lookup(&self, fp: F) -> Option<(F, bool)> {
+        self.map.get(&fp).map(|e| *e)
     }
 }
 

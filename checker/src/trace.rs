@@ -58,7 +58,9 @@ pub(crate) fn rebuild<M: Model, F: Fingerprint>(
     index: usize,
 ) -> Result<Trace, CheckError> {
     let last = found.from.unwrap_or(found.fp);
-    let chain = chain(parents, last).expect("checker bug: a state on a trace has no parent entry");
+    // The path to a state at depth d has d states: a longer one is a cycle.
+    let chain =
+        chain(parents, last, found.depth as usize).expect("checker bug: a state on a trace has no parent entry");
     let mut path = match chain.split_last() {
         // Under a symmetry the last fingerprint names a class, and the search
         // found a member that shows the violation: prefer such a member.
@@ -101,9 +103,10 @@ pub(crate) fn rebuild<M: Model, F: Fingerprint>(
 }
 
 /// The fingerprints from an initial state to `last`, walking the parents.
-/// `None` if a state on the way has no entry; only `last` may lack one (an
-/// initial state outside the constraints is checked but never stored).
-pub(crate) fn chain<F: Fingerprint>(parents: &dyn Fn(F) -> Option<F>, last: F) -> Option<Vec<F>> {
+/// `None` if a state on the way has no entry (only `last` may lack one: an
+/// initial state outside the constraints is checked but never stored), or if
+/// the path would be longer than `length_max` states.
+pub(crate) fn chain<F: Fingerprint>(parents: &dyn Fn(F) -> Option<F>, last: F, length_max: usize) -> Option<Vec<F>> {
     let mut chain = vec![last];
     let mut current = last;
     loop {
@@ -111,12 +114,15 @@ pub(crate) fn chain<F: Fingerprint>(parents: &dyn Fn(F) -> Option<F>, last: F) -
             None if chain.len() == 1 => break,
             None => return None,
             Some(parent) if parent == F::ROOT => break,
+            Some(_) if chain.len() >= length_max => return None,
             Some(parent) => {
                 chain.push(parent);
                 current = parent;
             }
         }
-        assert!(chain.len() <= u32::MAX as usize, "checker bug: the parent chain has a cycle");
+    }
+    if chain.len() > length_max {
+        return None;
     }
     chain.reverse();
     Some(chain)

@@ -73,7 +73,7 @@ pub struct CheckArgs {
     /// Number of random walks (simulate only; at least 1).
     #[arg(long, default_value_t = 10_000)]
     pub traces: u64,
-    /// Write a checkpoint of each spec's search to `DIR/<spec>.ckpt` every --checkpoint-minutes, and when a
+    /// Write a checkpoint of each spec's search to `DIR/<spec>-<hash>.ckpt` every --checkpoint-minutes, and when a
     /// limit or Ctrl-C stops it (bfs only).
     #[arg(long, value_name = "DIR")]
     pub checkpoint: Option<PathBuf>,

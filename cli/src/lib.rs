@@ -14,6 +14,7 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use checker::{judge, CheckConfig, CheckError, ConfigError, Failure, Judgement, Outcome, SpecFile};
@@ -278,6 +279,12 @@ fn run_check(
             return code;
         }
     };
+    if let Some(checkpoints) = &settings.checkpoints {
+        if let Err(message) = prepare_checkpoints(&checkpoints.dir) {
+            let _ = writeln!(err, "error: {message}");
+            return ExitCode::Checkpoint;
+        }
+    }
     let mut finished: Vec<Finished> = Vec::new();
     let mut errors: Vec<reports::SpecError> = Vec::new();
     let mut first_failure = ExitCode::Ok;
@@ -422,30 +429,134 @@ fn append_file(path: &Path, contents: &str) -> std::io::Result<()> {
     file.write_all(contents.as_bytes())
 }
 
-/// A spec's checkpoint file: `<dir>/<spec file stem>.ckpt`, written through a
-/// temporary file and a rename so that a crash mid-write keeps the last one.
+/// A spec's checkpoint file: `<dir>/<spec file stem>-<hash>.ckpt` (see
+/// [`checkpoint_name`]), written through a temporary file and a rename so
+/// that a crash mid-write keeps the last one.
 #[derive(Clone, Debug)]
 struct FileCheckpoint {
     write: PathBuf,
     resume: Option<PathBuf>,
+    /// Why the last save failed, if it did: the search goes on without it,
+    /// and the spec's result reports it.
+    failed: Arc<Mutex<Option<String>>>,
 }
 
 impl FileCheckpoint {
     fn new(settings: &resolve::Checkpoints, spec: &Path) -> FileCheckpoint {
-        let name = format!("{}.ckpt", spec.file_stem().unwrap_or(spec.as_os_str()).to_string_lossy());
-        FileCheckpoint { write: settings.dir.join(&name), resume: settings.resume.as_ref().map(|dir| dir.join(&name)) }
+        let name = checkpoint_name(spec);
+        FileCheckpoint {
+            write: settings.dir.join(&name),
+            resume: settings.resume.as_ref().map(|dir| dir.join(&name)),
+            failed: Arc::default(),
+        }
     }
+
+    fn failure(&self) -> Option<String> {
+        self.failed.lock().ok().and_then(|failed| failed.clone())
+    }
+}
+
+/// `<stem>-<8 hex digits>.ckpt`, the digits a CRC-32 of the spec's canonical
+/// path: specs of one name in different folders get checkpoints of their own,
+/// and a spec named by another path to the same file finds its checkpoint.
+fn checkpoint_name(spec: &Path) -> String {
+    let stem = spec.file_stem().unwrap_or(spec.as_os_str()).to_string_lossy();
+    let canonical = std::fs::canonicalize(spec).unwrap_or_else(|_| spec.to_path_buf());
+    format!("{stem}-{:08x}.ckpt", crc32fast::hash(canonical.as_os_str().as_encoded_bytes()))
+}
+
+/// The temporary file a checkpoint is written to before its rename: the
+/// process id tells a live writer's from one a killed run left behind.
+fn temporary_path(path: &Path) -> PathBuf {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(format!(".{}.tmp", std::process::id()));
+    PathBuf::from(temporary)
+}
+
+/// Makes sure checkpoints can be written to `dir` before any search starts
+/// (a search that finds out at its first checkpoint has spent its time), and
+/// removes what runs killed mid-write left there.
+fn prepare_checkpoints(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create the checkpoint directory {}: {e}", dir.display()))?;
+    remove_stale_temporaries(dir);
+    let probe = temporary_path(&dir.join(".bivalent-probe"));
+    let written = std::fs::write(&probe, b"bivalent checks that it can write here\n");
+    let _ = std::fs::remove_file(&probe);
+    written.map_err(|e| format!("cannot write checkpoints to {}: {e}", dir.display()))
+}
+
+/// Removes the temporary files of ours (`*.ckpt.<pid>.tmp`, and the probe's)
+/// whose process is gone: a run killed with SIGKILL cannot remove its own.
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some((base, pid)) = name.to_str().and_then(|n| n.strip_suffix(".tmp")).and_then(|n| n.rsplit_once('.'))
+        else {
+            continue;
+        };
+        let ours = base.ends_with(".ckpt") || base == ".bivalent-probe";
+        let Ok(pid) = pid.parse::<u32>() else { continue };
+        if ours && entry.file_type().is_ok_and(|t| t.is_file()) && !process_alive(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether process `pid` exists (when in doubt, it does).
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    // 0 and negative ids name process groups: leave such files alone.
+    let Ok(pid) = libc::pid_t::try_from(pid) else { return true };
+    if pid <= 0 {
+        return true;
+    }
+    // SAFETY: signal 0 sends nothing; it only asks whether the process exists.
+    let result = unsafe { libc::kill(pid, 0) };
+    result == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    true
+}
+
+/// What identifies this build of bivalent, whose models are compiled in: a
+/// CRC-32 of the executable. A checkpoint written by another build is refused,
+/// since its models may explore differently.
+fn build_identity() -> String {
+    static IDENTITY: OnceLock<String> = OnceLock::new();
+    IDENTITY
+        .get_or_init(|| {
+            let checksum = || -> std::io::Result<String> {
+                let mut file = std::fs::File::open(std::env::current_exe()?)?;
+                let mut crc = crc32fast::Hasher::new();
+                let mut buffer = vec![0; 1 << 20];
+                let mut length = 0u64;
+                loop {
+                    match std::io::Read::read(&mut file, &mut buffer)? {
+                        0 => break,
+                        n => {
+                            crc.update(&buffer[..n]);
+                            length += n as u64;
+                        }
+                    }
+                }
+                Ok(format!("executable CRC-32 {:08x}, {length} bytes", crc.finalize()))
+            };
+            checksum().unwrap_or_else(|e| format!("unknown ({e})"))
+        })
+        .clone()
 }
 
 impl checker::CheckpointStorage for FileCheckpoint {
     fn save(&self, write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<()> {
-        if let Some(parent) = self.write.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)?;
-        }
-        let mut temporary = self.write.as_os_str().to_owned();
-        temporary.push(format!(".{}.tmp", std::process::id()));
-        let temporary = PathBuf::from(temporary);
+        let temporary = temporary_path(&self.write);
         let written = (|| {
+            if let Some(parent) = self.write.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)?;
+            }
             let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&temporary)?);
             write(&mut out)?;
             out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
@@ -454,16 +565,23 @@ impl checker::CheckpointStorage for FileCheckpoint {
         if written.is_err() {
             let _ = std::fs::remove_file(&temporary);
         }
+        if let Ok(mut failed) = self.failed.lock() {
+            *failed = written.as_ref().err().map(|e| e.to_string());
+        }
         written
     }
 
     fn load(&self) -> std::io::Result<Option<Box<dyn std::io::Read>>> {
         let Some(path) = &self.resume else { return Ok(None) };
-        match std::fs::File::open(path) {
-            Ok(file) => Ok(Some(Box::new(std::io::BufReader::with_capacity(1 << 20, file)))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
+        // Regular files only: a FIFO would block and a device never end.
+        match std::fs::metadata(path) {
+            Ok(metadata) if !metadata.is_file() => return Err(std::io::Error::other("not a regular file")),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
         }
+        let file = std::fs::File::open(path)?;
+        Ok(Some(Box::new(std::io::BufReader::with_capacity(1 << 20, file))))
     }
 
     fn location(&self) -> String {
@@ -610,8 +728,14 @@ fn check_file(
     config.symmetry_audit = settings.symmetry_audit;
     let checkpoint = settings.checkpoints.as_ref().map(|c| FileCheckpoint::new(c, path));
     if let (Some(checkpoints), Some(file)) = (&settings.checkpoints, &checkpoint) {
-        if let Some(from) = file.resume.as_ref().filter(|from| from.exists()) {
-            let _ = writeln!(err, "{}: resuming from {}", shown(path), shown(from));
+        match &file.resume {
+            Some(from) if from.exists() => {
+                let _ = writeln!(err, "{}: resuming from {}", shown(path), shown(from));
+            }
+            Some(from) => {
+                let _ = writeln!(err, "{}: no checkpoint {}; starting afresh", shown(path), shown(from));
+            }
+            None => {}
         }
         let constants = spec.constants.items.iter().map(|c| format!("{} = {}", c.name, c.value)).collect::<Vec<_>>();
         config.checkpoint = Some(checker::Checkpointing {
@@ -622,6 +746,8 @@ fn check_file(
                 ("model".to_string(), spec.model.name.clone()),
                 ("constants".to_string(), constants.join(", ")),
                 ("CHECK_DEADLOCK".to_string(), spec.check_deadlock.to_string()),
+                ("bivalent".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+                ("build".to_string(), build_identity()),
             ],
         });
     }
@@ -654,19 +780,7 @@ fn check_file(
             return Checked::Error(ExitCode::Internal);
         }
     };
-    if let (Some(file), Some(_)) = (&checkpoint, outcome.stopped) {
-        if file.write.exists() {
-            let dir = file.write.parent().unwrap_or(Path::new("."));
-            let _ = writeln!(
-                err,
-                "{}: checkpoint written to {}; continue with --resume {}",
-                shown(path),
-                shown(&file.write),
-                shown(dir)
-            );
-        }
-    }
-    let code = match judge(&outcome, &spec.expect) {
+    let mut code = match judge(&outcome, &spec.expect) {
         Judgement::Met => ExitCode::Ok,
         Judgement::Incomplete(_) => ExitCode::Incomplete,
         Judgement::Failed(Failure::Deadlock) => ExitCode::Deadlock,
@@ -674,5 +788,41 @@ fn check_file(
         Judgement::Failed(Failure::Property(_)) => ExitCode::Property,
         Judgement::Failed(Failure::ExpectedViolationNotFound(_)) => ExitCode::ExpectedViolationNotFound,
     };
+    if let Some(file) = &checkpoint {
+        let dir = file.write.parent().unwrap_or(Path::new("."));
+        match (file.failure(), outcome.stopped) {
+            // The findings stand; the run cannot be resumed. A violation's
+            // exit code says more than the checkpoint's.
+            (Some(e), Some(_)) => {
+                let _ = writeln!(
+                    err,
+                    "{}: error: cannot write the checkpoint {}: {e}; the results stand, but this run cannot be resumed",
+                    shown(path),
+                    shown(&file.write)
+                );
+                if matches!(code, ExitCode::Ok | ExitCode::Incomplete) {
+                    code = ExitCode::Checkpoint;
+                }
+            }
+            (Some(e), None) => {
+                let _ = writeln!(
+                    err,
+                    "{}: warning: the last checkpoint could not be written to {} ({e}); the search went on to its end",
+                    shown(path),
+                    shown(&file.write)
+                );
+            }
+            (None, Some(_)) if file.write.exists() => {
+                let _ = writeln!(
+                    err,
+                    "{}: checkpoint written to {}; continue with --resume {}",
+                    shown(path),
+                    shown(&file.write),
+                    shown(dir)
+                );
+            }
+            (None, _) => {}
+        }
+    }
     Checked::Finished(code, Box::new(Finished { path: path.display().to_string(), spec, outcome, seconds }))
 }
