@@ -154,3 +154,138 @@ fn bfs_agrees_with_the_reference_explorer_on_every_spec() {
         typed(&parse(&path), &mut AgreesWithReference);
     }
 }
+
+/// A small random graph as a model, for agreement under constraints: states
+/// are node numbers and `edges` are `(from, action, to)` with actions `A`,
+/// `B`, `C`. The state invariant `Good` fails on `bad` states, the step
+/// invariant `GoodStep` on `bad_steps`; the state constraint `Bound` keeps
+/// `s <= bound`, and the action constraint `Allowed` forbids `blocked` steps.
+#[derive(Debug)]
+struct RandomGraph {
+    initial: Vec<u8>,
+    edges: Vec<(u8, u8, u8)>,
+    bad: Vec<u8>,
+    bad_steps: Vec<(u8, u8, u8)>,
+    bound: u8,
+    blocked: Vec<(u8, u8, u8)>,
+}
+
+impl Model for RandomGraph {
+    type State = u8;
+    type Action = u8;
+
+    fn init(&self, states: &mut Vec<u8>) {
+        states.extend(&self.initial);
+    }
+
+    fn next(&self, s: &u8, steps: &mut Vec<(u8, u8)>) {
+        steps.extend(self.edges.iter().filter(|e| e.0 == *s).map(|e| (e.1, e.2)));
+    }
+
+    fn action_name(&self, action: &u8) -> &'static str {
+        ["A", "B", "C"][*action as usize]
+    }
+
+    fn action_names(&self) -> Vec<&'static str> {
+        vec!["A", "B", "C"]
+    }
+
+    fn invariants(&self) -> Vec<checker::spec::Invariant<Self>> {
+        use checker::spec::Invariant;
+        vec![
+            Invariant::state("Good", |m, s| !m.bad.contains(s)),
+            Invariant::step("GoodStep", |m, from, a, to| !m.bad_steps.contains(&(*from, *a, *to))),
+        ]
+    }
+
+    fn constraints(&self) -> Vec<checker::spec::Constraint<Self>> {
+        use checker::spec::Constraint;
+        vec![
+            Constraint::state("Bound", |m, s| *s <= m.bound),
+            Constraint::action("Allowed", |m, from, a, to| !m.blocked.contains(&(*from, *a, *to))),
+        ]
+    }
+}
+
+/// A fixed-seed xorshift generator: the corpus is the same on every run.
+struct Xorshift(u64);
+
+impl Xorshift {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+#[test]
+fn engines_agree_with_the_reference_explorer_under_state_and_action_constraints() {
+    let mut rng = Xorshift(0x2545_f491_4f6c_dd1d);
+    // Rounds whose first violation is a state never stored (outside the
+    // constraints, or reached only by a forbidden step), and deadlocks.
+    let (mut unstored, mut deadlocks, mut violations) = (0, 0, 0);
+    for round in 0..400 {
+        let n = 1 + rng.below(6) as u8;
+        let edges: Vec<(u8, u8, u8)> = (0..rng.below(11))
+            .map(|_| (rng.below(n.into()) as u8, rng.below(3) as u8, rng.below(n.into()) as u8))
+            .collect();
+        // 0 is always inside the bound, so some initial state is.
+        let initial = std::iter::once(0).chain((0..rng.below(2)).map(|_| rng.below(n.into()) as u8)).collect();
+        let bad = (0..n).filter(|_| rng.chance(15)).collect();
+        let bad_steps = edges.iter().copied().filter(|_| rng.chance(10)).collect();
+        let bound = rng.below(u64::from(n) + 1) as u8;
+        let blocked = edges.iter().copied().filter(|_| rng.chance(30)).collect();
+        let model = RandomGraph { initial, edges, bad, bad_steps, bound, blocked };
+        let title = format!("round {round}: {model:?}");
+        for (invariants, deadlock) in [(&["Good", "GoodStep"][..], false), (&[][..], true)] {
+            let mut text = "MODEL RandomGraph\nCONSTRAINT Bound\nACTION_CONSTRAINT Allowed\n".to_string();
+            if !invariants.is_empty() {
+                text.push_str(&format!("INVARIANTS {}\n", invariants.join(" ")));
+            }
+            text.push_str(if deadlock { "CHECK_DEADLOCK TRUE\n" } else { "CHECK_DEADLOCK FALSE\n" });
+            let spec = checker::parse_spec(&text).expect("a valid spec");
+            let oracle = reference::explore(&model, invariants, &["Bound", "Allowed"], None);
+            let expected = match (&oracle.violation, &oracle.deadlock) {
+                (Some((name, trace)), _) => Some((name.to_string(), trace.len())),
+                (None, Some(trace)) if deadlock => Some(("Deadlock".to_string(), trace.len())),
+                _ => None,
+            };
+            if let Some((_, trace)) = &oracle.violation {
+                violations += 1;
+                unstored += usize::from(!oracle.states.contains(trace.last().expect("a trace")));
+            }
+            deadlocks += usize::from(deadlock && oracle.deadlock.is_some());
+            for (strategy, threads) in [(Strategy::Bfs, 1), (Strategy::Bfs, 2), (Strategy::Dfs, 1)] {
+                let ours = checker::check(&model, &config_of(&spec, strategy, threads)).expect("no model error");
+                let title = format!("{title}, {strategy:?} on {threads}");
+                match &expected {
+                    None => {
+                        assert_eq!(ours.stats.distinct_states, oracle.distinct, "{title}: distinct");
+                        assert_eq!(ours.stats.generated_states, oracle.generated, "{title}: generated");
+                        if strategy == Strategy::Bfs {
+                            assert_eq!(ours.stats.depth, oracle.depth, "{title}: depth");
+                        }
+                        assert!(ours.checks.iter().all(|c| c.verdict == Verdict::Holds), "{title}: {:?}", ours.checks);
+                    }
+                    Some((name, length)) => {
+                        let check = ours.check(name).unwrap_or_else(|| panic!("{title}: {name} was not checked"));
+                        let found = violation_length(check).unwrap_or_else(|| panic!("{title}: {name} holds"));
+                        // DFS finds the violation, on a possibly longer trace.
+                        if strategy == Strategy::Bfs {
+                            assert_eq!(found, *length, "{title}: {name} trace length");
+                        } else {
+                            assert!(found >= *length, "{title}: {name} trace length");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // The corpus exercises what it is for.
+    assert!(unstored > 20 && violations > 100 && deadlocks > 50, "{unstored} {violations} {deadlocks}");
+}

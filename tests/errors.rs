@@ -34,6 +34,36 @@ fn a_syntax_error_gives_150_with_file_line_and_column() {
 }
 
 #[test]
+fn with_json_a_spec_that_cannot_be_checked_is_an_error_object() {
+    // --json once printed nothing at all for such a spec.
+    let (dir, path) = spec("a-bad.cfg", "MODEL TwoPhase\nCONSTANTS RM = {r1, r2\nINVARIANTS TCConsistent\n");
+    std::fs::write(dir.path().join("b-unknown.cfg"), "MODEL Nope\n").unwrap();
+    std::fs::copy(root().join("specs/tcommit-3.cfg"), dir.path().join("c-tcommit-3.cfg")).unwrap();
+    let run = cli(&["check", dir.path().to_str().unwrap(), "--quiet", "--json", "--no-report"]);
+    assert_eq!(run.code, 150, "{}", run.stderr);
+    let lines: Vec<serde_json::Value> =
+        run.stdout.lines().map(|line| serde_json::from_str(line).expect("a JSON object a line")).collect();
+    assert_eq!(lines.len(), 3, "{}", run.stdout);
+    let first_error = |name: &str| {
+        let diagnostics: Vec<&str> = run.stderr.lines().filter(|l| l.contains(name)).collect();
+        diagnostics[0].to_string()
+    };
+    assert_eq!(
+        lines[0],
+        serde_json::json!({
+            "spec": path.display().to_string(),
+            "verdict": "error",
+            "message": first_error("a-bad.cfg"),
+            "exit_code": 150,
+        })
+    );
+    assert_eq!(lines[1]["verdict"], "error");
+    assert_eq!(lines[1]["exit_code"], 151);
+    assert!(lines[1]["message"].as_str().unwrap().contains("unknown model `Nope`"), "{}", lines[1]);
+    assert_eq!((lines[2]["verdict"].as_str(), lines[2]["model"].as_str()), (Some("pass"), Some("TCommit")));
+}
+
+#[test]
 fn an_unknown_model_gives_151_and_lists_the_models() {
     let (_dir, path) = spec("m.cfg", "MODEL TwoPhaze\nCONSTANTS RM = {r1}\n");
     let run = check(&path, &[]);
@@ -127,13 +157,91 @@ fn bad_flags_give_150() {
     let specs = root().join("specs");
     let specs = specs.to_str().unwrap();
     let run = cli(&["check", specs, "--threads", "0"]);
-    assert_eq!((run.code, run.stderr.as_str()), (150, "error: --threads must be at least 1\n"));
+    assert_eq!(
+        (run.code, run.stderr.as_str()),
+        (150, "error: --threads 0 is out of range: valid values are 1 to 1024\n")
+    );
     let run = cli(&["check", specs, "--strategy", "dfs", "--threads", "2"]);
     assert_eq!(run.code, 151);
     assert!(run.stderr.contains("the dfs strategy runs on one thread"), "{}", run.stderr);
     let run = cli(&["check", specs, "--strategy", "sideways"]);
     assert_eq!(run.code, 150);
     assert!(run.stderr.contains("invalid value 'sideways'"), "{}", run.stderr);
+}
+
+#[test]
+fn every_numeric_flag_out_of_range_gives_150_naming_the_flag_the_value_and_the_range() {
+    // Each of these once panicked (a duration too long for `Duration`) or
+    // spawned as many threads as the machine allowed.
+    let spec = root().join("specs/tcommit-3.cfg");
+    let spec = spec.to_str().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--max-seconds", "1e19"],
+            "--max-seconds 1e19 is out of range: valid values are more than 0 and at most 1000000000 (seconds)",
+        ),
+        (
+            &["--threads", "18446744073709551615"],
+            "--threads 18446744073709551615 is out of range: valid values are 1 to 1024",
+        ),
+        (&["--threads", "1025"], "--threads 1025 is out of range: valid values are 1 to 1024"),
+        (&["--max-states", "0"], "--max-states 0 is out of range: valid values are 1 to 18446744073709551615"),
+        (&["--max-depth", "0"], "--max-depth 0 is out of range: valid values are 1 to 4294967295"),
+        (
+            &["--max-seconds", "0"],
+            "--max-seconds 0.0 is out of range: valid values are more than 0 and at most 1000000000 (seconds)",
+        ),
+        (
+            &["--max-seconds", "NaN"],
+            "--max-seconds NaN is out of range: valid values are more than 0 and at most 1000000000 (seconds)",
+        ),
+        (
+            &["--max-seconds=-inf"],
+            "--max-seconds -inf is out of range: valid values are more than 0 and at most 1000000000 (seconds)",
+        ),
+        (&["--max-memory", "0"], "--max-memory 0 is out of range: valid values are 1 to 8796093022208 (MiB)"),
+        (
+            &["--max-memory", "18446744073709551615"],
+            "--max-memory 18446744073709551615 is out of range: valid values are 1 to 8796093022208 (MiB)",
+        ),
+        (&["--traces", "0"], "--traces 0 is out of range: valid values are 1 to 18446744073709551615"),
+        (
+            &["--checkpoint-minutes", "1e300"],
+            "--checkpoint-minutes 1e300 is out of range: valid values are more than 0 and at most 1000000 (minutes)",
+        ),
+        (
+            &["--checkpoint-minutes", "inf"],
+            "--checkpoint-minutes inf is out of range: valid values are more than 0 and at most 1000000 (minutes)",
+        ),
+    ];
+    for (flags, message) in cases {
+        let mut args = vec!["check", spec, "--quiet", "--no-report"];
+        args.extend_from_slice(flags);
+        let run = cli(&args);
+        assert_eq!((run.code, run.stderr.as_str()), (150, format!("error: {message}\n").as_str()), "{flags:?}");
+    }
+    // The largest valid values run (to a verdict: each is far beyond what the spec needs).
+    let largest = [
+        "--max-seconds",
+        "1e9",
+        "--checkpoint-minutes",
+        "1e6",
+        "--max-memory",
+        "8796093022208",
+        "--max-states",
+        "18446744073709551615",
+        "--max-depth",
+        "4294967295",
+        "--seed",
+        "18446744073709551615",
+    ];
+    let mut args = vec!["check", spec, "--quiet", "--no-report", "--threads", "2"];
+    args.extend_from_slice(&largest);
+    let run = cli(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // A value clap cannot read as a number is refused by clap, also with 150.
+    let run = cli(&["check", spec, "--max-states", "-1"]);
+    assert_eq!(run.code, 150, "{}", run.stderr);
 }
 
 #[test]
@@ -216,5 +324,36 @@ fn a_symmetry_that_is_not_idempotent_gives_153() {
     let registry = faulty::registry();
     let run = cli_with(&registry, &["check", path.to_str().unwrap(), "--quiet"]);
     assert_eq!(run.code, 153);
-    assert!(run.stderr.contains("canonicalize is not idempotent"), "{}", run.stderr);
+    assert!(run.stderr.contains("the symmetry Flip is not idempotent"), "{}", run.stderr);
+}
+
+#[test]
+fn a_symmetry_the_model_does_not_respect_gives_153_unless_the_audit_is_off() {
+    let text = "MODEL Faulty\nCONSTANTS Fault = \"Symmetry\"\nINVARIANT BelowSeven\nSYMMETRY Mirror\n";
+    let (_dir, path) = spec("m.cfg", text);
+    let registry = faulty::registry();
+    let run = cli_with(&registry, &["check", path.to_str().unwrap(), "--quiet"]);
+    assert_eq!(run.code, 153, "{}", run.stderr);
+    assert!(run.stderr.contains("the symmetry Mirror is not respected: next is not symmetric"), "{}", run.stderr);
+    // The hole the audit closes: without it, 7 is never looked at and the run passes.
+    let run = cli_with(&registry, &["check", path.to_str().unwrap(), "--quiet", "--symmetry-audit", "off"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The audit of the first 4 states (0 to 3) sees nothing wrong; the fifth shows it.
+    let run = cli_with(&registry, &["check", path.to_str().unwrap(), "--quiet", "--symmetry-audit", "4"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = cli_with(&registry, &["check", path.to_str().unwrap(), "--quiet", "--symmetry-audit", "5"]);
+    assert_eq!(run.code, 153, "{}", run.stderr);
+    let run = cli_with(&registry, &["check", path.to_str().unwrap(), "--quiet", "--symmetry-audit", "full"]);
+    assert_eq!(run.code, 153, "{}", run.stderr);
+}
+
+#[test]
+fn a_bad_symmetry_audit_value_gives_150() {
+    let run = check(&root().join("specs/twophase-3.cfg"), &["--symmetry-audit", "some"]);
+    assert_eq!(run.code, 150);
+    assert!(
+        run.stderr.contains("--symmetry-audit must be a number of states, `full` or `off`, not `some`"),
+        "{}",
+        run.stderr
+    );
 }

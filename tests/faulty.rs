@@ -9,7 +9,9 @@ use models::ModelEntry;
 
 /// A counter 0..=9 whose `next` panics at 5 when `Fault = "Panic"`, depends on
 /// a global call counter when `Fault = "Nondeterministic"`, and whose symmetry
-/// is not idempotent when `Fault = "Symmetry"`.
+/// `Flip` is not idempotent. Its symmetry `Mirror` (s and 9 - s) is
+/// idempotent but not a symmetry of `next`: the search stops at 4, since 5
+/// is 4's mirror, and never sees 7, which `BelowSeven` fails on.
 pub struct Faulty {
     fault: &'static str,
     calls: AtomicU64,
@@ -53,11 +55,18 @@ impl Model for Faulty {
     }
 
     fn invariants(&self) -> Vec<Invariant<Self>> {
-        vec![Invariant::state("BelowTwo", |_, s| *s < 2), Invariant::state("Small", |_, s| *s < 100)]
+        vec![
+            Invariant::state("BelowTwo", |_, s| *s < 2),
+            Invariant::state("Small", |_, s| *s < 100),
+            Invariant::state("BelowSeven", |_, s| *s < 7),
+        ]
     }
 
     fn symmetries(&self) -> Vec<Symmetry<Self>> {
-        vec![Symmetry { name: "Flip", canonicalize: |_, s| 9 - s }]
+        vec![
+            Symmetry::canonicalizer("Flip", |_, s: &u8| 9 - s),
+            Symmetry::canonicalizer("Mirror", |_, s: &u8| (*s).min(9 - s)),
+        ]
     }
 }
 

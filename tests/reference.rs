@@ -6,27 +6,28 @@
 //! `nodes` holds every stored state in the order found, which is BFS order, so
 //! it doubles as the queue, and each node's parent index rebuilds its trace.
 //!
-//! It follows TLC's rules (`tlc2.tool.Worker.doNext`):
+//! It follows TLC's rules (`tlc2.tool.ModelChecker.doNext`, where a successor
+//! is `inModel` iff it satisfies the state constraints and the step the action
+//! constraints):
 //! - *generated* counts the initial states plus every step `next` emits,
 //!   duplicates and stuttering steps included; *depth* counts initial states as 1;
-//! - a state outside a state constraint is checked against the invariants (every
-//!   time it is generated) but neither stored nor expanded, so it is not among
-//!   the distinct states and adds no depth;
-//! - a step outside an action constraint is not taken: it counts as generated
-//!   and nothing else. (TLC still checks the state invariants on its target;
-//!   the `Model` contract says such a step is not taken, and the engine follows it.)
+//! - a state outside a state constraint, or reached by a step outside an action
+//!   constraint, is checked against the state invariants (every time it is
+//!   generated) but neither stored nor expanded, so it is not among the
+//!   distinct states and adds no depth (unless another step stores it);
 //! - state invariants are checked on each new state, in the order given, then
-//!   step invariants on each step taken, new target or not; the first violation
-//!   in BFS order ends the search, so the counts are partial when it is set;
-//! - a deadlock is an expanded state from which `next` emits nothing; the first
-//!   one is recorded and the search goes on.
+//!   step invariants on every step `next` emits (TLC's implied actions), taken
+//!   or not, new target or not; the first violation in BFS order ends the
+//!   search, so the counts are partial when it is set;
+//! - a deadlock is an expanded state from which `next` emits nothing, whatever
+//!   the constraints would keep; the first one is recorded and the search goes on.
 //!
-//! The same file is `models/src/naive.rs`, compiled for the model unit tests;
-//! keep the two identical.
+//! This one file is compiled into the `tests` crate, and, through `#[path]`,
+//! into the unit tests of `models` (as `naive`) and `stateright-adapter`.
 
 use std::collections::HashMap;
 
-use checker::spec::{ConstraintKind, InvariantKind, Model};
+use checker::spec::{ConstraintKind, InvariantKind, Model, SymmetryKind};
 
 /// The most states the oracle stores before it gives up: it is for small models.
 pub const STATES_MAX: usize = 20_000_000;
@@ -80,7 +81,24 @@ pub fn explore<M: Model>(
         (model.invariants(), model.constraints(), model.symmetries());
     let invariants: Vec<_> = invariants.iter().map(|name| pick(&declared_invariants, name, |i| i.name)).collect();
     let constraints: Vec<_> = constraints.iter().map(|name| pick(&declared_constraints, name, |c| c.name)).collect();
-    let canonicalize = symmetry.map(|name| pick(&symmetries, name, |s| s.name).canonicalize);
+    let symmetry = symmetry.map(|name| &pick(&symmetries, name, |s| s.name).kind);
+    // A permutation symmetry's key is the least of the state's images under
+    // every permutation of the group, each built by the model's `apply`.
+    let group = match symmetry {
+        Some(SymmetryKind::Permutations(p)) => p.group(model).expect("the oracle's symmetries are small"),
+        _ => Vec::new(),
+    };
+    let canonical = |state: &M::State| -> M::State {
+        match symmetry {
+            None => state.clone(),
+            Some(SymmetryKind::Canonicalizer(c)) => c(model, state),
+            Some(SymmetryKind::Permutations(p)) => group
+                .iter()
+                .map(|g| (p.apply)(model, state, g))
+                .min_by(|a, b| (p.order)(a, b))
+                .expect("a group holds the identity"),
+        }
+    };
 
     let in_constraints = |s: &M::State| {
         constraints.iter().all(|c| match c.kind {
@@ -114,14 +132,16 @@ pub fn explore<M: Model>(
         states: nodes.into_iter().map(|n| n.0).collect(),
     };
 
-    // Offers a state found from `parent` (None for an initial state): stores it
-    // if it is new and inside the constraints, and checks it if it is not seen.
+    // Offers a state found from `parent` (None for an initial state) by a step
+    // the action constraints `allow`: stores it if it is new and inside the
+    // constraints, and checks it if it is not seen.
     let offer = |nodes: &mut Vec<Node<M::State>>,
                  seen: &mut HashMap<M::State, usize>,
                  state: M::State,
-                 parent: Option<usize>| {
-        if in_constraints(&state) {
-            let key = canonicalize.map_or_else(|| state.clone(), |c| c(model, &state));
+                 parent: Option<usize>,
+                 allowed: bool| {
+        if allowed && in_constraints(&state) {
+            let key = canonical(&state);
             if seen.contains_key(&key) {
                 return None;
             }
@@ -137,7 +157,7 @@ pub fn explore<M: Model>(
     model.init(&mut initial);
     for state in initial {
         generated += 1;
-        if let Some(violation) = offer(&mut nodes, &mut seen, state, None) {
+        if let Some(violation) = offer(&mut nodes, &mut seen, state, None, true) {
             return done(nodes, generated, deadlock, Some(violation));
         }
     }
@@ -152,11 +172,9 @@ pub fn explore<M: Model>(
             deadlock = Some(trace(&nodes, Some(at), None));
         }
         for (action, to) in steps.drain(..) {
-            if !in_action_constraints(&from, &action, &to) {
-                continue;
-            }
+            let allowed = in_action_constraints(&from, &action, &to);
             let broken_step = broken_step_invariant(&from, &action, &to);
-            if let Some(violation) = offer(&mut nodes, &mut seen, to.clone(), Some(at)) {
+            if let Some(violation) = offer(&mut nodes, &mut seen, to.clone(), Some(at), allowed) {
                 return done(nodes, generated, deadlock, Some(violation));
             }
             if let Some(name) = broken_step {

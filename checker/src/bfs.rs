@@ -9,19 +9,20 @@
 //! among its discoverers. Violations are kept as the smallest by
 //! `(depth, fingerprint)`, so the outcome is the same for any thread count.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::check::{catch_model_panic, Explored, Found, Plan, Progress};
-use crate::checkpoint::{self, CheckpointStorage, Checkpointing, Header};
+use crate::checkpoint::{self, CheckpointStorage, Checkpointing, Header, Restored, Shape};
 use crate::config::{CheckConfig, Named};
 use crate::error::{CheckError, ConfigError};
 use crate::fingerprint::Fingerprint;
+use crate::limits::Watch;
 use crate::model::{Model, StateCodec};
-use crate::outcome::StopReason;
+use crate::outcome::{CheckKind, StopReason};
 use crate::store::{Insert, Store};
 use crate::trace;
 
@@ -30,7 +31,7 @@ const SEGMENT: usize = 1 << 16;
 /// States per parallel task.
 const CHUNK: usize = 128;
 /// No action: the entry is an initial state.
-const NO_ACTION: u32 = u32::MAX;
+pub(crate) const NO_ACTION: u32 = u32::MAX;
 
 /// A state in the frontier.
 pub(crate) struct Entry<S, F> {
@@ -64,6 +65,12 @@ struct Worker<M: Model, F> {
     /// The first canonicalizer error found (kept, not recomputed: a
     /// canonicalizer that is wrong only sometimes may pass a second check).
     bad_canonical: Option<CheckError>,
+    /// The symmetry audit's error on the state expanded first (by position
+    /// in BFS order), with that state's fingerprint and depth, so the error
+    /// is the same for every thread count.
+    bad_audit: Option<(u64, F, u32, CheckError)>,
+    /// This thread's look at the limits, once per expanded state.
+    watch: Watch,
 }
 
 impl<M: Model, F: Fingerprint> Worker<M, F> {
@@ -80,6 +87,8 @@ impl<M: Model, F: Fingerprint> Worker<M, F> {
             expanded: 0,
             buffer: Vec::new(),
             bad_canonical: None,
+            bad_audit: None,
+            watch: Watch::default(),
         }
     }
 
@@ -114,7 +123,7 @@ impl<M: Model, F: Fingerprint> Worker<M, F> {
                 self.new_states += 1;
                 self.check_new(plan, &entry.state, entry.fp, depth);
                 // Every distinct state's canonical form is checked once.
-                if plan.canonicalize.is_some() && self.bad_canonical.is_none() {
+                if plan.symmetry.is_some() && self.bad_canonical.is_none() {
                     self.bad_canonical = plan.check_canonical(&entry.state).err();
                 }
                 self.next.push(entry);
@@ -125,13 +134,26 @@ impl<M: Model, F: Fingerprint> Worker<M, F> {
         }
     }
 
-    /// Expands one frontier state at `depth`.
+    /// Expands one frontier state at `depth`, the `position`-th state
+    /// expanded in the run (for the symmetry audit).
     #[inline]
-    fn expand<S: Store<F>>(&mut self, plan: &Plan<'_, M>, store: &S, entry: &Entry<M::State, F>, depth: u32) {
+    fn expand<S: Store<F>>(
+        &mut self,
+        plan: &Plan<'_, M>,
+        store: &S,
+        entry: &Entry<M::State, F>,
+        depth: u32,
+        position: u64,
+    ) {
         self.expanded += 1;
         let mut buffer = std::mem::take(&mut self.buffer);
         plan.model.next(&entry.state, &mut buffer);
         self.generated += buffer.len() as u64;
+        if self.bad_audit.as_ref().is_none_or(|(p, ..)| position < *p) {
+            if let Err(error) = plan.audit_symmetry(position, &entry.state, &buffer) {
+                self.bad_audit = Some((position, entry.fp, depth, error));
+            }
+        }
         // As in TLC, a deadlock is a state from which `next` emits nothing at
         // all, whatever the constraints would have kept.
         if buffer.is_empty() {
@@ -217,6 +239,11 @@ impl<M: Model, F: Fingerprint> Worker<M, F> {
         self.expanded += std::mem::take(&mut other.expanded);
         self.new_states += std::mem::take(&mut other.new_states);
         self.bad_canonical = self.bad_canonical.take().or(other.bad_canonical.take());
+        if let Some(theirs) = other.bad_audit.take() {
+            if self.bad_audit.as_ref().is_none_or(|mine| theirs.0 < mine.0) {
+                self.bad_audit = Some(theirs);
+            }
+        }
     }
 }
 
@@ -327,17 +354,11 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
             let input =
                 settings.storage.load().map_err(|e| CheckError::Checkpoint(format!("cannot read {location}: {e}")))?;
             if let Some(mut input) = input {
-                let header = checkpoint::read_header(&mut *input, &location, &identity)?;
-                let corrupt = |what: &str| CheckError::Checkpoint(format!("{location} does not fit this run: {what}"));
-                if header.steps.len() != self.total.steps.len() || header.found.len() != self.total.found.len() {
-                    return Err(corrupt("its actions or checks differ"));
-                }
-                self.store.reserve(0, header.store_entries);
-                let store = &self.store;
-                let (current, next) =
-                    checkpoint::read_body(&mut *input, &location, &header, &codec, &mut |fp, parent, sealed| {
-                        store.restore(fp, parent, sealed)
-                    })?;
+                let shape = Shape { actions: self.plan.action_names.len(), checks: self.plan.checks.len() };
+                let restored = checkpoint::read(&mut *input, &location, &identity, &shape, &codec, &mut self.store)?;
+                drop(input);
+                self.check_restored(&restored, &location)?;
+                let Restored { header, current, next } = restored;
                 tracing::info!(%location, distinct = header.distinct + header.found_in_level, "resuming");
                 self.restore(&header);
                 resumed = Some((current, header.level, next, header.found_in_level));
@@ -351,6 +372,52 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
             identity,
         });
         Ok(resumed)
+    }
+
+    /// Checks what the checkpoint module cannot, as it needs the model: every
+    /// frontier state has the fingerprint it is listed with, and every
+    /// recorded violation or witness replays to a state that shows it.
+    fn check_restored(&self, restored: &Restored<M::State, F>, location: &str) -> Result<(), CheckError> {
+        let plan = self.plan;
+        let invalid = |what: String| checkpoint::invalid(location, &what);
+        for entry in restored.current.iter().chain(&restored.next) {
+            match catch_model_panic(|| plan.fingerprint::<F>(&entry.state)) {
+                Ok(fp) if fp == entry.fp => {}
+                Ok(_) => {
+                    return Err(invalid(format!("a state whose fingerprint is not the one listed: {:?}", entry.state)))
+                }
+                Err(e) => return Err(invalid(format!("a state the model cannot fingerprint ({e})"))),
+            }
+        }
+        let store = &self.store;
+        let parents = |fp: F| store.lookup(fp).map(|(parent, _)| parent);
+        for (index, found) in restored.header.found::<F>().into_iter().enumerate() {
+            let Some(found) = found else { continue };
+            let (name, kind) = &plan.checks[index];
+            let unexpected = match kind {
+                CheckKind::Liveness => true,
+                CheckKind::StepInvariant => found.from.is_none(),
+                CheckKind::Deadlock => found.from.is_some(),
+                CheckKind::Invariant | CheckKind::Sometimes => false,
+            };
+            // The path to a state at depth d has d states; to a step's source, d - 1.
+            let length = (found.depth as usize).checked_sub(usize::from(found.from.is_some()));
+            let last = found.from.unwrap_or(found.fp);
+            let chain = length.and_then(|length| trace::chain(&parents, last, length));
+            if unexpected || chain.map(|c| c.len()) != length {
+                return Err(invalid(format!(
+                    "a finding of {name} at depth {} that no path of the store reaches",
+                    found.depth
+                )));
+            }
+            match catch_model_panic(|| trace::rebuild(plan, &parents, found, index)) {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) | Err(e) => {
+                    return Err(invalid(format!("its finding of {name} does not replay through the model: {e}")))
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Takes the counters of a checkpoint.
@@ -367,6 +434,8 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
 
     /// Writes a checkpoint: `current` are the unexpanded states of the level
     /// being expanded (`pending` of them), `next` and `found` what it found so far.
+    /// A failure is logged, and the storage told; the search goes on, and the
+    /// next checkpoint is tried after the usual interval.
     fn save<'e>(
         &mut self,
         level: u32,
@@ -374,11 +443,10 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
         pending: u64,
         next: &[Entry<M::State, F>],
         found: u64,
-    ) -> Result<(), CheckError>
-    where
+    ) where
         M::State: 'e,
     {
-        let Some(saver) = &mut self.checkpoints else { return Ok(()) };
+        let Some(saver) = &mut self.checkpoints else { return };
         let mut header = Header {
             identity: saver.identity.clone(),
             level,
@@ -400,18 +468,19 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
         let store = &self.store;
         let started = Instant::now();
         let codec = &saver.codec;
-        saver
+        let saved = saver
             .storage
-            .save(&mut |out| checkpoint::write(out, &header, codec, store, &mut current.iter().copied(), next))
-            .map_err(|e| CheckError::Checkpoint(format!("cannot write {}: {e}", saver.storage.location())))?;
+            .save(&mut |out| checkpoint::write(out, &header, codec, store, &mut current.iter().copied(), next));
         saver.last = Instant::now();
-        tracing::info!(
-            location = %saver.storage.location(),
-            distinct = header.store_entries,
-            seconds = started.elapsed().as_secs_f64(),
-            "checkpoint written"
-        );
-        Ok(())
+        match saved {
+            Ok(()) => tracing::info!(
+                location = %saver.storage.location(),
+                distinct = header.store_entries,
+                seconds = started.elapsed().as_secs_f64(),
+                "checkpoint written"
+            ),
+            Err(error) => tracing::warn!(location = %saver.storage.location(), %error, "cannot write a checkpoint"),
+        }
     }
 
     fn run(mut self, resumed: Option<Resumed<M, F>>) -> Result<Explored<F>, CheckError> {
@@ -427,10 +496,18 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
                     self.stopped = Some(StopReason::StoppedAtViolation);
                     break;
                 }
-                if level >= self.config.limits.depth_max {
-                    self.stopped = Some(StopReason::DepthLimit);
-                    break;
-                }
+            }
+            // A resumed level that has found nothing yet may not have been
+            // started: the checkpoint of a depth stop, which stops again at
+            // the same depth.
+            let started = carry.as_ref().is_some_and(|(next, _)| !next.is_empty());
+            if !started && level >= self.config.limits.depth_max {
+                self.stopped = Some(StopReason::DepthLimit);
+                // Like every limit, the depth limit leaves a checkpoint: the
+                // level it did not expand.
+                let (next, found) = carry.take().unwrap_or_default();
+                self.save(level, frontier.iter(), frontier.len() as u64, &next, found);
+                break;
             }
             let (next, found) = carry.take().unwrap_or_default();
             let (next, unexpanded) = self.level(&frontier, level, next, found)?;
@@ -468,6 +545,7 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
         let mut frontier = Vec::new();
         for state in states {
             catch_model_panic(|| plan.check_canonical(&state))??;
+            catch_model_panic(|| plan.audit_initial(&state))??;
             let fp = catch_model_panic(|| plan.fingerprint::<F>(&state))?;
             if !catch_model_panic(|| plan.in_constraint(&state))? {
                 // Checked, never stored (as successors outside the constraint).
@@ -502,57 +580,110 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
         mut found: u64,
     ) -> Result<(Frontier<M, F>, u64), CheckError> {
         let plan = self.plan;
-        let stop = AtomicBool::new(false);
         let limits = &self.config.limits;
         let mut expanded_so_far = 0usize;
+        // The position of the level's first state among all expanded states.
+        let level_position = self.total.expanded;
         for (index, segment) in frontier.chunks(SEGMENT).enumerate() {
             // Expect as many new states per expanded state as seen so far.
             let ratio = (self.distinct as f64 / (self.total.expanded.max(1)) as f64).clamp(1.0, 64.0);
-            self.store.reserve(self.distinct + found, (segment.len() as f64 * ratio) as u64);
+            let additional = (segment.len() as f64 * ratio) as u64;
+            // The table grows in one big allocation: refused, and the run
+            // stopped before the segment, when it would pass the memory limit.
+            let growth = self.store.growth_bytes(self.distinct + found, additional);
+            let own = || self.memory_bytes(frontier.len() + next.len());
+            // Why the run stops, set by the first thread to see it.
+            let reason: OnceLock<StopReason> = OnceLock::new();
+            if growth > 0 && !limits.room_for(own, growth) {
+                let _ = reason.set(StopReason::MemoryLimit);
+            } else {
+                self.store.reserve(self.distinct + found, additional);
+            }
             let store = &self.store;
             let workers = &self.workers;
-            // Which chunks were expanded: a stop skips whole chunks, so the
-            // ones left are exactly what a checkpoint must keep.
-            let done: Vec<AtomicBool> = (0..segment.len().div_ceil(CHUNK)).map(|_| AtomicBool::new(false)).collect();
+            // Entries the workers hold for the merge after the segment, which
+            // copies them into `next` (and may copy `next` as it grows): memory
+            // counts them ahead, so the merge cannot pass the limit.
+            let pending = AtomicU64::new(0);
+            let (next_len, next_capacity) = (next.len(), next.capacity());
+            let ahead = || {
+                let pending = pending.load(Ordering::Relaxed) as usize;
+                let regrow = if next_len + pending > next_capacity { next_len } else { 0 };
+                ((pending + regrow) * std::mem::size_of::<Entry<M::State, F>>()) as u64
+            };
+            // How many states of each chunk were expanded: a stop leaves the
+            // rest of a chunk, which is exactly what a checkpoint must keep.
+            let done: Vec<AtomicU32> = (0..segment.len().div_ceil(CHUNK)).map(|_| AtomicU32::new(0)).collect();
             let result = catch_model_panic(|| {
                 segment.par_chunks(CHUNK).enumerate().for_each(|(i, chunk)| {
-                    if stop.load(Ordering::Relaxed) {
-                        return;
-                    }
-                    if limits.stop_now().is_some() {
-                        stop.store(true, Ordering::Relaxed);
+                    if reason.get().is_some() {
                         return;
                     }
                     // One worker per pool thread, so buffers are reused across
                     // segments and levels; the lock is never contended.
                     let thread = rayon::current_thread_index().unwrap_or(0);
                     let mut worker = workers[thread].lock().expect("checker bug: a worker lock is poisoned");
-                    for entry in chunk {
-                        worker.expand(plan, store, entry, depth);
+                    let first = level_position + (index * SEGMENT + i * CHUNK) as u64;
+                    let mut expanded = 0u32;
+                    let held = worker.next.len() + worker.overflow.len();
+                    for (j, entry) in chunk.iter().enumerate() {
+                        if reason.get().is_some() {
+                            break;
+                        }
+                        if let Some(stop) = worker.watch.step_ahead(limits, || store.bytes(), ahead) {
+                            let _ = reason.set(stop);
+                            break;
+                        }
+                        worker.expand(plan, store, entry, depth, first + j as u64);
+                        expanded += 1;
                     }
-                    done[i].store(true, Ordering::Relaxed);
+                    done[i].store(expanded, Ordering::Relaxed);
+                    let added = worker.next.len() + worker.overflow.len() - held;
+                    pending.fetch_add(added as u64, Ordering::Relaxed);
                 });
             });
             if let Err(error) = result {
-                return Err(self.locate_panic(segment, depth, error));
+                let first = level_position + (index * SEGMENT) as u64;
+                return Err(self.locate_panic(segment, depth, first, error));
             }
             let mut workers: Vec<Worker<M, F>> = std::mem::take(&mut self.workers)
                 .into_iter()
                 .map(|w| w.into_inner().expect("checker bug: a worker lock is poisoned"))
                 .collect();
             found += workers.iter().map(|w| w.new_states).sum::<u64>();
+            // Successors that found the table full and could not be stored
+            // because the memory limit refused to grow it: their parents count
+            // as expanded, so no checkpoint can be written at this stop.
+            let mut lost = false;
             for worker in &mut workers {
                 worker.new_states = 0;
-                found += self.retry_overflow(worker, depth, found)?;
+                let (new, complete) = self.retry_overflow(worker, depth, found)?;
+                found += new;
+                if !complete {
+                    lost = true;
+                    worker.overflow.clear();
+                }
                 if let Some(error) = worker.bad_canonical.take() {
                     return Err(error);
                 }
-                next.append(&mut worker.next);
+                if next.is_empty() {
+                    // Taken, not copied: the worker grows a new buffer.
+                    std::mem::swap(&mut next, &mut worker.next);
+                } else {
+                    next.append(&mut worker.next);
+                }
                 self.total.absorb(worker);
             }
             self.workers = workers.into_iter().map(Mutex::new).collect();
-            let undone =
-                || segment.chunks(CHUNK).zip(&done).filter(|(_, d)| !d.load(Ordering::Relaxed)).flat_map(|(c, _)| c);
+            if let Some((_, fp, depth, error)) = self.total.bad_audit.take() {
+                return Err(self.with_trace(error, Found { depth, fp, from: None }));
+            }
+            let undone = || {
+                segment
+                    .chunks(CHUNK)
+                    .zip(&done)
+                    .flat_map(|(chunk, expanded)| &chunk[expanded.load(Ordering::Relaxed) as usize..])
+            };
             expanded_so_far += segment.len() - undone().count();
             (self.progress)(&Progress {
                 distinct_states: self.distinct + found,
@@ -560,18 +691,30 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
                 queue_states: (frontier.len() - expanded_so_far) as u64 + found,
                 depth: depth + 1,
             });
-            if stop.load(Ordering::Relaxed) {
-                self.stopped = Some(self.config.limits.stop_now().unwrap_or(StopReason::TimeLimit));
-            } else if self.distinct + found >= self.config.limits.states_max {
+            let own = || self.memory_bytes(frontier.len() + next.len());
+            if let Some(&stop) = reason.get() {
+                self.stopped = Some(stop);
+            } else if lost {
+                self.stopped = Some(StopReason::MemoryLimit);
+            } else if self.distinct + found >= limits.states_max {
                 self.stopped = Some(StopReason::StatesLimit);
-            } else if self.memory_bytes(frontier.len() + next.len()) > self.config.limits.memory_bytes_max {
+            } else if let Some(stop) = limits.stop_now() {
+                self.stopped = Some(stop);
+            } else if limits.memory_exceeded(own) {
                 self.stopped = Some(StopReason::MemoryLimit);
             }
             let due = self.checkpoints.as_ref().is_some_and(|c| c.last.elapsed() >= c.every);
-            if due || self.stopped.is_some() {
+            if lost {
+                if self.checkpoints.is_some() {
+                    tracing::warn!(
+                        "the memory limit refused room for states found in this segment; the last checkpoint \
+                         written is kept"
+                    );
+                }
+            } else if due || self.stopped.is_some() {
                 let rest = &frontier[index * SEGMENT + segment.len()..];
                 let pending = (frontier.len() - expanded_so_far) as u64;
-                self.save(depth, undone().chain(rest), pending, &next, found)?;
+                self.save(depth, undone().chain(rest), pending, &next, found);
             }
             if self.stopped.is_some() {
                 break;
@@ -585,15 +728,22 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
     }
 
     /// Inserts the successors that found the table full, growing it first;
-    /// returns how many of them were new. `found` counts this level's states.
-    fn retry_overflow(&mut self, worker: &mut Worker<M, F>, depth: u32, found: u64) -> Result<u64, CheckError> {
+    /// returns how many of them were new, and false when the memory limit
+    /// refused the growth and some are left in `worker.overflow`. `found`
+    /// counts this level's states.
+    fn retry_overflow(&mut self, worker: &mut Worker<M, F>, depth: u32, found: u64) -> Result<(u64, bool), CheckError> {
         let mut attempt = 0;
         while !worker.overflow.is_empty() {
-            let pending = std::mem::take(&mut worker.overflow);
             // Each attempt asks for twice the room of the one before, so even a
             // pathological run of long probes ends with a table large enough.
-            let room = (pending.len() as u64) << attempt.min(32);
-            self.store.reserve(self.distinct + found + worker.new_states, room);
+            let room = (worker.overflow.len() as u64) << attempt.min(32);
+            let len = self.distinct + found + worker.new_states;
+            let growth = self.store.growth_bytes(len, room);
+            if growth > 0 && !self.config.limits.room_for(|| self.store.bytes(), growth) {
+                return Ok((std::mem::take(&mut worker.new_states), false));
+            }
+            let pending = std::mem::take(&mut worker.overflow);
+            self.store.reserve(len, room);
             attempt += 1;
             let plan = self.plan;
             let store = &self.store;
@@ -603,7 +753,7 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
                 }
             })?;
         }
-        Ok(std::mem::take(&mut worker.new_states))
+        Ok((std::mem::take(&mut worker.new_states), true))
     }
 
     /// Engine memory: the store plus the frontier's entries.
@@ -635,13 +785,13 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
 
     /// Re-expands a segment one state at a time to find the state whose
     /// expansion panicked, and reports it with the trace that reaches it.
-    fn locate_panic(&self, segment: &[Entry<M::State, F>], depth: u32, error: CheckError) -> CheckError {
+    fn locate_panic(&self, segment: &[Entry<M::State, F>], depth: u32, first: u64, error: CheckError) -> CheckError {
         let plan = self.plan;
         let CheckError::Model(mut model_error) = error else { return error };
-        for entry in segment {
+        for (j, entry) in segment.iter().enumerate() {
             let scratch = S::with_capacity(64);
             let mut worker = Worker::<M, F>::new(plan);
-            let panicked = catch_model_panic(|| worker.expand(plan, &scratch, entry, depth));
+            let panicked = catch_model_panic(|| worker.expand(plan, &scratch, entry, depth, first + j as u64));
             if let Err(CheckError::Model(e)) = panicked {
                 model_error.message = e.message;
                 model_error.state = Some(format!("{:?}", entry.state));
@@ -651,6 +801,14 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Bfs<'a, 'm, M, F, 
                 break;
             }
         }
+        CheckError::Model(model_error)
+    }
+
+    /// A model error about a stored state, with the trace that reaches it.
+    fn with_trace(&self, error: CheckError, found: Found<F>) -> CheckError {
+        let CheckError::Model(mut model_error) = error else { return error };
+        let parents = |fp: F| self.store.parent(fp);
+        model_error.trace = rebuild_path(self.plan, &parents, found);
         CheckError::Model(model_error)
     }
 
@@ -678,7 +836,7 @@ fn rebuild_path<M: Model, F: Fingerprint>(
     parents: &dyn Fn(F) -> Option<F>,
     found: Found<F>,
 ) -> Option<crate::outcome::Trace> {
-    let chain = trace::chain(parents, found.fp)?;
+    let chain = trace::chain(parents, found.fp, found.depth as usize)?;
     let path = catch_model_panic(|| trace::replay(plan, &chain)).ok()?.ok()?;
     Some(trace::render(plan, &path))
 }

@@ -7,9 +7,10 @@ use crate::config::{CheckConfig, FingerprintBits, Formula, Named, Span, StoreKin
 use crate::error::{CheckError, ConfigError, ModelError, ModelErrorKind};
 use crate::fingerprint::{collision_probability, Fingerprint};
 use crate::liveness::{self, Expr, Fair, Temporal};
-use crate::model::{ConstraintKind, InvariantKind, Model, PropertyKind, StatePredicate, StepPredicate};
+use crate::model::{ConstraintKind, InvariantKind, Model, PropertyKind, StatePredicate, StepPredicate, SymmetryKind};
 use crate::outcome::{ActionCoverage, Check, CheckKind, Counterexample, Outcome, Stats, StopReason, Trace, Verdict};
 use crate::store::{ShardedStore, Store, Table};
+use crate::symmetry::{Reduction, ReductionKind};
 use crate::trace;
 
 /// A snapshot of a running exploration, for progress displays.
@@ -80,8 +81,8 @@ fn run<M: Model, F: Fingerprint, S: Store<F> + 'static>(
     }
     // Liveness needs the whole graph: after a complete safety search only.
     let liveness = match explored.stopped {
-        None if !plan.liveness.is_empty() => catch_model_panic(|| liveness::check(plan, &config.limits))??,
-        _ => Vec::new(),
+        None if !plan.liveness.is_empty() => catch_model_panic(|| liveness::check::<M, F>(plan, &config.limits))??,
+        _ => liveness::Checked { verdicts: Vec::new(), graph: None },
     };
     // Rebuilding traces calls the model (next, variables, format_action).
     catch_model_panic(|| plan.outcome::<F>(explored, liveness))?
@@ -166,9 +167,6 @@ fn first_span(formula: &Formula) -> Span {
     }
 }
 
-/// A symmetry's canonicalizer.
-pub(crate) type Canonicalize<M> = fn(&M, &<M as Model>::State) -> <M as Model>::State;
-
 /// A configuration resolved against a model: predicates instead of names.
 pub(crate) struct Plan<'m, M: Model> {
     pub model: &'m M,
@@ -180,7 +178,8 @@ pub(crate) struct Plan<'m, M: Model> {
     pub sometimes: Vec<(usize, StatePredicate<M>)>,
     pub constraints: Vec<StatePredicate<M>>,
     pub action_constraints: Vec<StepPredicate<M>>,
-    pub canonicalize: Option<Canonicalize<M>>,
+    /// The symmetry, resolved, with the items its audit compares.
+    pub symmetry: Option<Reduction<M>>,
     pub action_names: Vec<&'static str>,
     pub seed: u64,
     /// Temporal properties, by check index (a conjunction has one entry per conjunct).
@@ -203,7 +202,7 @@ fn find_named<'a, T>(
 }
 
 impl<'m, M: Model> Plan<'m, M> {
-    fn new(model: &'m M, config: &CheckConfig) -> Result<Plan<'m, M>, CheckError> {
+    pub(crate) fn new(model: &'m M, config: &CheckConfig) -> Result<Plan<'m, M>, CheckError> {
         let unsupported = |message: String| ConfigError::Unsupported { span: Default::default(), message };
         if config.threads == 0 {
             return Err(unsupported("--threads must be at least 1".into()).into());
@@ -225,7 +224,7 @@ impl<'m, M: Model> Plan<'m, M> {
             sometimes: Vec::new(),
             constraints: Vec::new(),
             action_constraints: Vec::new(),
-            canonicalize: None,
+            symmetry: None,
             action_names,
             seed: config.seed,
             liveness: Vec::new(),
@@ -355,9 +354,13 @@ impl<'m, M: Model> Plan<'m, M> {
             constraints.iter().filter(|c| matches!(c.kind, ConstraintKind::State(_))).collect();
         let action_constraints: Vec<_> =
             constraints.iter().filter(|c| matches!(c.kind, ConstraintKind::Action(_))).collect();
+        // Names for the symmetry audit's messages.
+        let mut state_items: Vec<(String, StatePredicate<M>)> = Vec::new();
+        let mut step_items: Vec<(String, StepPredicate<M>)> = Vec::new();
         for named in &config.constraints {
             if let ConstraintKind::State(p) = find_named("constraint", named, &state_constraints, |c| c.name)?.kind {
                 plan.constraints.push(p);
+                state_items.push((format!("constraint {}", named.name), p));
             }
         }
         for named in &config.action_constraints {
@@ -365,11 +368,42 @@ impl<'m, M: Model> Plan<'m, M> {
                 find_named("action constraint", named, &action_constraints, |c| c.name)?.kind
             {
                 plan.action_constraints.push(p);
+                step_items.push((format!("action constraint {}", named.name), p));
             }
         }
         if let Some(named) = &config.symmetry {
             let symmetries = model.symmetries();
-            plan.canonicalize = Some(find_named("symmetry", named, &symmetries, |s| s.name)?.canonicalize);
+            let symmetry = find_named("symmetry", named, &symmetries, |s| s.name)?;
+            let kind = match &symmetry.kind {
+                SymmetryKind::Canonicalizer(c) => ReductionKind::Canonicalizer(*c),
+                SymmetryKind::Permutations(p) => {
+                    let group = p.group(model).map_err(|message| ConfigError::Unsupported {
+                        span: named.span,
+                        message: format!("symmetry {}: {message}", named.name),
+                    })?;
+                    let sizes: Vec<usize> = p.sets.iter().map(Vec::len).collect();
+                    ReductionKind::Group {
+                        audited: crate::symmetry::audited(&group, &sizes),
+                        group,
+                        apply: p.apply,
+                        order: p.order,
+                        names: p.sets.clone(),
+                    }
+                }
+            };
+            let name = |index: usize| &plan.checks[index].0;
+            let invariants = plan.state_invariants.iter().map(|&(i, p)| (format!("invariant {}", name(i)), p));
+            let witnesses = plan.sometimes.iter().map(|&(i, p)| (format!("property {}", name(i)), p));
+            state_items.splice(0..0, invariants.chain(witnesses).collect::<Vec<_>>());
+            let steps = plan.step_invariants.iter().map(|&(i, p)| (format!("step invariant {}", name(i)), p));
+            step_items.splice(0..0, steps.collect::<Vec<_>>());
+            plan.symmetry = Some(Reduction {
+                name: symmetry.name,
+                kind,
+                state_items,
+                step_items,
+                audit_limit: config.symmetry_audit.limit(),
+            });
         }
         Ok(plan)
     }
@@ -384,9 +418,10 @@ impl<'m, M: Model> Plan<'m, M> {
     }
 
     /// Compiles a spec's formula into a conjunction of the temporal forms the
-    /// engine checks: `<>S`, `[]<>S`, `<>[]S`, `S ~> T` and `[]S` (as
-    /// `~S ~> FALSE`: no fair behaviour reaches `~S`), where `S`, `T` are
-    /// state formulas.
+    /// engine checks: `<>S`, `[]<>S`, `<>[]S`, `S ~> T` and `[]S` (as TLC
+    /// does, a safety check: every state the search reaches, inside the
+    /// constraints or generated outside them, satisfies `S`, whatever the
+    /// fairness), where `S`, `T` are state formulas.
     fn compile(&mut self, formula: &Formula) -> Result<Vec<Temporal>, ConfigError> {
         use Formula as F;
         let shape = |span: Span| ConfigError::Unsupported {
@@ -412,7 +447,7 @@ impl<'m, M: Model> Plan<'m, M> {
                     let F::Eventually(q) = &**q else { unreachable!() };
                     vec![Temporal::LeadsTo(self.state(p)?, self.state(q)?)]
                 }
-                p => vec![Temporal::LeadsTo(Expr::Not(Box::new(self.state(p)?)), Expr::Const(false))],
+                p => vec![Temporal::Always(self.state(p)?)],
             },
             F::LeadsTo(p, q) => vec![Temporal::LeadsTo(self.state(p)?, self.state(q)?)],
             other => return Err(shape(first_span(other))),
@@ -466,30 +501,45 @@ impl<'m, M: Model> Plan<'m, M> {
     /// The state as stored: its canonical form under the symmetry, if any.
     #[inline]
     pub fn fingerprint<F: Fingerprint>(&self, state: &M::State) -> F {
-        match self.canonicalize {
+        match &self.symmetry {
             None => F::of(state, self.seed),
-            Some(c) => F::of(&c(self.model, state), self.seed),
+            Some(symmetry) => F::of(&*symmetry.canonical(self.model, state), self.seed),
         }
     }
 
-    /// Checks that the canonicalizer is idempotent on `state`.
+    /// Checks that a hand-written canonicalizer is idempotent on `state`. (A
+    /// permutation symmetry is idempotent by construction; the audit checks
+    /// its `apply`.)
     pub fn check_canonical(&self, state: &M::State) -> Result<(), CheckError> {
-        let Some(c) = self.canonicalize else { return Ok(()) };
+        let Some(symmetry) = &self.symmetry else { return Ok(()) };
+        let ReductionKind::Canonicalizer(c) = symmetry.kind else { return Ok(()) };
         let once = c(self.model, state);
-        let twice = c(self.model, &once);
-        if once == twice {
+        if c(self.model, &once) == once {
             return Ok(());
         }
-        Err(CheckError::Model(Box::new(ModelError {
-            kind: ModelErrorKind::NonIdempotentSymmetry,
-            message: "the symmetry's canonicalize is not idempotent: canonicalizing a canonical state \
-                      changed it, so equivalent states could get different fingerprints. A canonicalizer \
-                      must pick one representative per class, e.g. by sorting per-node data."
-                .to_string(),
-            state: Some(format!("{state:?}")),
-            action: None,
-            trace: None,
-        })))
+        Err(crate::symmetry::not_idempotent(symmetry.name, state))
+    }
+
+    /// Audits the symmetry (if any) on a state and the steps `next` emitted
+    /// from it, when `position` is within the audit's limit.
+    pub fn audit_symmetry(
+        &self,
+        position: u64,
+        state: &M::State,
+        steps: &[(M::Action, M::State)],
+    ) -> Result<(), CheckError> {
+        match &self.symmetry {
+            Some(symmetry) if symmetry.audits(position) => symmetry.audit(self.model, state, steps),
+            _ => Ok(()),
+        }
+    }
+
+    /// Audits the symmetry (if any) on an initial state's items.
+    pub fn audit_initial(&self, state: &M::State) -> Result<(), CheckError> {
+        match &self.symmetry {
+            Some(symmetry) if symmetry.audits(0) => symmetry.audit_state(self.model, state),
+            _ => Ok(()),
+        }
     }
 
     /// Whether `state` may be expanded (every state constraint holds).
@@ -519,8 +569,10 @@ impl<'m, M: Model> Plan<'m, M> {
     fn outcome<F: Fingerprint>(
         &self,
         explored: Explored<F>,
-        mut liveness: Vec<(usize, Verdict)>,
+        liveness: liveness::Checked,
     ) -> Result<Outcome, CheckError> {
+        let liveness_graph = liveness.graph;
+        let mut liveness = liveness.verdicts;
         let complete = explored.stopped.is_none();
         let mut checks = Vec::with_capacity(self.checks.len());
         for (index, (name, kind)) in self.checks.iter().enumerate() {
@@ -557,11 +609,15 @@ impl<'m, M: Model> Plan<'m, M> {
                 distinct_states: explored.distinct_states,
                 depth: explored.depth,
                 queue_states: explored.queue_states,
-                collision_probability: collision_probability(
+                // The liveness graph hashes states with a seed of its own: its
+                // collisions add to the search's (a union bound).
+                collision_probability: (collision_probability(
                     explored.distinct_states,
                     explored.generated_states,
                     F::BITS,
-                ),
+                ) + liveness_graph
+                    .map_or(0.0, |(states, lookups)| collision_probability(states, lookups, F::BITS)))
+                .min(1.0),
                 store_bytes: explored.store_bytes,
                 fingerprint_bits: F::BITS + 1,
             },

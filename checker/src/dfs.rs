@@ -9,11 +9,12 @@ use crate::check::{catch_model_panic, Explored, Found, Plan, Progress};
 use crate::config::CheckConfig;
 use crate::error::CheckError;
 use crate::fingerprint::Fingerprint;
+use crate::limits::Watch;
 use crate::model::Model;
 use crate::outcome::StopReason;
 use crate::store::Store;
 
-/// Progress and limits are looked at once per this many expansions.
+/// Progress is reported once per this many expansions.
 const TICK: u64 = 1 << 12;
 
 pub(crate) fn explore<M: Model, F: Fingerprint, S: Store<F> + 'static>(
@@ -59,8 +60,15 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Dfs<'a, 'm, M, F, 
         }
     }
 
-    /// Inserts a state; on first sight checks it and returns true.
+    /// Inserts a state; on first sight checks it and returns true. When the
+    /// store must grow and the memory limit leaves no room for it, stops the
+    /// run instead and returns false.
     fn discover(&mut self, state: &M::State, fp: F, parent: F, depth: u32) -> Result<bool, CheckError> {
+        let growth = self.store.growth_bytes(self.distinct, 1);
+        if growth > 0 && !self.config.limits.room_for(|| self.store.bytes(), growth) {
+            self.stopped.get_or_insert(StopReason::MemoryLimit);
+            return Ok(false);
+        }
         self.store.reserve(self.distinct, 1);
         if !self.store.insert_sealed(fp, parent).expect("checker bug: the table is full after reserving room") {
             return Ok(false);
@@ -95,6 +103,7 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Dfs<'a, 'm, M, F, 
         let mut stack: Vec<(M::State, F, u32)> = Vec::new();
         for state in inits.into_iter().rev() {
             plan.check_canonical(&state)?;
+            plan.audit_initial(&state)?;
             let fp = plan.fingerprint::<F>(&state);
             if !plan.in_constraint(&state) {
                 self.check(&state, Found { depth: 1, fp, from: None });
@@ -106,7 +115,13 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Dfs<'a, 'm, M, F, 
         let limits = &self.config.limits;
         let mut steps = Vec::new();
         let mut expanded = 0u64;
+        let mut watch = Watch::default();
         while let Some((state, fp, depth)) = stack.pop() {
+            if self.stopped.is_none() {
+                let store = &self.store;
+                let own = || store.bytes() + (stack.len() * std::mem::size_of::<(M::State, F, u32)>()) as u64;
+                self.stopped = watch.step(limits, own);
+            }
             if self.stopped.is_some() {
                 stack.push((state, fp, depth));
                 break;
@@ -124,15 +139,10 @@ impl<'a, 'm, M: Model, F: Fingerprint, S: Store<F> + 'static> Dfs<'a, 'm, M, F, 
                     queue_states: stack.len() as u64,
                     depth: self.depth,
                 });
-                let memory = self.store.bytes() + (stack.len() * std::mem::size_of::<(M::State, F, u32)>()) as u64;
-                if let Some(reason) = limits.stop_now() {
-                    self.stopped = Some(reason);
-                } else if memory > limits.memory_bytes_max {
-                    self.stopped = Some(StopReason::MemoryLimit);
-                }
             }
             plan.model.next(&state, &mut steps);
             self.generated += steps.len() as u64;
+            plan.audit_symmetry(expanded - 1, &state, &steps)?;
             if steps.is_empty() {
                 if let Some(index) = plan.deadlock {
                     self.record(index, Found { depth, fp, from: None });

@@ -124,6 +124,9 @@ pub enum ModelErrorKind {
     NonIdempotentSymmetry,
     /// `init` produced no state inside the constraints.
     NoInitialStates,
+    /// A checked item, or `next`, tells a state from one the symmetry treats
+    /// as the same (found by the symmetry audit).
+    SymmetryNotRespected,
 }
 
 /// A bug in the model (not in the checker), with the state and action that

@@ -3,7 +3,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::config::{CheckConfig, Named, Span};
-use crate::model::{Constraint, Invariant, Model, Property, Symmetry};
+use crate::model::{Constraint, Invariant, Model, Property, StateCodec, Symmetry};
 use crate::value::Value;
 
 /// A configuration checking the given invariants with BFS on `threads` threads.
@@ -77,6 +77,12 @@ impl Model for Grid {
                 assert!(*s != (2, 2), "boom at (2, 2)");
                 true
             }),
+            // Violated by (0, y) for y > 0 only: what NoIncYAtZero keeps out.
+            Invariant::state("OffTheYAxis", |_, s: &(u32, u32)| s.0 > 0 || s.1 == 0),
+            // Violated by the step (0,0) -> (0,1) only, which NoIncYAtZero forbids.
+            Invariant::step("NoIncYAtOrigin", |_, from: &(u32, u32), a, _| {
+                !(*a == GridAction::IncY && *from == (0, 0))
+            }),
         ]
     }
 
@@ -100,9 +106,20 @@ impl Model for Grid {
     fn symmetries(&self) -> Vec<Symmetry<Self>> {
         vec![
             // Swapping x and y maps the grid onto itself.
-            Symmetry { name: "Swap", canonicalize: |_, s| (s.0.min(s.1), s.0.max(s.1)) },
-            Symmetry { name: "NotIdempotent", canonicalize: |_, s| (s.1, s.0) },
+            Symmetry::canonicalizer("Swap", |_, s: &(u32, u32)| (s.0.min(s.1), s.0.max(s.1))),
+            Symmetry::canonicalizer("NotIdempotent", |_, s: &(u32, u32)| (s.1, s.0)),
+            // The same classes, built by the engine from the two coordinates.
+            Symmetry::permutations("Axes", vec![vec!["x".into(), "y".into()]], |_, s: &(u32, u32), p| {
+                let mut image = [0; 2];
+                image[p.image(0)] = s.0;
+                image[p.image(1)] = s.1;
+                (image[0], image[1])
+            }),
         ]
+    }
+
+    fn state_codec(&self) -> Option<StateCodec<(u32, u32)>> {
+        Some(StateCodec::serde())
     }
 }
 
@@ -170,5 +187,111 @@ impl Model for Fanout {
 
     fn invariants(&self) -> Vec<Invariant<Self>> {
         vec![Invariant::state("BelowWidth", |m, s| *s < m.width)]
+    }
+}
+
+/// Two nodes, each a flag that `Set(i)` raises once, after `delay` `Tick`
+/// steps of a shared clock. The nodes are interchangeable, but some items tell
+/// them apart, to exercise the symmetry audit.
+///
+/// Reachable: the `delay` clock states `(c, [F, F])` for `c < delay`, then
+/// `(delay, f)` for the four flag pairs: `delay + 4` states, `delay + 3` under
+/// a symmetry (`[T, F]` and `[F, T]` are one class). From `(delay, [F, F])`
+/// BFS meets `Set(0)` first, so under a symmetry it stores `(delay, [T, F])`
+/// and never looks at `(delay, [F, T])`, the only state `SetInOrder` fails on
+/// and the only source of a step `FirstSetFirst` fails on.
+pub(crate) struct Pair {
+    pub delay: u8,
+    /// `Set(1)` needs node 0's flag: a `next` the symmetry does not respect.
+    pub asymmetric_next: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum PairAction {
+    Tick,
+    Set(u8),
+}
+
+/// The clock and the two flags.
+pub(crate) type PairState = (u8, [bool; 2]);
+
+impl Model for Pair {
+    type State = PairState;
+    type Action = PairAction;
+
+    fn init(&self, states: &mut Vec<PairState>) {
+        states.push((0, [false, false]));
+    }
+
+    fn next(&self, &(clock, flags): &PairState, steps: &mut Vec<(PairAction, PairState)>) {
+        if clock < self.delay {
+            steps.push((PairAction::Tick, (clock + 1, flags)));
+            return;
+        }
+        for i in 0..2 {
+            let blocked = self.asymmetric_next && i == 1 && !flags[0];
+            if !flags[i] && !blocked {
+                let mut to = flags;
+                to[i] = true;
+                steps.push((PairAction::Set(i as u8), (clock, to)));
+            }
+        }
+    }
+
+    fn action_name(&self, action: &PairAction) -> &'static str {
+        match action {
+            PairAction::Tick => "Tick",
+            PairAction::Set(_) => "Set",
+        }
+    }
+
+    fn action_names(&self) -> Vec<&'static str> {
+        vec!["Tick", "Set"]
+    }
+
+    fn invariants(&self) -> Vec<Invariant<Self>> {
+        vec![
+            Invariant::state("ClockBounded", |m, s: &PairState| s.0 <= m.delay),
+            Invariant::state("SetInOrder", |_, s: &PairState| s.1[0] || !s.1[1]),
+            Invariant::step("FirstSetFirst", |_, from: &PairState, a, _| !(*a == PairAction::Set(0) && from.1[1])),
+        ]
+    }
+
+    fn properties(&self) -> Vec<Property<Self>> {
+        vec![
+            Property::sometimes("BothSet", |_, s: &PairState| s.1 == [true, true]),
+            Property::sometimes("SecondAlone", |_, s: &PairState| s.1 == [false, true]),
+        ]
+    }
+
+    fn constraints(&self) -> Vec<Constraint<Self>> {
+        vec![
+            Constraint::state("NotSecondAlone", |_, s: &PairState| s.1 != [false, true]),
+            Constraint::action("FirstBeforeSecond", |_, from: &PairState, a, _| *a != PairAction::Set(1) || from.1[0]),
+        ]
+    }
+
+    fn symmetries(&self) -> Vec<Symmetry<Self>> {
+        vec![
+            // Sorted flags, raised first: idempotent, one state per class.
+            Symmetry::canonicalizer("Swap", |_, s: &PairState| (s.0, [s.1[0] || s.1[1], s.1[0] && s.1[1]])),
+            // Node i's flag moves to node p(i).
+            Symmetry::permutations("Nodes", vec![vec!["n1".into(), "n2".into()]], |_, s: &PairState, p| {
+                let mut flags = [false; 2];
+                for (i, &flag) in s.1.iter().enumerate() {
+                    flags[p.image(i)] = flag;
+                }
+                (s.0, flags)
+            }),
+            // Not a renaming: the swap shifts node 1's flag to node 0 and
+            // clears node 1's, so canonical forms are not idempotent.
+            Symmetry::permutations("Broken", vec![vec!["n1".into(), "n2".into()]], |_, s: &PairState, p| {
+                if p.is_identity() {
+                    *s
+                } else {
+                    (s.0, [s.1[1], false])
+                }
+            }),
+        ]
     }
 }

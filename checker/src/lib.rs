@@ -59,30 +59,34 @@ mod error;
 mod fingerprint;
 #[cfg(test)]
 mod fixtures;
+mod limits;
 mod liveness;
 mod model;
 mod outcome;
 mod registry;
 mod simulate;
 mod store;
+mod symmetry;
 #[cfg(test)]
 mod tests;
 mod trace;
 mod value;
 
 pub use check::{check, check_with_progress, Progress};
-pub use checkpoint::{CheckpointStorage, Checkpointing};
+pub use checkpoint::{reseal as reseal_checkpoint, CheckpointStorage, Checkpointing};
 pub use config::{
     parse_spec, CheckConfig, CheckConfigBuilder, Constant, Constants, Expect, FairnessSpec, FingerprintBits, Formula,
     Limits, Named, Span, SpecFile, StoreKind, Strategy,
 };
 pub use dyn_model::{DynModel, ModelInfo};
 pub use error::{nearest, CheckError, ConfigError, ModelError, ModelErrorKind};
+pub use limits::MemoryProbe;
 pub use outcome::{
     judge, ActionCoverage, Check, CheckKind, Counterexample, Failure, Judgement, Lasso, Outcome, Stats, StopReason,
     Trace, TraceAction, TraceStep, Verdict,
 };
 pub use registry::{Example, ModelEntry};
+pub use symmetry::SymmetryAudit;
 pub use value::Value;
 
 /// The vocabulary for model authors: everything a `Model` implementation needs,
@@ -91,8 +95,9 @@ pub mod spec {
     pub use crate::config::{Constant, Constants, Named, Span};
     pub use crate::error::ConfigError;
     pub use crate::model::{
-        Constraint, ConstraintKind, Envelope, Fairness, Invariant, InvariantKind, Model, Predicate, Property,
-        PropertyKind, StateCodec, StatePredicate, StepMessages, StepPredicate, Strength, Symmetry,
+        Constraint, ConstraintKind, Envelope, Fairness, Invariant, InvariantKind, Model, Permutation, Permutations,
+        Predicate, Property, PropertyKind, StateCodec, StatePredicate, StepMessages, StepPredicate, Strength, Symmetry,
+        SymmetryKind,
     };
     pub use crate::value::Value;
 }

@@ -27,9 +27,17 @@ use crate::value::Value;
 ///   the TLA+ operator name of the disjunct of `Next` that the action belongs to
 ///   (`RMPrepare`), while `format_action` shows the action with its parameters
 ///   (`RMPrepare(r2)`).
-/// - **Symmetry.** Each [`Symmetry::canonicalize`] is idempotent
-///   (`c(c(s)) == c(s)`), and every invariant gives the same answer on a state
-///   and on its canonical form.
+/// - **Symmetry.** A symmetry names a set of renamings of model values that
+///   change nothing the check spec can see: `next` commutes with them (the
+///   successors of a renamed state are the renamed successors), and every
+///   invariant, step invariant, constraint, action constraint and property
+///   predicate gives the same answer on a state (a step) and on its renaming.
+///   Declare it with [`Symmetry::permutations`] (the engine enumerates the
+///   permutations and picks each class's least member, so it is idempotent by
+///   construction) or, as an escape hatch, with a hand-written
+///   [`Symmetry::canonicalizer`], which must be idempotent (`c(c(s)) == c(s)`).
+///   The engine audits this contract on the first states of every run (see
+///   `CheckConfig::symmetry_audit`) and reports a difference as a model error.
 /// - **Panics** in any method are caught and reported as a model error with the
 ///   state and the trace that reached it.
 pub trait Model: Sized + Send + Sync {
@@ -299,12 +307,25 @@ pub struct Constraint<M: Model> {
     pub kind: ConstraintKind<M>,
 }
 
-/// What a constraint restricts.
+/// What a constraint restricts. Both follow TLC: a successor is kept only if
+/// it satisfies every state constraint and its step every action constraint.
+/// A successor that is not kept is still checked against the state
+/// invariants, every time it is generated, but never stored, counted or
+/// expanded; step invariants are checked on every step `next` emits, kept or
+/// not; and a state whose steps are all cut is no deadlock (`next` emitted
+/// something).
+///
+/// For liveness, behaviours are those of the graph inside the constraints,
+/// and any state may stutter forever; but `ENABLED` and fairness see every
+/// step of `next`, so an action whose only step leaves the constraints is
+/// enabled there and never taken.
 pub enum ConstraintKind<M: Model> {
-    /// `CONSTRAINT`: a state outside it is still checked against the invariants,
-    /// then not expanded.
+    /// `CONSTRAINT`: a state outside it is still checked against the
+    /// invariants, then not stored or expanded.
     State(StatePredicate<M>),
-    /// `ACTION_CONSTRAINT`: a step outside it is not taken.
+    /// `ACTION_CONSTRAINT`: a step outside it is not taken; its target is
+    /// still checked against the invariants (as a state outside `CONSTRAINT`
+    /// is), and the step against the step invariants.
     Action(StepPredicate<M>),
 }
 
@@ -319,16 +340,122 @@ impl<M: Model> Constraint<M> {
     }
 }
 
-/// A named symmetry: a canonicalizer that maps every state to one
-/// representative of its equivalence class under permutations of a set of
-/// model values (`SYMMETRY RM`).
+/// A named symmetry (`SYMMETRY RM`): which states are the same up to a
+/// renaming of model values, so that the search stores one state per class.
+///
+/// A symmetry is only sound if nothing checked tells a state from its renamings
+/// (see the contract on [`Model`]); a check spec that names it must not check
+/// liveness.
 pub struct Symmetry<M: Model> {
     /// The name a check spec uses in `SYMMETRY`, usually the constant permuted.
     pub name: &'static str,
-    /// Must be idempotent; invariants must not distinguish a state from its
-    /// canonical form.
-    pub canonicalize: fn(&M, &M::State) -> M::State,
+    /// How the classes are defined.
+    pub kind: SymmetryKind<M>,
 }
+
+/// How a [`Symmetry`] defines its classes.
+pub enum SymmetryKind<M: Model> {
+    /// Every permutation of one or more sets of model values, enumerated by the
+    /// engine (TLC's `Permutations(S)`); the model says only how to rename.
+    Permutations(Permutations<M>),
+    /// A hand-written canonicalizer: maps every state to one representative of
+    /// its class. It must be idempotent and pick the same representative for
+    /// every member of a class; the engine can check the first, not the second.
+    Canonicalizer(fn(&M, &M::State) -> M::State),
+}
+
+/// A symmetry under permutations of sets of model values: the group is every
+/// permutation of each set (the product, for several sets), or the group the
+/// kept permutations generate. A state's canonical form is the least of its
+/// images under the group (by the state's `Ord`), so two states get the same
+/// canonical form exactly when one is a renaming of the other.
+pub struct Permutations<M: Model> {
+    /// The model values of each permuted set, in the order the state indexes
+    /// them: element `i` of set `k` is `sets[k][i]`. Shown in error messages.
+    pub sets: Vec<Vec<String>>,
+    /// The image of a state when element `i` of set `k` is renamed
+    /// `permutation.set(k)[i]`: every field that holds or is indexed by an
+    /// element of a permuted set is renamed. Must be a group action (renaming
+    /// by `p` then by `q` is renaming by their composition), which any
+    /// faithful renaming is.
+    pub apply: fn(&M, &M::State, &Permutation) -> M::State,
+    /// Keeps only some permutations (for example those that map a quorum
+    /// system onto itself); the group is then the one they generate, so keep
+    /// only permutations that are symmetries of the model. `None` keeps all.
+    pub keep: Option<fn(&M, &Permutation) -> bool>,
+    /// The order whose least image is the canonical form: the state's `Ord`.
+    pub order: fn(&M::State, &M::State) -> std::cmp::Ordering,
+}
+
+impl<M: Model> Symmetry<M> {
+    /// A symmetry under every permutation of each of `sets` (TLC's
+    /// `Permutations(S)`; with several sets, their product). `apply` renames
+    /// a state; the engine does the rest.
+    pub fn permutations(
+        name: &'static str,
+        sets: Vec<Vec<String>>,
+        apply: fn(&M, &M::State, &Permutation) -> M::State,
+    ) -> Self
+    where
+        M::State: Ord,
+    {
+        let order: fn(&M::State, &M::State) -> std::cmp::Ordering = Ord::cmp;
+        Symmetry { name, kind: SymmetryKind::Permutations(Permutations { sets, apply, keep: None, order }) }
+    }
+
+    /// A symmetry given by a hand-written canonicalizer (the escape hatch for
+    /// classes that are not permutations of model values, or for a faster
+    /// canonical form). It must be idempotent and give every member of a
+    /// class the same representative.
+    pub fn canonicalizer(name: &'static str, canonicalize: fn(&M, &M::State) -> M::State) -> Self {
+        Symmetry { name, kind: SymmetryKind::Canonicalizer(canonicalize) }
+    }
+
+    /// Keeps only the permutations `keep` accepts (and the group they
+    /// generate). A model error if this symmetry is not a
+    /// [`Symmetry::permutations`].
+    pub fn keeping(mut self, keep: fn(&M, &Permutation) -> bool) -> Self {
+        match &mut self.kind {
+            SymmetryKind::Permutations(p) => p.keep = Some(keep),
+            SymmetryKind::Canonicalizer(_) => {
+                panic!("symmetry {} is a canonicalizer; only permutation symmetries keep permutations", self.name)
+            }
+        }
+        self
+    }
+}
+
+impl<M: Model> Permutations<M> {
+    /// The most permutations a symmetry may have: a state is renamed by each
+    /// of them every time it is fingerprinted.
+    pub const MAX: usize = 362_880;
+
+    /// The group, identity first, in the order of [`Permutation::index`]: every
+    /// permutation of the sets, or the group the kept ones generate. An error
+    /// names the sets when there are more than [`Permutations::MAX`].
+    pub fn group(&self, model: &M) -> Result<Vec<Permutation>, String> {
+        let sizes: Vec<usize> = self.sets.iter().map(Vec::len).collect();
+        match Permutation::count(&sizes) {
+            Some(count) if count <= Self::MAX => {}
+            _ => {
+                let sizes: Vec<String> = sizes.iter().map(|n| format!("{n}!")).collect();
+                return Err(format!(
+                    "it has {} permutations, more than the {} bivalent enumerates for every state; \
+                     use fewer model values, or a hand-written canonicalizer",
+                    sizes.join(" x "),
+                    Self::MAX
+                ));
+            }
+        }
+        let all = Permutation::all(&sizes);
+        Ok(match self.keep {
+            None => all,
+            Some(keep) => crate::symmetry::generated(all.into_iter().filter(|p| keep(model, p)).collect(), &sizes),
+        })
+    }
+}
+
+pub use crate::symmetry::Permutation;
 
 /// What one step does between the nodes of a distributed protocol, for
 /// message sequence charts ([`Model::step_messages`]).

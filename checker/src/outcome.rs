@@ -43,6 +43,8 @@ pub struct Stats {
     pub queue_states: u64,
     /// Estimated probability that a fingerprint collision hid a state:
     /// `n * (generated - n) / 2^bits` for `n` distinct states, TLC's "optimistic" estimate.
+    /// With liveness, the behaviour graph's estimate (its states among its
+    /// fingerprint lookups) is added.
     pub collision_probability: f64,
     /// Bytes of the fingerprint store when the run ended.
     pub store_bytes: u64,
@@ -202,7 +204,8 @@ pub enum StopReason {
     DepthLimit,
     /// The deadline passed.
     TimeLimit,
-    /// The engine's memory passed `memory_bytes_max`.
+    /// Memory (the resident set the probe reads, or the engine's estimate)
+    /// passed `memory_bytes_max`, or a growth would have.
     MemoryLimit,
     /// Another item was violated and the run stopped there (TLC's default).
     StoppedAtViolation,

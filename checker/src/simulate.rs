@@ -10,6 +10,7 @@ use crate::check::{catch_model_panic, Explored, Found, Plan};
 use crate::config::CheckConfig;
 use crate::error::CheckError;
 use crate::fingerprint::Fingerprint;
+use crate::limits::Watch;
 use crate::model::Model;
 use crate::outcome::{StopReason, Trace};
 use crate::store::Store;
@@ -35,6 +36,7 @@ fn simulate<M: Model, F: Fingerprint, S: Store<F> + 'static>(
     let mut initial_states = 0u64;
     for state in &inits {
         plan.check_canonical(state)?;
+        plan.audit_initial(state)?;
         store.reserve(distinct, 1);
         if store
             .insert_sealed(plan.fingerprint::<F>(state), F::ROOT)
@@ -51,18 +53,24 @@ fn simulate<M: Model, F: Fingerprint, S: Store<F> + 'static>(
     let mut depth = 0u32;
     let mut stopped = None;
     let mut steps = Vec::new();
+    // States expanded so far, for the symmetry audit (walks revisit states,
+    // and every expansion counts).
+    let mut expanded = 0u64;
     let limits = &config.limits;
+    let mut watch = Watch::default();
     'walks: for _ in 0..config.simulation_traces {
         if inits.is_empty() {
-            break;
-        }
-        if let Some(reason) = limits.stop_now() {
-            stopped = Some(reason);
             break;
         }
         let first = inits[rng.gen_range(0..inits.len())].clone();
         let mut path: Path<M> = vec![(None, first)];
         loop {
+            // Every step of a walk, which may be endless, looks at the limits.
+            let own = || store.bytes() + (path.len() * std::mem::size_of::<(Option<M::Action>, M::State)>()) as u64;
+            if let Some(reason) = watch.step(limits, own) {
+                stopped = Some(reason);
+                break 'walks;
+            }
             let (_, state) = path.last().expect("a walk is never empty");
             let walk_depth = path.len() as u32;
             depth = depth.max(walk_depth);
@@ -84,6 +92,8 @@ fn simulate<M: Model, F: Fingerprint, S: Store<F> + 'static>(
             }
             plan.model.next(state, &mut steps);
             generated += steps.len() as u64;
+            plan.audit_symmetry(expanded, state, &steps)?;
+            expanded += 1;
             if steps.is_empty() {
                 violated.extend(plan.deadlock);
             }
@@ -102,6 +112,11 @@ fn simulate<M: Model, F: Fingerprint, S: Store<F> + 'static>(
             let action_index = plan.action_index(&action);
             coverage[action_index].0 += 1;
             let fp = plan.fingerprint::<F>(&successor);
+            let growth = store.growth_bytes(distinct, 1);
+            if growth > 0 && !limits.room_for(|| store.bytes(), growth) {
+                stopped = Some(StopReason::MemoryLimit);
+                break 'walks;
+            }
             store.reserve(distinct, 1);
             if store.insert_sealed(fp, F::ROOT).expect("checker bug: the table is full after reserving room") {
                 plan.check_canonical(&successor)?;

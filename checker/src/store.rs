@@ -50,6 +50,9 @@ pub(crate) trait Store<F: Fingerprint>: Send + Sync + Sized {
     fn parent(&self, fp: F) -> Option<F>;
     /// Makes room for `additional` more states beyond the `len` held now.
     fn reserve(&mut self, len: u64, additional: u64);
+    /// The bytes that [`Store::reserve`] with the same arguments would
+    /// allocate (while still holding what it holds now): 0 when there is room.
+    fn growth_bytes(&self, len: u64, additional: u64) -> u64;
     /// Bytes held.
     fn bytes(&self) -> u64;
     /// Hints that `fp` will be inserted soon.
@@ -57,8 +60,13 @@ pub(crate) trait Store<F: Fingerprint>: Send + Sync + Sized {
     fn prefetch(&self, _fp: F) {}
     /// Calls `visit(fingerprint, parent, sealed)` on every entry, for checkpoints.
     fn entries(&self, visit: &mut dyn FnMut(F, F, bool));
-    /// Puts back an entry that [`Store::entries`] gave; [`Store::reserve`] room first.
-    fn restore(&self, fp: F, parent: F, sealed: bool);
+    /// Puts back an entry that [`Store::entries`] gave; [`Store::reserve`] room
+    /// first. Returns whether `fp` was new (a checkpoint lists each state
+    /// once), or `None` if the table had no room within its probe limit.
+    fn restore(&self, fp: F, parent: F, sealed: bool) -> Option<bool>;
+    /// The parent of `fp` and whether it is sealed, sealed or not: for
+    /// checking a checkpoint that was just restored.
+    fn lookup(&self, fp: F) -> Option<(F, bool)>;
 }
 
 const SEALED: u64 = 1 << 63;
@@ -99,6 +107,15 @@ impl Table {
 
     fn slots(&self) -> usize {
         self.words.len() / 2
+    }
+
+    /// The slots of the table [`Store::reserve`] builds for `needed` states,
+    /// or `None` when this one has room.
+    fn grown_slots(&self, needed: u64) -> Option<usize> {
+        if (needed as f64) <= LOAD_MAX * self.slots() as f64 {
+            return None;
+        }
+        Some(((needed as f64 / LOAD_MAX).max(self.slots() as f64 * GROWTH)) as usize + 1)
     }
 
     /// Maps a fingerprint to its home slot (Lemire's multiply-shift range
@@ -204,11 +221,7 @@ impl Store<u64> for Table {
     }
 
     fn reserve(&mut self, len: u64, additional: u64) {
-        let needed = len + additional;
-        if (needed as f64) <= LOAD_MAX * self.slots() as f64 {
-            return;
-        }
-        let target = ((needed as f64 / LOAD_MAX).max(self.slots() as f64 * GROWTH)) as usize + 1;
+        let Some(target) = self.grown_slots(len + additional) else { return };
         let bigger = Table::zeroed(target);
         self.words.par_chunks(2).for_each(|pair| {
             let key = pair[0].load(Ordering::Relaxed);
@@ -219,6 +232,11 @@ impl Store<u64> for Table {
             }
         });
         *self = bigger;
+    }
+
+    fn growth_bytes(&self, len: u64, additional: u64) -> u64 {
+        self.grown_slots(len + additional)
+            .map_or(0, |slots| (slots.max(64) * 2 * std::mem::size_of::<AtomicU64>()) as u64)
     }
 
     fn bytes(&self) -> u64 {
@@ -235,10 +253,16 @@ impl Store<u64> for Table {
         }
     }
 
-    fn restore(&self, fp: u64, parent: u64, sealed: bool) {
-        let (i, _) = self.claim(fp).expect("checker bug: no room to restore a checkpoint's entry");
+    fn restore(&self, fp: u64, parent: u64, sealed: bool) -> Option<bool> {
+        let (i, new) = self.claim(fp)?;
         let flag = if sealed { SEALED } else { 0 };
         self.words[2 * i + 1].store(encode(parent) | flag, Ordering::Release);
+        Some(new)
+    }
+
+    fn lookup(&self, fp: u64) -> Option<(u64, bool)> {
+        let word = self.words[2 * self.find(fp)? + 1].load(Ordering::Acquire);
+        Some((decode(word), word & SEALED != 0))
     }
 
     #[inline]
@@ -306,6 +330,18 @@ impl<F: Fingerprint> Store<F> for ShardedStore<F> {
 
     fn reserve(&mut self, _len: u64, _additional: u64) {}
 
+    /// The map grows by itself, one shard at a time, on insertion: when
+    /// `len + additional` comes near its capacity (7/8 of it, as shards fill
+    /// unevenly), expect its tables to double.
+    fn growth_bytes(&self, len: u64, additional: u64) -> u64 {
+        let capacity = self.map.capacity() as u64;
+        if (len + additional) * 8 <= capacity * 7 {
+            0
+        } else {
+            self.bytes()
+        }
+    }
+
     fn bytes(&self) -> u64 {
         (self.map.capacity() * (std::mem::size_of::<(F, (F, bool))>() + 1)) as u64
     }
@@ -317,8 +353,12 @@ impl<F: Fingerprint> Store<F> for ShardedStore<F> {
         }
     }
 
-    fn restore(&self, fp: F, parent: F, sealed: bool) {
-        self.map.insert(fp, (parent, sealed));
+    fn restore(&self, fp: F, parent: F, sealed: bool) -> Option<bool> {
+        Some(self.map.insert(fp, (parent, sealed)).is_none())
+    }
+
+    fn lookup(&self, fp: F) -> Option<(F, bool)> {
+        self.map.get(&fp).map(|e| *e)
     }
 }
 

@@ -6,7 +6,7 @@ use std::sync::atomic::AtomicU64;
 use crate::config::StoreKind;
 use crate::config::{FingerprintBits, Strategy};
 use crate::error::{CheckError, ConfigError, ModelErrorKind};
-use crate::fixtures::{config, named, Fanout, Flaky, Grid};
+use crate::fixtures::{config, named, Fanout, Flaky, Grid, Pair};
 use crate::outcome::{Counterexample, StopReason, Verdict};
 use crate::{check, Outcome};
 
@@ -72,6 +72,28 @@ fn shortest_counterexample_is_the_same_for_every_thread_count_and_store() {
 }
 
 #[test]
+fn the_collision_estimate_adds_the_liveness_graph() {
+    // Grid 3: 16 distinct states among 25 generated; the liveness graph looks
+    // up the initial state and the 24 steps' targets, and holds the same 16
+    // states. Two equal estimates, n (g - n) / 2^bits, add up.
+    for bits in [FingerprintBits::B64, FingerprintBits::B128] {
+        let mut safety = config(&["InGrid"], 2);
+        safety.fingerprint_bits = bits;
+        safety.store = StoreKind::Sharded;
+        let mut liveness = safety.clone();
+        liveness.properties = named(&["EventuallyCorner"]);
+        let width = if bits == FingerprintBits::B64 { 63 } else { 127 };
+        let one = 16.0 * (25.0 - 16.0) / 2f64.powi(width);
+        let safety = check(&Grid { n: 3 }, &safety).unwrap();
+        let liveness = check(&Grid { n: 3 }, &liveness).unwrap();
+        assert_eq!(safety.stats.collision_probability, one);
+        assert_eq!(liveness.stats.collision_probability, 2.0 * one);
+        // Without fairness, stuttering at (0, 0) violates it; the graph was built.
+        assert!(matches!(liveness.check("EventuallyCorner").unwrap().verdict, Verdict::Violated(_)));
+    }
+}
+
+#[test]
 fn a_run_stops_at_the_level_of_the_first_violation() {
     let outcome = check(&Grid { n: 30 }, &config(&["SumBelowFour", "InGrid"], 2)).unwrap();
     assert_eq!(outcome.stopped, Some(StopReason::StoppedAtViolation));
@@ -130,6 +152,24 @@ fn action_constraints_remove_steps() {
     let outcome = check(&Grid { n: 3 }, &c).unwrap();
     // (0, y>0) is unreachable: 16 - 3 states.
     assert_eq!(outcome.stats.distinct_states, 13);
+}
+
+#[test]
+fn a_step_outside_the_action_constraint_is_checked_but_not_taken() {
+    // As in TLC: the step (0,0) -IncY-> (0,1) is not taken, but its target is
+    // checked against the state invariants and the step against the step
+    // invariants. Both violations are at depth 2, after the initial state.
+    for strategy in [Strategy::Bfs, Strategy::Dfs] {
+        let mut c = config(&["OffTheYAxis", "NoIncYAtOrigin"], if strategy == Strategy::Bfs { 2 } else { 1 });
+        c.strategy = strategy;
+        c.action_constraints = named(&["NoIncYAtZero"]);
+        c.continue_after_violation = true;
+        let outcome = check(&Grid { n: 3 }, &c).unwrap();
+        assert_eq!(violated(&outcome, "OffTheYAxis"), ["(0,0)", "IncY (0,1)"]);
+        assert_eq!(violated(&outcome, "NoIncYAtOrigin"), ["(0,0)", "IncY (0,1)"]);
+        // The target is not stored: 16 - 3 states, as without the invariants.
+        assert_eq!(outcome.stats.distinct_states, 13);
+    }
 }
 
 #[test]
@@ -262,7 +302,7 @@ fn unknown_names_and_unsupported_combinations_are_config_errors() {
     assert_eq!(
         e.to_string(),
         "unknown invariant `InGird`; did you mean `InGrid`? \
-         (valid invariants: InGrid, SumBelowFour, NoIncXOntoDiagonal, PanicsAtTwoTwo)"
+         (valid invariants: InGrid, SumBelowFour, NoIncXOntoDiagonal, PanicsAtTwoTwo, OffTheYAxis, NoIncYAtOrigin)"
     );
     let mut c = config(&[], 2);
     c.strategy = Strategy::Dfs;
@@ -334,4 +374,16 @@ fn a_run_a_limit_stopped_is_incomplete_even_when_it_checks_nothing() {
     // The same run without the limit passes.
     config.limits.states_max = u64::MAX;
     assert_eq!(judge(&check(&Grid { n: 30 }, &config).unwrap(), &Expect::Ok), Judgement::Met);
+}
+
+#[test]
+fn an_invariant_the_symmetry_does_not_respect_is_a_model_error_not_a_pass() {
+    // Under Swap the search stores (0, [T, F]) and never checks (0, [F, T]),
+    // the one state SetInOrder fails on: without the audit the run passes.
+    let mut c = config(&["ClockBounded", "SetInOrder"], 1);
+    c.symmetry = Some(named(&["Swap"]).remove(0));
+    let result = check(&Pair { delay: 0, asymmetric_next: false }, &c);
+    let Err(CheckError::Model(e)) = result else { panic!("expected a model error, got {result:?}") };
+    assert!(e.message.contains("SetInOrder"), "{}", e.message);
+    assert!(e.message.contains("Swap"), "{}", e.message);
 }

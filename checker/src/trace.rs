@@ -26,6 +26,27 @@ fn nondeterminism(message: String, state: Option<String>) -> CheckError {
     }))
 }
 
+/// A replay that did not reproduce what the search saw. Under a symmetry the
+/// likelier cause is an item or a `next` the symmetry does not respect: the
+/// replay may go through other members of the classes the search stored.
+fn mismatch<M: Model>(plan: &Plan<'_, M>, message: String, state: Option<String>) -> CheckError {
+    let Some(symmetry) = &plan.symmetry else { return nondeterminism(message, state) };
+    CheckError::Model(Box::new(ModelError {
+        kind: ModelErrorKind::SymmetryNotRespected,
+        message: format!(
+            "the symmetry {} is not respected: {message}, although the replay went through states the \
+             symmetry treats as the ones the search saw. So an item or next tells apart states the symmetry \
+             identifies (or the model is not deterministic), and no verdict of this run can be trusted. The \
+             symmetry audit (on by default for the first states) compares every item on states and their \
+             images; fix the item or the symmetry, or check without SYMMETRY.",
+            symmetry.name
+        ),
+        state,
+        action: None,
+        trace: None,
+    }))
+}
+
 /// The typed states and actions of a path, before rendering.
 pub(crate) type Path<M> = Vec<(Option<<M as Model>::Action>, <M as Model>::State)>;
 
@@ -37,8 +58,30 @@ pub(crate) fn rebuild<M: Model, F: Fingerprint>(
     index: usize,
 ) -> Result<Trace, CheckError> {
     let last = found.from.unwrap_or(found.fp);
-    let chain = chain(parents, last).expect("checker bug: a state on a trace has no parent entry");
-    let mut path = replay(plan, &chain)?;
+    // The path to a state at depth d has d states: a longer one is a cycle.
+    let chain =
+        chain(parents, last, found.depth as usize).expect("checker bug: a state on a trace has no parent entry");
+    let mut path = match chain.split_last() {
+        // Under a symmetry the last fingerprint names a class, and the search
+        // found a member that shows the violation: prefer such a member.
+        Some((&last, before)) if found.from.is_none() && !before.is_empty() && plan.symmetry.is_some() => {
+            let mut path = replay(plan, before)?;
+            let (_, from) = path.last().expect("a replayed path is never empty");
+            let from = from.clone();
+            let step = step_to(plan, &from, last, true, |a, to| shows(plan, index, &from, a, to))
+                .or_else(|| step_to(plan, &from, last, true, |_, _| true));
+            let Some(step) = step else {
+                return Err(mismatch(
+                    plan,
+                    format!("from the state below, next no longer produces step {} of the trace", path.len()),
+                    Some(format!("{from:?}")),
+                ));
+            };
+            path.push((Some(step.0), step.1));
+            path
+        }
+        _ => replay(plan, &chain)?,
+    };
     if found.from.is_some() {
         let (_, from) = path.last().expect("a replayed path is never empty");
         let from = from.clone();
@@ -47,7 +90,8 @@ pub(crate) fn rebuild<M: Model, F: Fingerprint>(
         // action constraint forbids.
         let step = step_to(plan, &from, found.fp, false, |action, to| shows(plan, index, &from, action, to));
         let Some((action, to)) = step else {
-            return Err(nondeterminism(
+            return Err(mismatch(
+                plan,
                 "the last step of the trace was not produced again from its source state".into(),
                 Some(format!("{from:?}")),
             ));
@@ -59,9 +103,10 @@ pub(crate) fn rebuild<M: Model, F: Fingerprint>(
 }
 
 /// The fingerprints from an initial state to `last`, walking the parents.
-/// `None` if a state on the way has no entry; only `last` may lack one (an
-/// initial state outside the constraints is checked but never stored).
-pub(crate) fn chain<F: Fingerprint>(parents: &dyn Fn(F) -> Option<F>, last: F) -> Option<Vec<F>> {
+/// `None` if a state on the way has no entry (only `last` may lack one: an
+/// initial state outside the constraints is checked but never stored), or if
+/// the path would be longer than `length_max` states.
+pub(crate) fn chain<F: Fingerprint>(parents: &dyn Fn(F) -> Option<F>, last: F, length_max: usize) -> Option<Vec<F>> {
     let mut chain = vec![last];
     let mut current = last;
     loop {
@@ -69,12 +114,15 @@ pub(crate) fn chain<F: Fingerprint>(parents: &dyn Fn(F) -> Option<F>, last: F) -
             None if chain.len() == 1 => break,
             None => return None,
             Some(parent) if parent == F::ROOT => break,
+            Some(_) if chain.len() >= length_max => return None,
             Some(parent) => {
                 chain.push(parent);
                 current = parent;
             }
         }
-        assert!(chain.len() <= u32::MAX as usize, "checker bug: the parent chain has a cycle");
+    }
+    if chain.len() > length_max {
+        return None;
     }
     chain.reverse();
     Some(chain)
@@ -91,7 +139,8 @@ pub(crate) fn replay<M: Model, F: Fingerprint>(plan: &Plan<'_, M>, chain: &[F]) 
     for &fp in &chain[1..] {
         let (_, from) = path.last().expect("a replayed path is never empty");
         let Some(step) = step_to(plan, from, fp, true, |_, _| true) else {
-            return Err(nondeterminism(
+            return Err(mismatch(
+                plan,
                 format!("from the state below, next no longer produces step {} of the trace", path.len()),
                 Some(format!("{from:?}")),
             ));
@@ -159,13 +208,13 @@ pub(crate) fn confirm<M: Model>(plan: &Plan<'_, M>, path: &Path<M>, index: usize
         CheckKind::Liveness => true,
     };
     if holds {
-        Ok(())
-    } else {
-        Err(nondeterminism(
-            format!("the replayed trace does not end in a state that shows {name} as the search found it"),
-            Some(format!("{last:?}")),
-        ))
+        return Ok(());
     }
+    Err(mismatch(
+        plan,
+        format!("the replayed trace does not end in a state that shows {name} as the search found it"),
+        Some(format!("{last:?}")),
+    ))
 }
 
 /// Renders a typed path as plain data.

@@ -21,7 +21,8 @@ use clap::{Parser, Subcommand, ValueEnum};
                   With GITHUB_ACTIONS=true, failures are also annotations and a job summary.\n\n\
                   Exit codes: 0 every expectation met, 3 stopped at a limit (no verdict), 11 deadlock,\n\
                   12 invariant violated, 13 property violated, 14 an EXPECTed violation was not found,\n\
-                  15 a checkpoint could not be written or resumed, 150 spec syntax error, 151 unknown model/name or bad constant, 153 model error,\n\
+                  15 a checkpoint could not be written or resumed, 16 an output could not be written,\n\
+                  150 spec syntax error or bad flag value, 151 unknown model/name or bad constant, 153 model error,\n\
                   255 internal error."
 )]
 pub struct Args {
@@ -54,25 +55,25 @@ pub struct NewArgs {
 /// Flags of `bivalent check`.
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// Check spec files or directories holding them.
+    /// Check spec files (regular files of at most 16 MiB) or directories holding them.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// Worker threads (default: all cores for bfs, 1 for dfs and simulate).
+    /// Worker threads, 1 to 1024 (default: all cores for bfs, 1 for dfs and simulate).
     #[arg(long, short = 't')]
     pub threads: Option<usize>,
     /// Exploration strategy.
     #[arg(long, value_enum, default_value_t = StrategyArg::Bfs)]
     pub strategy: StrategyArg,
-    /// Stop after this many distinct states.
+    /// Stop after this many distinct states (at least 1).
     #[arg(long)]
     pub max_states: Option<u64>,
-    /// Do not expand states at this depth (initial states are depth 1); simulation walk length.
+    /// Do not expand states at this depth (initial states are depth 1; at least 1); simulation walk length.
     #[arg(long)]
     pub max_depth: Option<u32>,
-    /// Stop after this many seconds (per spec).
+    /// Stop after this many seconds (per spec; more than 0, at most 1e9).
     #[arg(long)]
     pub max_seconds: Option<f64>,
-    /// Stop when the engine's memory passes this many MiB (default: 3/4 of available memory).
+    /// Stop before the process's resident memory passes this many MiB (1 to 2^43; default: 3/4 of available memory).
     #[arg(long)]
     pub max_memory: Option<u64>,
     /// Fingerprint width in bits: 64 (lock-free table) or 128.
@@ -81,14 +82,14 @@ pub struct CheckArgs {
     /// Seed for fingerprints and simulation.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Number of random walks (simulate only).
+    /// Number of random walks (simulate only; at least 1).
     #[arg(long, default_value_t = 10_000)]
     pub traces: u64,
-    /// Write a checkpoint of each spec's search to `DIR/<spec>.ckpt` every --checkpoint-minutes, and when a
+    /// Write a checkpoint of each spec's search to `DIR/<spec>-<hash>.ckpt` every --checkpoint-minutes, and when a
     /// limit or Ctrl-C stops it (bfs only).
     #[arg(long, value_name = "DIR")]
     pub checkpoint: Option<PathBuf>,
-    /// Minutes between two checkpoints.
+    /// Minutes between two checkpoints (more than 0, at most 1e6).
     #[arg(long, value_name = "MINUTES", default_value_t = 10.0)]
     pub checkpoint_minutes: f64,
     /// Continue each spec from its checkpoint in DIR (a spec without one starts afresh), and keep
@@ -98,10 +99,15 @@ pub struct CheckArgs {
     /// Keep exploring after a violation (TLC's -continue).
     #[arg(long = "continue")]
     pub continue_after_violation: bool,
+    /// Under SYMMETRY, check that every checked item and next give the same answer on a state and on the
+    /// states the symmetry identifies with it: on the first N states expanded, on all (`full`), or `off`.
+    #[arg(long, value_name = "N|full|off", default_value = "10000")]
+    pub symmetry_audit: String,
     /// Print one JSON object per spec on stdout instead of text.
     #[arg(long)]
     pub json: bool,
-    /// Write the HTML report, index.html with ITF and DOT trace files in traces/, to this directory.
+    /// Write the HTML report, index.html with ITF and DOT trace files in traces/, to this directory
+    /// (new, empty, or one bivalent wrote: it lists its files in .bivalent-report and touches no others).
     #[arg(long, value_name = "DIR", default_value = "report")]
     pub report: PathBuf,
     /// Do not write the HTML report.

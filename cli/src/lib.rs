@@ -4,14 +4,19 @@
 
 pub mod args;
 mod process;
+mod memory;
 mod progress;
+mod report_dir;
 mod resolve;
 mod scaffold;
+#[cfg(test)]
+mod tests;
 
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use checker::{judge, CheckConfig, CheckError, ConfigError, Failure, Judgement, ModelEntry, Outcome, SpecFile};
@@ -39,6 +44,9 @@ pub enum ExitCode {
     /// A checkpoint could not be written, or the one to resume from cannot be
     /// read or belongs to another spec.
     Checkpoint = 15,
+    /// An output (the HTML report, the JUnit file or the job summary) could
+    /// not be written, though every spec met its expectation.
+    Output = 16,
     /// A check spec's syntax is wrong (or a flag's value is).
     Syntax = 150,
     /// An unknown model or name, or a bad constant.
@@ -129,29 +137,126 @@ fn list(registry: &[ModelEntry], out: &mut dyn Write, err: &mut dyn Write) -> Ex
     code
 }
 
-/// The spec files named by `paths`: files as given, directories' `*.cfg` files sorted.
-fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+/// The spec files named by `paths`: files as given, directories' `*.cfg`
+/// files sorted. A path that names neither a regular file nor a directory is
+/// refused before anything is opened: opening a FIFO blocks, and a device
+/// such as `/dev/zero` never ends.
+fn spec_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, (ExitCode, String)> {
     let mut files = Vec::new();
     for path in paths {
-        if path.is_dir() {
-            let entries =
-                std::fs::read_dir(path).map_err(|e| format!("{}: cannot read directory: {e}", path.display()))?;
+        let metadata = match std::fs::metadata(path) {
+            Ok(metadata) => metadata,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err((ExitCode::Semantic, format!("{}: no such file or directory", shown(path))))
+            }
+            Err(e) => return Err((ExitCode::Semantic, format!("{}: {e}", shown(path)))),
+        };
+        if metadata.is_dir() {
+            let entries = std::fs::read_dir(path)
+                .map_err(|e| (ExitCode::Semantic, format!("{}: cannot read directory: {e}", shown(path))))?;
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|x| x == "cfg") && p.is_file())
                 .collect();
             if found.is_empty() {
-                return Err(format!("{}: no check specs (*.cfg files) in this directory", path.display()));
+                let message = format!("{}: no check specs (*.cfg files) in this directory", shown(path));
+                return Err((ExitCode::Semantic, message));
             }
             found.sort();
             files.extend(found);
-        } else if path.exists() {
+        } else if metadata.is_file() {
             files.push(path.clone());
         } else {
-            return Err(format!("{}: no such file or directory", path.display()));
+            let message = format!(
+                "{}: not a regular file but {}; a check spec must be a file",
+                shown(path),
+                file_kind(&metadata.file_type())
+            );
+            return Err((ExitCode::Syntax, message));
         }
     }
     Ok(files)
+}
+
+/// What a file that is neither a regular file nor a directory is, with its article.
+fn file_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if kind.is_dir() {
+        return "a directory";
+    }
+    "a special file"
+}
+
+/// The largest check spec bivalent reads, in bytes: 16 MiB, a thousand
+/// times the largest spec anyone writes by hand.
+pub const SPEC_BYTES_MAX: u64 = 16 << 20;
+
+/// Why a check spec's bytes could not be read.
+#[derive(Debug)]
+enum ReadError {
+    /// Not a regular file (it changed since the paths were listed).
+    NotRegular(&'static str),
+    /// Longer than [`SPEC_BYTES_MAX`]: this many bytes, or more.
+    TooLarge(u64),
+    /// Ctrl-C or SIGTERM arrived while reading.
+    Interrupted,
+    /// The system refused.
+    Io(std::io::Error),
+}
+
+/// The bytes of the check spec at `path`: a regular file of at most
+/// [`SPEC_BYTES_MAX`] bytes, read a chunk at a time so that an interrupt
+/// (`interrupt` raised) stops the read.
+fn read_spec(path: &Path, interrupt: &std::sync::atomic::AtomicBool) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // A FIFO put in the file's place since it was listed must not block the
+    // open; on a regular file the flag changes nothing.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path).map_err(ReadError::Io)?;
+    let metadata = file.metadata().map_err(ReadError::Io)?;
+    if !metadata.is_file() {
+        return Err(ReadError::NotRegular(file_kind(&metadata.file_type())));
+    }
+    if metadata.len() > SPEC_BYTES_MAX {
+        return Err(ReadError::TooLarge(metadata.len()));
+    }
+    // One byte past the cap tells a file that grew since its size was read.
+    let mut limited = file.take(SPEC_BYTES_MAX + 1);
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    let mut chunk = vec![0; 1 << 20];
+    loop {
+        if interrupt.load(Ordering::SeqCst) {
+            return Err(ReadError::Interrupted);
+        }
+        match limited.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => bytes.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(ReadError::Io(e)),
+        }
+    }
+    if bytes.len() as u64 > SPEC_BYTES_MAX {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 fn run_check(
@@ -169,38 +274,81 @@ fn run_check(
         }
     };
     let outputs = Outputs::resolve(args, env);
-    let files = match spec_files(&args.paths) {
-        Ok(files) => files,
+    // Refused before the check, which may take hours, rather than after it.
+    let earlier_report = match outputs.report.as_deref().map(report_dir::claim).transpose() {
+        Ok(earlier) => earlier.unwrap_or_default(),
         Err(message) => {
             let _ = writeln!(err, "error: {message}");
-            return ExitCode::Semantic;
+            return ExitCode::Syntax;
         }
     };
+    let files = match spec_files(&args.paths) {
+        Ok(files) => files,
+        Err((code, message)) => {
+            let _ = writeln!(err, "error: {message}");
+            return code;
+        }
+    };
+    if let Some(checkpoints) = &settings.checkpoints {
+        if let Err(message) = prepare_checkpoints(&checkpoints.dir) {
+            let _ = writeln!(err, "error: {message}");
+            return ExitCode::Checkpoint;
+        }
+    }
     let mut finished: Vec<Finished> = Vec::new();
     let mut errors: Vec<reports::SpecError> = Vec::new();
     let mut first_failure = ExitCode::Ok;
     for (i, file) in files.iter().enumerate() {
-        if interrupt_flag().load(std::sync::atomic::Ordering::SeqCst) {
-            let _ = writeln!(err, "interrupted: {} specs not checked", files.len() - i);
-            first_failure = first_failure.max(ExitCode::Incomplete);
-            break;
-        }
-        // Diagnostics go to `err` as they come, and are kept for the reports.
-        let mut diagnostics = Vec::new();
-        let (code, result) = check_file(registry, file, &settings, args, &mut diagnostics);
-        let _ = err.write_all(&diagnostics);
-        if let Some(result) = result {
-            let run = result.spec_run(&settings);
-            if args.json {
-                let _ = writeln!(out, "{}", reports::json::render_json_line(&run));
-            } else {
-                let _ = writeln!(out, "{}", reports::text::report(&run));
-            }
-            finished.push(result);
+        let checked = if interrupt_flag().load(std::sync::atomic::Ordering::SeqCst) {
+            Checked::Interrupted
         } else {
-            let message = String::from_utf8_lossy(&diagnostics).trim_end().to_string();
-            errors.push(reports::SpecError { spec: file.display().to_string(), message });
-        }
+            // Diagnostics go to `err` as they come, and are kept for the reports.
+            let mut diagnostics = Vec::new();
+            let checked = check_file(registry, file, &settings, args, &mut diagnostics);
+            // Paths and names in them are escaped already; this also catches
+            // what a model's own messages and states hold.
+            let diagnostics = String::from_utf8_lossy(&diagnostics);
+            let diagnostics = reports::text::printable_lines(&diagnostics);
+            let _ = err.write_all(diagnostics.as_bytes());
+            if let Checked::Error(code) = checked {
+                let message = diagnostics.trim_end().to_string();
+                errors.push(reports::SpecError {
+                    spec: file.display().to_string(),
+                    message,
+                    exit_code: code as i32,
+                    not_run: false,
+                });
+                if args.json {
+                    let _ = writeln!(out, "{}", reports::json::render_unchecked_line(errors.last().expect("pushed")));
+                }
+            }
+            checked
+        };
+        let code = match checked {
+            Checked::Finished(code, result) => {
+                let run = result.spec_run(&settings);
+                if args.json {
+                    let _ = writeln!(out, "{}", reports::json::render_json_line(&run));
+                } else {
+                    let _ = writeln!(out, "{}", reports::text::report(&run));
+                }
+                finished.push(*result);
+                code
+            }
+            Checked::Error(code) => code,
+            Checked::Interrupted => {
+                let _ = writeln!(err, "interrupted: {} specs not checked", files.len() - i);
+                for file in &files[i..] {
+                    let not_run = reports::SpecError::not_run(file.display().to_string());
+                    if args.json {
+                        let _ = writeln!(out, "{}", reports::json::render_unchecked_line(&not_run));
+                    }
+                    errors.push(not_run);
+                }
+                first_failure = first_failure.max(ExitCode::Incomplete);
+                break;
+            }
+        };
         if first_failure == ExitCode::Ok {
             first_failure = code;
         }
@@ -211,72 +359,51 @@ fn run_check(
     }
     // Notes for the user go where they do not disturb the JSON lines.
     let notes: &mut dyn Write = if args.json { &mut *err } else { &mut *out };
-    let mut written = Ok(());
+    // Each output is attempted whatever became of the others, and each
+    // failure is reported.
+    let mut failed_outputs: Vec<String> = Vec::new();
+    let mut report_index = None;
     if let Some(dir) = &outputs.report {
-        match write_report(dir, &runs, &errors) {
+        match report_dir::write(dir, &earlier_report, &runs, &errors) {
             Ok(index) => {
-                let _ = writeln!(notes, "HTML report: {}", index.display());
+                let _ = writeln!(notes, "HTML report: {}", shown(&index));
+                report_index = Some(index);
             }
-            Err(e) => written = Err(format!("cannot write the HTML report to {}: {e}", dir.display())),
+            Err(e) => failed_outputs.push(format!("cannot write the HTML report to {}: {e}", shown(dir))),
         }
     }
-    if let (Some(path), Ok(())) = (&outputs.junit, &written) {
-        if let Err(e) = write_file(path, &reports::junit::junit(&runs, &errors)) {
-            written = Err(format!("cannot write the JUnit file {}: {e}", path.display()));
+    if let Some(path) = &outputs.junit {
+        if let Err(e) = write_output(path, &reports::junit::junit(&runs, &errors)) {
+            failed_outputs.push(format!("cannot write the JUnit file {}: {e}", shown(path)));
         }
     }
     if let Some(github) = &outputs.github {
         let _ = write!(notes, "{}", reports::github::annotations(&runs));
-        if let (Some(path), Ok(())) = (&github.step_summary, &written) {
-            let report = outputs.report.as_ref().map(|dir| dir.join("index.html").display().to_string());
+        if let Some(path) = &github.step_summary {
+            let report = report_index.as_ref().map(|index| index.display().to_string());
             if let Err(e) = append_file(path, &reports::github::step_summary(&runs, report.as_deref())) {
-                written = Err(format!("cannot append the job summary to {}: {e}", path.display()));
+                failed_outputs.push(format!("cannot append the job summary to {}: {e}", shown(path)));
             }
         }
     }
-    if !args.json && !errors.is_empty() {
-        let specs = if errors.len() == 1 { "spec" } else { "specs" };
-        let _ = writeln!(out, "{} {specs} could not be checked: see the errors above.", errors.len());
+    let failed_specs = errors.iter().filter(|e| !e.not_run).count();
+    if !args.json && failed_specs > 0 {
+        let specs = if failed_specs == 1 { "spec" } else { "specs" };
+        let _ = writeln!(out, "{failed_specs} {specs} could not be checked: see the errors above.");
     }
-    if let Err(message) = written {
+    for message in &failed_outputs {
         let _ = writeln!(err, "error: {message}");
-        if first_failure == ExitCode::Ok {
-            first_failure = ExitCode::Semantic;
-        }
+    }
+    // A verdict's own code says more; an output failure still fails the run.
+    if !failed_outputs.is_empty() && first_failure == ExitCode::Ok {
+        first_failure = ExitCode::Output;
     }
     first_failure
 }
 
-/// Writes the HTML report and its trace files under `dir`, removes trace
-/// files an earlier run left there, and returns the page's path.
-fn write_report(dir: &Path, runs: &[reports::SpecRun], errors: &[reports::SpecError]) -> std::io::Result<PathBuf> {
-    let report = reports::html::report(runs, errors);
-    let traces = dir.join("traces");
-    std::fs::create_dir_all(&traces)?;
-    let mut written = Vec::new();
-    for file in &report.files {
-        let path = dir.join(&file.path);
-        write_file(&path, &file.contents)?;
-        written.push(path);
-    }
-    for entry in std::fs::read_dir(&traces)? {
-        let path = entry?.path();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let ours = name.ends_with(".itf.json") || name.ends_with(".dot");
-        if ours && !written.contains(&path) {
-            // Another run writing the same folder at the same time may have
-            // removed it already.
-            let _ = std::fs::remove_file(&path);
-        }
-    }
-    let index = dir.join("index.html");
-    write_file(&index, &report.index)?;
-    Ok(index)
-}
-
 /// Writes `contents` to `path` through a temporary file and a rename, so that
 /// a reader (or a concurrent run writing the same report) never sees half a file.
-fn write_file(path: &Path, contents: &str) -> std::io::Result<()> {
+pub(crate) fn write_file(path: &Path, contents: &str) -> std::io::Result<()> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
@@ -290,36 +417,156 @@ fn write_file(path: &Path, contents: &str) -> std::io::Result<()> {
     })
 }
 
+/// Writes `contents` to the output file `path` that the user named (such as
+/// `--junit`): a regular file or a new one through [`write_file`], anything
+/// else (a FIFO, a device such as `/dev/null`, a symlink) in place, so that
+/// it is written through and never replaced.
+fn write_output(path: &Path, contents: &str) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => write_file(path, contents),
+        Ok(metadata) if metadata.file_type().is_file() => write_file(path, contents),
+        Err(e) => Err(e),
+        Ok(_) => {
+            let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).open(path)?;
+            file.write_all(contents.as_bytes())
+        }
+    }
+}
+
 /// Appends `contents` to `path`, creating it if needed.
 fn append_file(path: &Path, contents: &str) -> std::io::Result<()> {
     let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
     file.write_all(contents.as_bytes())
 }
 
-/// A spec's checkpoint file: `<dir>/<spec file stem>.ckpt`, written through a
-/// temporary file and a rename so that a crash mid-write keeps the last one.
+/// A spec's checkpoint file: `<dir>/<spec file stem>-<hash>.ckpt` (see
+/// [`checkpoint_name`]), written through a temporary file and a rename so
+/// that a crash mid-write keeps the last one.
 #[derive(Clone, Debug)]
 struct FileCheckpoint {
     write: PathBuf,
     resume: Option<PathBuf>,
+    /// Why the last save failed, if it did: the search goes on without it,
+    /// and the spec's result reports it.
+    failed: Arc<Mutex<Option<String>>>,
 }
 
 impl FileCheckpoint {
     fn new(settings: &resolve::Checkpoints, spec: &Path) -> FileCheckpoint {
-        let name = format!("{}.ckpt", spec.file_stem().unwrap_or(spec.as_os_str()).to_string_lossy());
-        FileCheckpoint { write: settings.dir.join(&name), resume: settings.resume.as_ref().map(|dir| dir.join(&name)) }
+        let name = checkpoint_name(spec);
+        FileCheckpoint {
+            write: settings.dir.join(&name),
+            resume: settings.resume.as_ref().map(|dir| dir.join(&name)),
+            failed: Arc::default(),
+        }
     }
+
+    fn failure(&self) -> Option<String> {
+        self.failed.lock().ok().and_then(|failed| failed.clone())
+    }
+}
+
+/// `<stem>-<8 hex digits>.ckpt`, the digits a CRC-32 of the spec's canonical
+/// path: specs of one name in different folders get checkpoints of their own,
+/// and a spec named by another path to the same file finds its checkpoint.
+fn checkpoint_name(spec: &Path) -> String {
+    let stem = spec.file_stem().unwrap_or(spec.as_os_str()).to_string_lossy();
+    let canonical = std::fs::canonicalize(spec).unwrap_or_else(|_| spec.to_path_buf());
+    format!("{stem}-{:08x}.ckpt", crc32fast::hash(canonical.as_os_str().as_encoded_bytes()))
+}
+
+/// The temporary file a checkpoint is written to before its rename: the
+/// process id tells a live writer's from one a killed run left behind.
+fn temporary_path(path: &Path) -> PathBuf {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(format!(".{}.tmp", std::process::id()));
+    PathBuf::from(temporary)
+}
+
+/// Makes sure checkpoints can be written to `dir` before any search starts
+/// (a search that finds out at its first checkpoint has spent its time), and
+/// removes what runs killed mid-write left there.
+fn prepare_checkpoints(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create the checkpoint directory {}: {e}", dir.display()))?;
+    remove_stale_temporaries(dir);
+    let probe = temporary_path(&dir.join(".bivalent-probe"));
+    let written = std::fs::write(&probe, b"bivalent checks that it can write here\n");
+    let _ = std::fs::remove_file(&probe);
+    written.map_err(|e| format!("cannot write checkpoints to {}: {e}", dir.display()))
+}
+
+/// Removes the temporary files of ours (`*.ckpt.<pid>.tmp`, and the probe's)
+/// whose process is gone: a run killed with SIGKILL cannot remove its own.
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some((base, pid)) = name.to_str().and_then(|n| n.strip_suffix(".tmp")).and_then(|n| n.rsplit_once('.'))
+        else {
+            continue;
+        };
+        let ours = base.ends_with(".ckpt") || base == ".bivalent-probe";
+        let Ok(pid) = pid.parse::<u32>() else { continue };
+        if ours && entry.file_type().is_ok_and(|t| t.is_file()) && !process_alive(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether process `pid` exists (when in doubt, it does).
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    // 0 and negative ids name process groups: leave such files alone.
+    let Ok(pid) = libc::pid_t::try_from(pid) else { return true };
+    if pid <= 0 {
+        return true;
+    }
+    // SAFETY: signal 0 sends nothing; it only asks whether the process exists.
+    let result = unsafe { libc::kill(pid, 0) };
+    result == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    true
+}
+
+/// What identifies this build of bivalent, whose models are compiled in: a
+/// CRC-32 of the executable. A checkpoint written by another build is refused,
+/// since its models may explore differently.
+fn build_identity() -> String {
+    static IDENTITY: OnceLock<String> = OnceLock::new();
+    IDENTITY
+        .get_or_init(|| {
+            let checksum = || -> std::io::Result<String> {
+                let mut file = std::fs::File::open(std::env::current_exe()?)?;
+                let mut crc = crc32fast::Hasher::new();
+                let mut buffer = vec![0; 1 << 20];
+                let mut length = 0u64;
+                loop {
+                    match std::io::Read::read(&mut file, &mut buffer)? {
+                        0 => break,
+                        n => {
+                            crc.update(&buffer[..n]);
+                            length += n as u64;
+                        }
+                    }
+                }
+                Ok(format!("executable CRC-32 {:08x}, {length} bytes", crc.finalize()))
+            };
+            checksum().unwrap_or_else(|e| format!("unknown ({e})"))
+        })
+        .clone()
 }
 
 impl checker::CheckpointStorage for FileCheckpoint {
     fn save(&self, write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<()> {
-        if let Some(parent) = self.write.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)?;
-        }
-        let mut temporary = self.write.as_os_str().to_owned();
-        temporary.push(format!(".{}.tmp", std::process::id()));
-        let temporary = PathBuf::from(temporary);
+        let temporary = temporary_path(&self.write);
         let written = (|| {
+            if let Some(parent) = self.write.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)?;
+            }
             let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&temporary)?);
             write(&mut out)?;
             out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
@@ -328,24 +575,41 @@ impl checker::CheckpointStorage for FileCheckpoint {
         if written.is_err() {
             let _ = std::fs::remove_file(&temporary);
         }
+        if let Ok(mut failed) = self.failed.lock() {
+            *failed = written.as_ref().err().map(|e| e.to_string());
+        }
         written
     }
 
     fn load(&self) -> std::io::Result<Option<Box<dyn std::io::Read>>> {
         let Some(path) = &self.resume else { return Ok(None) };
-        match std::fs::File::open(path) {
-            Ok(file) => Ok(Some(Box::new(std::io::BufReader::with_capacity(1 << 20, file)))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
+        // Regular files only: a FIFO would block and a device never end.
+        match std::fs::metadata(path) {
+            Ok(metadata) if !metadata.is_file() => return Err(std::io::Error::other("not a regular file")),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
         }
+        let file = std::fs::File::open(path)?;
+        Ok(Some(Box::new(std::io::BufReader::with_capacity(1 << 20, file))))
     }
 
     fn location(&self) -> String {
         match &self.resume {
-            Some(from) if *from != self.write => format!("{} (resumed from {})", self.write.display(), from.display()),
-            _ => self.write.display().to_string(),
+            Some(from) if *from != self.write => format!("{} (resumed from {})", shown(&self.write), shown(from)),
+            _ => shown(&self.write),
         }
     }
+}
+
+/// What became of one check spec.
+enum Checked {
+    /// It ran to an outcome, judged with this exit code.
+    Finished(ExitCode, Box<Finished>),
+    /// It could not be checked; the diagnostics say why.
+    Error(ExitCode),
+    /// An interrupt came before it started.
+    Interrupted,
 }
 
 /// A spec that ran to an outcome.
@@ -384,13 +648,20 @@ impl Finished {
     }
 }
 
+/// A path as shown in messages: control characters escaped, so that a
+/// newline in a file name cannot start a line of its own (a forged CI
+/// command) and ESC cannot drive the terminal.
+fn shown(path: &Path) -> String {
+    reports::text::printable(&path.display().to_string()).into_owned()
+}
+
 /// Prints a config error as `file:line:column: message`.
 fn config_error(err: &mut dyn Write, path: &Path, e: &ConfigError) -> ExitCode {
     let span = e.span();
     if span.line == 0 {
-        let _ = writeln!(err, "{}: error: {e}", path.display());
+        let _ = writeln!(err, "{}: error: {e}", shown(path));
     } else {
-        let _ = writeln!(err, "{}:{}:{}: error: {e}", path.display(), span.line, span.column);
+        let _ = writeln!(err, "{}:{}:{}: error: {e}", shown(path), span.line, span.column);
     }
     if e.is_syntax() {
         ExitCode::Syntax
@@ -405,12 +676,27 @@ fn check_file(
     settings: &Settings,
     args: &CheckArgs,
     err: &mut dyn Write,
-) -> (ExitCode, Option<Finished>) {
-    let bytes = match std::fs::read(path) {
+) -> Checked {
+    let bytes = match read_spec(path, &interrupt_flag()) {
         Ok(bytes) => bytes,
-        Err(e) => {
-            let _ = writeln!(err, "{}: error: cannot read the check spec: {e}", path.display());
-            return (ExitCode::Semantic, None);
+        Err(ReadError::Interrupted) => return Checked::Interrupted,
+        Err(ReadError::NotRegular(kind)) => {
+            let _ = writeln!(err, "{}: error: not a regular file but {kind}; a check spec must be a file", shown(path));
+            return Checked::Error(ExitCode::Syntax);
+        }
+        Err(ReadError::TooLarge(bytes)) => {
+            let _ = writeln!(
+                err,
+                "{}: error: the check spec is {bytes} bytes long, more than the {} MiB ({SPEC_BYTES_MAX} bytes) \
+                 bivalent reads",
+                shown(path),
+                SPEC_BYTES_MAX >> 20
+            );
+            return Checked::Error(ExitCode::Syntax);
+        }
+        Err(ReadError::Io(e)) => {
+            let _ = writeln!(err, "{}: error: cannot read the check spec: {e}", shown(path));
+            return Checked::Error(ExitCode::Semantic);
         }
     };
     let text = match String::from_utf8(bytes) {
@@ -425,23 +711,23 @@ fn check_file(
             let _ = writeln!(
                 err,
                 "{}:{line}:{column}: error: the check spec is not UTF-8 text (byte 0x{byte:02x} here); save it as UTF-8",
-                path.display()
+                shown(path)
             );
-            return (ExitCode::Semantic, None);
+            return Checked::Error(ExitCode::Semantic);
         }
     };
     let spec = match checker::parse_spec(&text) {
         Ok(spec) => spec,
-        Err(e) => return (config_error(err, path, &e), None),
+        Err(e) => return Checked::Error(config_error(err, path, &e)),
     };
     let Some(entry) = registry.iter().find(|m| m.name == spec.model.name) else {
         let valid = registry.iter().map(|m| m.name.to_string()).collect();
         let e = ConfigError::unknown_name("model", &spec.model.name, spec.model.span, valid);
-        return (config_error(err, path, &e), None);
+        return Checked::Error(config_error(err, path, &e));
     };
     let model = match (entry.build)(&spec.constants) {
         Ok(model) => model,
-        Err(e) => return (config_error(err, path, &e), None),
+        Err(e) => return Checked::Error(config_error(err, path, &e)),
     };
     let mut config = CheckConfig::from_spec(&spec, settings.strategy, settings.threads, settings.limits());
     config.fingerprint_bits = settings.fingerprint_bits;
@@ -449,10 +735,17 @@ fn check_file(
     config.seed = settings.seed;
     config.simulation_traces = settings.traces;
     config.continue_after_violation = settings.continue_after_violation;
+    config.symmetry_audit = settings.symmetry_audit;
     let checkpoint = settings.checkpoints.as_ref().map(|c| FileCheckpoint::new(c, path));
     if let (Some(checkpoints), Some(file)) = (&settings.checkpoints, &checkpoint) {
-        if let Some(from) = file.resume.as_ref().filter(|from| from.exists()) {
-            let _ = writeln!(err, "{}: resuming from {}", path.display(), from.display());
+        match &file.resume {
+            Some(from) if from.exists() => {
+                let _ = writeln!(err, "{}: resuming from {}", shown(path), shown(from));
+            }
+            Some(from) => {
+                let _ = writeln!(err, "{}: no checkpoint {}; starting afresh", shown(path), shown(from));
+            }
+            None => {}
         }
         let constants = spec.constants.items.iter().map(|c| format!("{} = {}", c.name, c.value)).collect::<Vec<_>>();
         config.checkpoint = Some(checker::Checkpointing {
@@ -463,10 +756,12 @@ fn check_file(
                 ("model".to_string(), spec.model.name.clone()),
                 ("constants".to_string(), constants.join(", ")),
                 ("CHECK_DEADLOCK".to_string(), spec.check_deadlock.to_string()),
+                ("bivalent".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+                ("build".to_string(), build_identity()),
             ],
         });
     }
-    tracing::info!(spec = %path.display(), model = %spec.model.name, "checking");
+    tracing::info!(spec = %shown(path), model = %spec.model.name, "checking");
     let started = Instant::now();
     let display = progress::Display::new(!args.quiet && !args.json, started);
     let result = model.check(&config, &|p| display.update(p));
@@ -474,40 +769,28 @@ fn check_file(
     let seconds = started.elapsed().as_secs_f64();
     let outcome = match result {
         Ok(outcome) => outcome,
-        Err(CheckError::Config(e)) => return (config_error(err, path, &e), None),
+        Err(CheckError::Config(e)) => return Checked::Error(config_error(err, path, &e)),
         Err(CheckError::Model(e)) => {
-            let _ = writeln!(err, "{}: {e}", path.display());
+            let _ = writeln!(err, "{}: {e}", shown(path));
             if let Some(trace) = &e.trace {
                 let _ = writeln!(err, "  trace to that state ({} states):", trace.steps.len());
                 for (i, step) in trace.steps.iter().enumerate() {
                     let label = step.action.as_ref().map_or("<Initial state>", |a| a.label.as_str());
-                    let _ = writeln!(err, "    {}: {label}", i + 1);
+                    let _ = writeln!(err, "    {}: {}", i + 1, reports::text::printable(label));
                 }
             }
-            return (ExitCode::Model, None);
+            return Checked::Error(ExitCode::Model);
         }
         Err(CheckError::Checkpoint(message)) => {
-            let _ = writeln!(err, "{}: error: {message}", path.display());
-            return (ExitCode::Checkpoint, None);
+            let _ = writeln!(err, "{}: error: {message}", shown(path));
+            return Checked::Error(ExitCode::Checkpoint);
         }
         Err(e) => {
-            let _ = writeln!(err, "{}: internal error: {e}", path.display());
-            return (ExitCode::Internal, None);
+            let _ = writeln!(err, "{}: internal error: {e}", shown(path));
+            return Checked::Error(ExitCode::Internal);
         }
     };
-    if let (Some(file), Some(_)) = (&checkpoint, outcome.stopped) {
-        if file.write.exists() {
-            let dir = file.write.parent().unwrap_or(Path::new("."));
-            let _ = writeln!(
-                err,
-                "{}: checkpoint written to {}; continue with --resume {}",
-                path.display(),
-                file.write.display(),
-                dir.display()
-            );
-        }
-    }
-    let code = match judge(&outcome, &spec.expect) {
+    let mut code = match judge(&outcome, &spec.expect) {
         Judgement::Met => ExitCode::Ok,
         Judgement::Incomplete(_) => ExitCode::Incomplete,
         Judgement::Failed(Failure::Deadlock) => ExitCode::Deadlock,
@@ -515,5 +798,41 @@ fn check_file(
         Judgement::Failed(Failure::Property(_)) => ExitCode::Property,
         Judgement::Failed(Failure::ExpectedViolationNotFound(_)) => ExitCode::ExpectedViolationNotFound,
     };
-    (code, Some(Finished { path: path.display().to_string(), spec, outcome, seconds }))
+    if let Some(file) = &checkpoint {
+        let dir = file.write.parent().unwrap_or(Path::new("."));
+        match (file.failure(), outcome.stopped) {
+            // The findings stand; the run cannot be resumed. A violation's
+            // exit code says more than the checkpoint's.
+            (Some(e), Some(_)) => {
+                let _ = writeln!(
+                    err,
+                    "{}: error: cannot write the checkpoint {}: {e}; the results stand, but this run cannot be resumed",
+                    shown(path),
+                    shown(&file.write)
+                );
+                if matches!(code, ExitCode::Ok | ExitCode::Incomplete) {
+                    code = ExitCode::Checkpoint;
+                }
+            }
+            (Some(e), None) => {
+                let _ = writeln!(
+                    err,
+                    "{}: warning: the last checkpoint could not be written to {} ({e}); the search went on to its end",
+                    shown(path),
+                    shown(&file.write)
+                );
+            }
+            (None, Some(_)) if file.write.exists() => {
+                let _ = writeln!(
+                    err,
+                    "{}: checkpoint written to {}; continue with --resume {}",
+                    shown(path),
+                    shown(&file.write),
+                    shown(dir)
+                );
+            }
+            (None, _) => {}
+        }
+    }
+    Checked::Finished(code, Box::new(Finished { path: path.display().to_string(), spec, outcome, seconds }))
 }

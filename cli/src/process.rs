@@ -3,6 +3,7 @@
 //! on the process's arguments and exits with its code. The bundled binary
 //! and a user's own (through the `bivalent` facade) are this one call.
 
+use std::io::Write;
 use std::panic;
 use std::sync::Mutex;
 
@@ -19,7 +20,7 @@ pub fn main(registry: &[ModelEntry]) -> ! {
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .with_writer(std::io::stderr)
         .init();
-    // The first Ctrl-C (or SIGTERM) stops the run at the next chunk of states
+    // The first Ctrl-C (or SIGTERM) stops the run at its next step
     // with what it found, a report marked incomplete and exit code 3; a
     // second one exits at once.
     let flag = crate::interrupt_flag();
@@ -27,7 +28,10 @@ pub fn main(registry: &[ModelEntry]) -> ! {
         if flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
             std::process::exit(130);
         }
-        eprintln!("interrupted: stopping at the next chunk of states (press Ctrl-C again to quit at once)");
+        let _ = writeln!(
+            std::io::stderr(),
+            "interrupted: stopping at the next step (press Ctrl-C again to quit at once)"
+        );
     });
     if let Err(e) = installed {
         tracing::warn!("cannot install the Ctrl-C handler: {e}");
@@ -43,7 +47,10 @@ pub fn main(registry: &[ModelEntry]) -> ! {
     });
     let code = result.unwrap_or_else(|_| {
         let detail = LAST_PANIC.lock().ok().and_then(|l| l.clone()).unwrap_or_default();
-        eprintln!("internal error: bivalent crashed; please report this with the spec that caused it.\n{detail}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "internal error: bivalent crashed; please report this with the spec that caused it.\n{detail}"
+        );
         crate::ExitCode::Internal as i32
     });
     std::process::exit(code);

@@ -1,7 +1,7 @@
 //! Live progress: an indicatif line on a terminal, otherwise a plain line on
 //! stderr every few seconds. Rate-limited here, so the engine may call often.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -32,8 +32,8 @@ impl Display {
         let interval = std::env::var("BIVALENT_PROGRESS_SECONDS")
             .ok()
             .and_then(|s| s.parse::<f64>().ok())
-            .filter(|s| s.is_finite() && *s >= 0.0)
-            .map_or(PLAIN_INTERVAL, Duration::from_secs_f64);
+            .and_then(|s| Duration::try_from_secs_f64(s).ok())
+            .unwrap_or(PLAIN_INTERVAL);
         Display { bar, plain: enabled && !terminal, started, last: Mutex::new(started), interval }
     }
 
@@ -53,7 +53,9 @@ impl Display {
             let mut last = self.last.lock().expect("progress lock");
             if last.elapsed() >= self.interval {
                 *last = Instant::now();
-                eprintln!("progress: {line}");
+                // A closed stderr (a pipe whose reader went away) must not
+                // stop the run: progress is for the eyes only.
+                let _ = writeln!(std::io::stderr(), "progress: {line}");
             }
         }
     }

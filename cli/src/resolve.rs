@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use checker::{FingerprintBits, Limits, StoreKind, Strategy};
+use checker::{FingerprintBits, Limits, StoreKind, Strategy, SymmetryAudit};
 
 use crate::args::{CheckArgs, FingerprintArg, StoreArg, StrategyArg};
 
@@ -21,6 +21,7 @@ pub struct Settings {
     pub seed: u64,
     pub traces: u64,
     pub continue_after_violation: bool,
+    pub symmetry_audit: SymmetryAudit,
     pub store: StoreKind,
     pub checkpoints: Option<Checkpoints>,
 }
@@ -45,25 +46,25 @@ impl Settings {
         };
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let threads = match (args.threads, strategy) {
-            (Some(0), _) => return Err("--threads must be at least 1".into()),
-            (Some(n), _) => n,
-            (None, Strategy::Bfs) => cores,
+            (Some(n), _) => whole("--threads", n as u64, 1, THREADS_MAX as u64, "")? as usize,
+            (None, Strategy::Bfs) => cores.min(THREADS_MAX),
             (None, _) => 1,
         };
         let duration_max = match args.max_seconds {
-            Some(s) if !(s > 0.0 && s.is_finite()) => return Err("--max-seconds must be a positive number".into()),
-            Some(s) => Some(Duration::from_secs_f64(s)),
+            Some(s) => Some(Duration::from_secs_f64(positive("--max-seconds", s, SECONDS_MAX, "seconds")?)),
             None => None,
         };
         let memory_bytes_max = match args.max_memory {
-            Some(0) => return Err("--max-memory must be at least 1 (MiB)".into()),
-            Some(mib) => mib.saturating_mul(1 << 20),
+            Some(mib) => whole("--max-memory", mib, 1, MEMORY_MIB_MAX, " (MiB)")? << 20,
             None => default_memory_bytes(),
         };
-        let minutes = args.checkpoint_minutes;
-        if !(minutes > 0.0 && minutes.is_finite()) {
-            return Err("--checkpoint-minutes must be a positive number".into());
-        }
+        let minutes = positive("--checkpoint-minutes", args.checkpoint_minutes, CHECKPOINT_MINUTES_MAX, "minutes")?;
+        let states_max = args.max_states.map(|n| whole("--max-states", n, 1, u64::MAX, "")).transpose()?;
+        let depth_max = match args.max_depth {
+            Some(n) => Some(whole("--max-depth", u64::from(n), 1, u64::from(u32::MAX), "")? as u32),
+            None => None,
+        };
+        let traces = whole("--traces", args.traces, 1, u64::MAX, "")?;
         let checkpoints = args.checkpoint.clone().or_else(|| args.resume.clone()).map(|dir| Checkpoints {
             dir,
             resume: args.resume.clone(),
@@ -72,12 +73,26 @@ impl Settings {
         if checkpoints.is_some() && strategy != Strategy::Bfs {
             return Err("--checkpoint and --resume need --strategy bfs".into());
         }
+        let symmetry_audit = match args.symmetry_audit.as_str() {
+            "off" => SymmetryAudit::Off,
+            "full" => SymmetryAudit::Full,
+            n => match n.parse::<u64>() {
+                Ok(0) => SymmetryAudit::Off,
+                Ok(n) => SymmetryAudit::First(n),
+                Err(_) => {
+                    return Err(format!(
+                        "--symmetry-audit must be a number of states, `full` or `off`, not `{}`",
+                        args.symmetry_audit
+                    ))
+                }
+            },
+        };
         let depth_default = if strategy == Strategy::Simulate { 100 } else { u32::MAX };
         Ok(Settings {
             strategy,
             threads,
-            states_max: args.max_states.unwrap_or(u64::MAX),
-            depth_max: args.max_depth.unwrap_or(depth_default),
+            states_max: states_max.unwrap_or(u64::MAX),
+            depth_max: depth_max.unwrap_or(depth_default),
             duration_max,
             memory_bytes_max,
             fingerprint_bits: match args.fingerprint_bits {
@@ -91,8 +106,9 @@ impl Settings {
                 StoreKind::Table
             },
             seed: args.seed,
-            traces: args.traces,
+            traces,
             continue_after_violation: args.continue_after_violation,
+            symmetry_audit,
             checkpoints,
         })
     }
@@ -105,12 +121,48 @@ impl Settings {
             memory_bytes_max: self.memory_bytes_max,
             deadline: self.duration_max.map(|d| Instant::now() + d),
             interrupt: Some(crate::interrupt_flag()),
+            memory_probe: crate::memory::resident_probe(),
         }
     }
 }
 
+/// The most worker threads `--threads` accepts: far more than any machine
+/// bivalent runs on has cores, and few enough to start at once.
+pub const THREADS_MAX: usize = 1024;
+
+/// The longest `--max-seconds`: about 31 years, well inside what a
+/// deadline can hold.
+pub const SECONDS_MAX: f64 = 1e9;
+
+/// The largest `--max-memory`, in MiB: 8 EiB, the most a byte count can hold.
+pub const MEMORY_MIB_MAX: u64 = 1 << 43;
+
+/// The longest `--checkpoint-minutes`: about two years.
+pub const CHECKPOINT_MINUTES_MAX: f64 = 1e6;
+
+/// `value` of `flag` if it is in `low..=high`; otherwise the error names the
+/// flag, the value and the range, followed by `unit`.
+fn whole(flag: &str, value: u64, low: u64, high: u64, unit: &str) -> Result<u64, String> {
+    if (low..=high).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!("{flag} {value} is out of range: valid values are {low} to {high}{unit}"))
+    }
+}
+
+/// `value` of `flag` if it is a number more than 0 and at most `high`
+/// (which rules out NaN and infinities).
+fn positive(flag: &str, value: f64, high: f64, unit: &str) -> Result<f64, String> {
+    if value > 0.0 && value <= high {
+        Ok(value)
+    } else {
+        Err(format!("{flag} {value:?} is out of range: valid values are more than 0 and at most {high} ({unit})"))
+    }
+}
+
 /// Three quarters of the memory the machine has available (from
-/// `/proc/meminfo`), or 8 GiB where that cannot be read.
+/// `/proc/meminfo`), or 8 GiB where that cannot be read; the limit counts
+/// the process's resident memory.
 fn default_memory_bytes() -> u64 {
     let available = std::fs::read_to_string("/proc/meminfo").ok().and_then(|text| {
         text.lines()

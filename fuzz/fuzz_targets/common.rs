@@ -16,6 +16,7 @@ pub fn parse_and_check(text: &str) {
         memory_bytes_max: 256 << 20,
         deadline: Some(std::time::Instant::now() + std::time::Duration::from_secs(2)),
         interrupt: None,
+        memory_probe: None,
     };
     let config = CheckConfig::from_spec(&spec, Strategy::Bfs, 1, limits);
     let _ = model.check(&config, &|_| {});

@@ -52,7 +52,7 @@ impl Model for Counter {
     }
 
     fn symmetries(&self) -> Vec<Symmetry<Self>> {
-        vec![Symmetry { name: "Parity", canonicalize: |_, s| s % 2 }]
+        vec![Symmetry::canonicalizer("Parity", |_, s: &u8| s % 2)]
     }
 }
 
@@ -83,9 +83,23 @@ fn states_outside_the_constraint_are_checked_but_neither_stored_nor_expanded() {
 // Skip steps still count as generated, but are not taken, so the depth is 6.
 #[test]
 fn steps_outside_the_action_constraint_are_generated_but_not_taken() {
-    let explored = explore(&Counter, &["OnlyInc"], &["NoSkip"], None);
+    let explored = explore(&Counter, &[], &["NoSkip"], None);
     assert_eq!((explored.distinct, explored.generated, explored.depth), (6, 10, 6));
     assert_eq!(explored.violation, None);
+    assert_eq!(explored.deadlock, Some(vec![0, 1, 2, 3, 4, 5]));
+}
+
+// As in TLC, the target of a step outside the action constraint is checked
+// against the state invariants, and the step against the step invariants.
+// BelowFour: 0, 1 and 2 are stored by Inc; Skip from 0 and from 1 reach 2 and
+// 3, which hold; from 2, Inc stores 3, then Skip reaches 4, which breaks it.
+// OnlyInc: the first Skip step, 0 to 2, breaks it although it is not taken.
+#[test]
+fn steps_outside_the_action_constraint_are_checked_but_not_taken() {
+    let explored = explore(&Counter, &["BelowFour"], &["NoSkip"], None);
+    assert_eq!(explored.violation, Some(("BelowFour", vec![0, 1, 2, 4])));
+    let explored = explore(&Counter, &["OnlyInc"], &["NoSkip"], None);
+    assert_eq!(explored.violation, Some(("OnlyInc", vec![0, 2])));
 }
 
 #[test]

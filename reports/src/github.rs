@@ -15,7 +15,7 @@ use std::fmt::Write;
 use checker::{judge, CheckKind, Counterexample, Expect, Failure, Judgement, Span, Verdict};
 
 use crate::markup::escape;
-use crate::text::{steps, thousands};
+use crate::text::{printable, printable_lines, steps, thousands};
 use crate::{is_expected, status, SpecRun, Status};
 
 /// The workflow commands for `runs`, one a line.
@@ -72,7 +72,9 @@ fn short_trace(cex: &Counterexample) -> String {
 }
 
 /// One workflow command. Properties escape `%`, newlines, `:` and `,`; the
-/// message escapes `%` and newlines (GitHub's encoding).
+/// message escapes `%` and newlines (GitHub's encoding, which GitHub decodes).
+/// Other control characters, which that encoding leaves raw in the log, are
+/// written as escapes (`\u{1b}`), as in the text output.
 fn command(out: &mut String, level: &str, file: &str, at: Option<Span>, title: &str, message: &str) {
     let mut properties = vec![format!("file={}", property(file))];
     if let Some(span) = at.filter(|s| s.line > 0) {
@@ -84,7 +86,8 @@ fn command(out: &mut String, level: &str, file: &str, at: Option<Span>, title: &
 }
 
 fn data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    let encoded = text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    printable(&encoded).into_owned()
 }
 
 fn property(text: &str) -> String {
@@ -135,9 +138,9 @@ pub fn step_summary(runs: &[SpecRun], report: Option<&str>) -> String {
             let _ = writeln!(
                 out,
                 "\n### ❌ {}: {} {} is violated\n",
-                escape(run.spec),
+                escape(&printable(run.spec)),
                 check.kind.name(),
-                escape(&check.name)
+                escape(&printable(&check.name))
             );
             let loop_start = match cex {
                 Counterexample::Trace(_) => None,
@@ -154,14 +157,16 @@ pub fn step_summary(runs: &[SpecRun], report: Option<&str>) -> String {
         }
     }
     if let Some(report) = report {
-        let _ = writeln!(out, "\nThe HTML report with every trace and chart: `{}`", report.replace('`', "'"));
+        let _ =
+            writeln!(out, "\nThe HTML report with every trace and chart: `{}`", printable(report).replace('`', "'"));
     }
-    out
+    // Every field is printable already; this keeps it so whatever is added later.
+    printable_lines(&out).into_owned()
 }
 
-/// A table cell: pipes escaped, HTML escaped, newlines as spaces.
+/// A table cell: control characters as escapes, HTML escaped, pipes escaped.
 fn cell(text: &str) -> String {
-    escape(text).replace('|', "\\|").replace('\n', " ")
+    escape(&printable(text)).replace('|', "\\|")
 }
 
 fn longest_backtick_run(text: &str) -> usize {

@@ -54,7 +54,8 @@ pub struct ReportFile {
     pub contents: String,
 }
 
-/// The report for `runs`, listing the specs in `errors` that could not be checked.
+/// The report for `runs`, listing the specs in `errors` that could not be
+/// checked, and apart from them those that were not run.
 pub fn report(runs: &[SpecRun], errors: &[SpecError]) -> Report {
     let mut files = Vec::new();
     let mut stems: Vec<String> = Vec::new();
@@ -116,8 +117,12 @@ fn summary(out: &mut String, runs: &[SpecRun], errors: &[SpecError]) {
         if failed > 0 { "fail" } else { "muted" },
         if incomplete > 0 { "incomplete" } else { "muted" },
     );
+    let (not_run, errors): (Vec<&SpecError>, Vec<&SpecError>) = errors.iter().partition(|e| e.not_run);
     if !errors.is_empty() {
         let _ = write!(out, " <span class=\"badge fail\">{} could not be checked</span>", errors.len());
+    }
+    if !not_run.is_empty() {
+        let _ = write!(out, " <span class=\"badge incomplete\">{} not checked</span>", not_run.len());
     }
     out.push_str("</p>\n</header>\n<main>\n");
     out.push_str(
@@ -142,9 +147,12 @@ fn summary(out: &mut String, runs: &[SpecRun], errors: &[SpecError]) {
         );
     }
     out.push_str("</tbody>\n</table>\n");
-    if !errors.is_empty() {
-        out.push_str("<h2>Specs that could not be checked</h2>\n<ul class=\"errors\">\n");
-        for error in errors {
+    for (heading, list) in [("Specs that could not be checked", &errors), ("Specs not checked", &not_run)] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "<h2>{heading}</h2>\n<ul class=\"errors\">");
+        for error in list {
             let _ = writeln!(out, "<li><code>{}</code>: {}</li>", escape(&error.spec), escape(&error.message));
         }
         out.push_str("</ul>\n");

@@ -1,4 +1,6 @@
 //! The `--json` output: one object per checked spec, a stable interface for CI.
+//! A spec with no outcome is a shorter object ([`Unchecked`]): its path,
+//! `"verdict":"error"` or `"not_checked"`, the message and its exit code.
 //!
 //! The serde types live here, not in `checker` (its types do not derive
 //! `Serialize`). Objects keep a fixed key order: struct fields in declaration
@@ -23,7 +25,7 @@ use serde::{Serialize, Serializer};
 
 use checker::{CheckKind, Counterexample, StopReason, Verdict};
 
-use crate::{expect_text, status, SpecRun};
+use crate::{expect_text, status, SpecError, SpecRun};
 
 /// One checked spec.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -185,6 +187,34 @@ pub fn spec_json(run: &SpecRun) -> Spec {
 /// [`spec_json`] as one compact line, without the trailing newline.
 pub fn render_json_line(run: &SpecRun) -> String {
     serde_json::to_string(&spec_json(run)).expect("reports bug: plain data always serializes to JSON")
+}
+
+/// A spec with no outcome: it could not be checked, or was not run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Unchecked {
+    /// The check spec's path as given.
+    pub spec: String,
+    /// `error` (it could not be checked) or `not_checked` (an interrupt kept it from starting).
+    pub verdict: &'static str,
+    /// The error as printed, or why the spec was not checked.
+    pub message: String,
+    /// The exit code the spec alone gives: 150 for a syntax error, 3 for a spec not checked.
+    pub exit_code: i32,
+}
+
+/// The JSON object for a spec with no outcome.
+pub fn unchecked_json(error: &SpecError) -> Unchecked {
+    Unchecked {
+        spec: error.spec.clone(),
+        verdict: if error.not_run { "not_checked" } else { "error" },
+        message: error.message.clone(),
+        exit_code: error.exit_code,
+    }
+}
+
+/// [`unchecked_json`] as one compact line, without the trailing newline.
+pub fn render_unchecked_line(error: &SpecError) -> String {
+    serde_json::to_string(&unchecked_json(error)).expect("reports bug: plain data always serializes to JSON")
 }
 
 /// A stop reason as a stable identifier: `states_limit`, `depth_limit`,

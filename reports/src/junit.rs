@@ -7,7 +7,7 @@
 //! counterexample with the variables that changed at each step. An item the
 //! run could not decide is `<skipped>` with the reason. A spec that could not
 //! be checked at all (a syntax error, an unknown model) is one case with an
-//! `<error>`. The output has no timestamps, so equal runs give equal files
+//! `<error>`, and one an interrupt kept from starting one `<skipped>` case. The output has no timestamps, so equal runs give equal files
 //! apart from the times.
 
 #[cfg(test)]
@@ -103,23 +103,29 @@ pub fn junit(runs: &[SpecRun], errors: &[SpecError]) -> String {
         skipped += suite_skipped;
         seconds += run.seconds;
     }
+    let mut error_count = 0;
     for error in errors {
+        let (errors, skips, case) = if error.not_run {
+            (0, 1, format!(r#"<skipped message="{}" type="interrupted"/>"#, escape(&error.message)))
+        } else {
+            (1, 0, format!(r#"<error message="{}" type="error"/>"#, escape(&error.message)))
+        };
         let _ = writeln!(
             suites,
-            r#"  <testsuite name="{spec}" tests="1" failures="0" errors="1" skipped="0" time="0.000">
+            r#"  <testsuite name="{spec}" tests="1" failures="0" errors="{errors}" skipped="{skips}" time="0.000">
     <testcase name="check spec" classname="{spec}">
-      <error message="{message}" type="error"/>
+      {case}
     </testcase>
   </testsuite>"#,
             spec = escape(&error.spec),
-            message = escape(&error.message)
         );
         tests += 1;
+        error_count += errors;
+        skipped += skips;
     }
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"bivalent\" tests=\"{tests}\" failures=\"{failures}\" \
-         errors=\"{}\" skipped=\"{skipped}\" time=\"{seconds:.3}\">\n{suites}</testsuites>\n",
-        errors.len()
+         errors=\"{error_count}\" skipped=\"{skipped}\" time=\"{seconds:.3}\">\n{suites}</testsuites>\n"
     )
 }
 

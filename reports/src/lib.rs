@@ -157,14 +157,32 @@ pub fn check_traces<'a>(run: &SpecRun<'a>) -> Vec<CheckTrace<'a>> {
         .collect()
 }
 
-/// A spec that could not be checked (a syntax error, an unknown model, a
-/// model error): its path and the error, for the outputs that list every spec.
+/// A spec with no outcome, for the outputs that list every spec: one that
+/// could not be checked (a syntax error, an unknown model, a model error), or
+/// one an interrupt kept from starting (`not_run`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SpecError {
     /// The check spec's path as given.
     pub spec: String,
-    /// What went wrong, as printed.
+    /// What went wrong, as printed; for a spec not run, why.
     pub message: String,
+    /// The exit code the spec alone gives (150 for a syntax error, 3 for a
+    /// spec not run).
+    pub exit_code: i32,
+    /// Whether the spec was never started, rather than failed.
+    pub not_run: bool,
+}
+
+impl SpecError {
+    /// A spec an interrupt kept from starting.
+    pub fn not_run(spec: String) -> SpecError {
+        SpecError {
+            spec,
+            message: "not checked: the run was interrupted before this spec started".to_string(),
+            exit_code: 3,
+            not_run: true,
+        }
+    }
 }
 
 /// Whether the spec expects the check named `name` to be violated.

@@ -3,15 +3,60 @@
 //!
 //! Everything is ASCII apart from what the model puts in names and values.
 //! Counts carry thousands separators (`1,745,408`); lines have no trailing spaces.
+//! Control characters in names, titles, paths and values are escaped
+//! ([`printable`]): a newline in a file name cannot start a line of its own,
+//! and ESC cannot drive the terminal.
 
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use checker::{CheckKind, Counterexample, StopReason, Trace, Value, Verdict};
 
 use crate::{expect_text, states_per_second, status, SpecRun, Status};
+
+/// Whether `c` must not reach a terminal or a CI log as it is: a control
+/// character (C0, DEL, C1; among them newlines and ESC, which starts
+/// terminal escape sequences), a line or paragraph separator, or a
+/// bidirectional override that reorders what is shown.
+pub fn is_unprintable(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every [unprintable](is_unprintable) character written as an
+/// escape: `\n`, `\r`, `\t`, or `\u{1b}` for the others. Names, titles,
+/// paths and values go through it before they are printed, so that none can
+/// start a line of its own (a forged CI command) or drive the terminal.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    escape_unprintable(text, false)
+}
+
+/// [`printable`] for a whole block of text: its newlines stay line breaks.
+pub fn printable_lines(text: &str) -> Cow<'_, str> {
+    escape_unprintable(text, true)
+}
+
+fn escape_unprintable(text: &str, keep_newlines: bool) -> Cow<'_, str> {
+    let escaped = |c: char| is_unprintable(c) && !(keep_newlines && c == '\n');
+    if !text.chars().any(escaped) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            c if !escaped(c) => out.push(c),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// A fixed-width table with one row per spec: spec, model, verdict, distinct
 /// states, generated states, depth, seconds and distinct states per second,
@@ -37,9 +82,9 @@ pub fn summary(runs: &[SpecRun]) -> String {
         }
         let stats = &run.outcome.stats;
         table.row(vec![
-            run.spec.to_string(),
-            run.model.to_string(),
-            status.to_string(),
+            printable(run.spec).into_owned(),
+            printable(run.model).into_owned(),
+            printable(&status.to_string()).into_owned(),
             thousands(stats.distinct_states),
             thousands(stats.generated_states),
             thousands(u64::from(stats.depth)),
@@ -50,7 +95,8 @@ pub fn summary(runs: &[SpecRun]) -> String {
     let mut out = table.render(true);
     let specs = if runs.len() == 1 { "spec" } else { "specs" };
     let _ = writeln!(out, "{} {specs}: {passed} passed, {failed} failed, {incomplete} incomplete", runs.len());
-    out
+    // Every field is printable already; this keeps it so whatever is added later.
+    printable_lines(&out).into_owned()
 }
 
 /// The block printed after one run: what was checked and how, TLC's counts,
@@ -76,15 +122,17 @@ pub fn report(run: &SpecRun) -> String {
                 };
                 let heading = match (check.kind, trace.steps.is_empty()) {
                     (CheckKind::Sometimes, true) => {
-                        let _ = writeln!(out, "\nNo reachable state satisfies sometimes {}.", check.name);
+                        let _ = writeln!(out, "\nNo reachable state satisfies sometimes {}.", printable(&check.name));
                         continue;
                     }
                     (CheckKind::Deadlock, _) => "Deadlock reached".to_string(),
-                    (kind, _) => format!("Counterexample to {} {}", kind.name(), check.name),
+                    (kind, _) => format!("Counterexample to {} {}", kind.name(), printable(&check.name)),
                 };
                 (heading, trace, loop_start)
             }
-            Verdict::Witnessed(trace) => (format!("Witness for {} {}", check.kind.name(), check.name), trace, None),
+            Verdict::Witnessed(trace) => {
+                (format!("Witness for {} {}", check.kind.name(), printable(&check.name)), trace, None)
+            }
             Verdict::Holds | Verdict::Unknown(_) => continue,
         };
         let length = match loop_start {
@@ -96,11 +144,11 @@ pub fn report(run: &SpecRun) -> String {
         if !notes.is_empty() {
             out.push_str("Why the cycle is fair:\n");
             for note in notes {
-                let _ = writeln!(out, "  {note}");
+                let _ = writeln!(out, "  {}", printable(note));
             }
         }
     }
-    out
+    printable_lines(&out).into_owned()
 }
 
 fn header(out: &mut String, run: &SpecRun) {
@@ -121,7 +169,7 @@ fn header(out: &mut String, run: &SpecRun) {
     fields.push(("Result", status(run).to_string()));
     for (label, value) in fields {
         let label = if label.is_empty() { String::new() } else { format!("{label}:") };
-        let _ = writeln!(out, "{label:<11} {value}");
+        let _ = writeln!(out, "{label:<11} {}", printable(&value));
     }
 }
 
@@ -181,7 +229,7 @@ fn checks(out: &mut String, run: &SpecRun) {
             Verdict::Witnessed(trace) => format!("witnessed ({})", plural(trace.steps.len() as u64, "state")),
             Verdict::Unknown(reason) => format!("unknown: {}", reason.describe()),
         };
-        table.row(vec![check.name.clone(), check.kind.name().to_string(), verdict]);
+        table.row(vec![printable(&check.name).into_owned(), check.kind.name().to_string(), verdict]);
     }
     out.push_str("\nChecks:\n");
     out.push_str(&indent(&table.render(false)));
@@ -196,7 +244,7 @@ fn coverage(out: &mut String, run: &SpecRun) {
     for action in &run.outcome.coverage {
         let note = if action.steps == 0 { "never fired" } else { "" };
         table.row(vec![
-            action.name.to_string(),
+            printable(action.name).into_owned(),
             thousands(action.steps),
             thousands(action.distinct_states),
             note.to_string(),
@@ -216,13 +264,13 @@ pub(crate) fn steps(out: &mut String, trace: &Trace, loop_start: Option<usize>) 
             None => "<Initial state>",
         };
         let mark = if loop_start == Some(i) { "   <-- loop starts here" } else { "" };
-        let _ = writeln!(out, "{}: {label}{mark}", i + 1);
+        let _ = writeln!(out, "{}: {}{mark}", i + 1, printable(label));
         let mut changed = 0;
         for (name, value) in &step.state {
             let before = previous.and_then(|vars| vars.iter().find(|(n, _)| n == name).map(|(_, v)| v));
             if before != Some(value) {
                 changed += 1;
-                let _ = writeln!(out, "  {name} = {value}");
+                let _ = writeln!(out, "  {} = {}", printable(name), printable(&value.to_string()));
             }
         }
         if changed == 0 {

@@ -57,6 +57,7 @@ impl CheckConfig {
                     memory_bytes_max: u64::MAX,
                     deadline: None,
                     interrupt: None,
+                    memory_probe: None,
                 },
                 fingerprint_bits: FingerprintBits::B64,
                 store: StoreKind::Table,
@@ -64,6 +65,7 @@ impl CheckConfig {
                 simulation_traces: 1000,
                 continue_after_violation: false,
                 checkpoint: None,
+                symmetry_audit: crate::symmetry::SymmetryAudit::DEFAULT,
             },
         }
     }
@@ -180,6 +182,20 @@ impl CheckConfigBuilder {
     /// Stop, with what was found, as soon as this flag is raised.
     pub fn interrupt(mut self, flag: Arc<AtomicBool>) -> Self {
         self.config.limits.interrupt = Some(flag);
+        self
+    }
+
+    /// Reads the process's memory for the memory limit (default none: the
+    /// engine's own estimate of its store, frontier and graph).
+    pub fn memory_probe(mut self, probe: crate::limits::MemoryProbe) -> Self {
+        self.config.limits.memory_probe = Some(probe);
+        self
+    }
+
+    /// How much of the state space the symmetry audit covers (default the
+    /// first 10,000 states).
+    pub fn symmetry_audit(mut self, audit: crate::symmetry::SymmetryAudit) -> Self {
+        self.config.symmetry_audit = audit;
         self
     }
 

@@ -260,13 +260,19 @@ pub struct Limits {
     pub states_max: u64,
     /// Do not expand states at this depth (initial states are at depth 1, as in TLC).
     pub depth_max: u32,
-    /// Stop when the engine's own memory (store plus frontier) exceeds this.
+    /// Stop when memory passes this many bytes: the resident set as
+    /// `memory_probe` reads it, or without a probe the engine's estimate of
+    /// its own structures (store, frontier, behaviour graph). A big growth
+    /// (the fingerprint table doubling, say) that would pass it is refused.
     pub memory_bytes_max: u64,
     /// Stop at this instant.
     pub deadline: Option<std::time::Instant>,
     /// Stop as soon as this flag is raised (by a Ctrl-C handler, say): the
     /// run ends with what it found and `StopReason::Interrupted`.
     pub interrupt: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// Measures the process's memory for `memory_bytes_max` (the CLI reads
+    /// the resident set); `None` counts the engine's own structures only.
+    pub memory_probe: Option<crate::limits::MemoryProbe>,
 }
 
 impl Limits {
@@ -345,6 +351,10 @@ pub struct CheckConfig {
     pub continue_after_violation: bool,
     /// Write checkpoints, and resume from one (BFS only).
     pub checkpoint: Option<crate::checkpoint::Checkpointing>,
+    /// How many states the symmetry audit checks: every checked item (and
+    /// `next`) must give the same answer on a state and on each state the
+    /// symmetry treats as the same. Ignored without a symmetry.
+    pub symmetry_audit: crate::symmetry::SymmetryAudit,
 }
 
 impl CheckConfig {

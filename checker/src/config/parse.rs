@@ -7,6 +7,8 @@
 //! says what was expected and what was found, at the position where it was
 //! found. `specs/README.md` documents the format for users.
 
+use std::collections::HashMap;
+
 use super::{Constant, Constants, Expect, FairnessSpec, Formula, Named, Span, SpecFile};
 use crate::error::ConfigError;
 use crate::model::Strength;
@@ -399,6 +401,9 @@ fn is_word_char(c: char) -> bool {
 struct Sections {
     model: Option<(Named, Span)>,
     constants: Vec<Constant>,
+    /// Where each constant in `constants` is assigned, to find a second
+    /// assignment without a search through the earlier ones.
+    constant_spans: HashMap<String, Span>,
     invariants: Vec<Named>,
     properties: Vec<Named>,
     formulas: Vec<(Named, Formula)>,
@@ -477,9 +482,14 @@ impl Sections {
 /// (`INVARIENTS`). Names in a list or a `CONSTANTS` section would otherwise
 /// swallow it and the error would speak of an unknown invariant.
 fn misspelled_keyword(word: &str, span: Span) -> Option<ConfigError> {
-    let valid: Vec<String> = KEYWORDS.iter().map(|k| k.to_string()).collect();
     let upper = word.to_uppercase();
     let shouting = word.len() >= 4 && word.chars().all(|c| c.is_ascii_uppercase() || c == '_');
+    // Most names are neither: skip the edit distances, which are most of the
+    // parser's work in a spec with very many names.
+    if !shouting && !KEYWORDS.contains(&upper.as_str()) {
+        return None;
+    }
+    let valid: Vec<String> = KEYWORDS.iter().map(|k| k.to_string()).collect();
     let near = crate::error::nearest(word, &valid)
         .is_some_and(|k| strsim::damerau_levenshtein(&upper, k) <= 2 && (shouting || upper == *k));
     near.then(|| ConfigError::unknown_name("keyword", word, span, valid))
@@ -561,7 +571,9 @@ impl Parser {
                 self.end_of_line_section(name.span.line, &format!("MODEL {}", name.name), "MODEL takes one name")?;
                 sections.model = Some((name, span));
             }
-            "CONSTANT" | "CONSTANTS" => self.constants(keyword, &mut sections.constants)?,
+            "CONSTANT" | "CONSTANTS" => {
+                self.constants(keyword, &mut sections.constants, &mut sections.constant_spans)?
+            }
             "INVARIANT" | "INVARIANTS" => sections.invariants.extend(self.names(keyword, "an invariant")?),
             "PROPERTY" | "PROPERTIES" => self.properties(keyword, sections)?,
             "CONSTRAINT" | "CONSTRAINTS" => sections.constraints.extend(self.names(keyword, "a constraint")?),
@@ -776,7 +788,12 @@ impl Parser {
     }
 
     /// One or more `Name = value` assignments up to the next keyword.
-    fn constants(&mut self, keyword: &str, constants: &mut Vec<Constant>) -> Result<(), ConfigError> {
+    fn constants(
+        &mut self,
+        keyword: &str,
+        constants: &mut Vec<Constant>,
+        spans: &mut HashMap<String, Span>,
+    ) -> Result<(), ConfigError> {
         let mut previous: Option<String> = None;
         loop {
             let token = self.peek().clone();
@@ -790,7 +807,8 @@ impl Parser {
                         return Err(error);
                     }
                     self.bump();
-                    let constant = self.assignment(word.clone(), token.span, constants)?;
+                    let constant = self.assignment(word.clone(), token.span, spans)?;
+                    spans.insert(constant.name.clone(), constant.span);
                     constants.push(constant);
                     previous = Some(word);
                 }
@@ -818,14 +836,19 @@ impl Parser {
     }
 
     /// `= value` after the constant name `name`.
-    fn assignment(&mut self, name: String, span: Span, earlier: &[Constant]) -> Result<Constant, ConfigError> {
-        if let Some(first) = earlier.iter().find(|c| c.name == name) {
+    fn assignment(
+        &mut self,
+        name: String,
+        span: Span,
+        earlier: &HashMap<String, Span>,
+    ) -> Result<Constant, ConfigError> {
+        if let Some(first) = earlier.get(&name) {
             return Err(syntax(
                 span,
                 format!(
                     "expected each constant to be given one value, found a second value for {name}; the first is on \
                      line {}",
-                    first.span.line
+                    first.line
                 ),
             ));
         }

@@ -489,6 +489,28 @@ fn a_constant_given_twice_names_the_line_of_the_first() {
 }
 
 #[test]
+fn a_hundred_thousand_constants_parse_in_file_order_and_a_repeat_names_the_first() {
+    // Looking each name up among the earlier ones took minutes for this many.
+    const COUNT: usize = 100_000;
+    let mut text = String::from("MODEL M\nCONSTANTS\n");
+    for i in 0..COUNT {
+        text.push_str(&format!("C{i} = {i}\n"));
+    }
+    let spec = parse(&text);
+    assert_eq!(spec.constants.items.len(), COUNT);
+    for (i, constant) in spec.constants.items.iter().enumerate() {
+        assert_eq!((constant.name.as_str(), &constant.value), (format!("C{i}").as_str(), &Value::Int(i as i64)));
+    }
+    // C50000 is on line 3 + 50000; the repeat is on the line after the last one.
+    text.push_str("C50000 = 0\n");
+    assert_eq!(
+        error(&text),
+        "100003:1: syntax error: expected each constant to be given one value, found a second value for C50000; the \
+         first is on line 50003"
+    );
+}
+
+#[test]
 fn an_unknown_keyword_suggests_the_nearest_supported_one() {
     let valid = "valid keywords: MODEL, CONSTANT, CONSTANTS, INVARIANT, INVARIANTS, PROPERTY, PROPERTIES, CONSTRAINT, \
                  CONSTRAINTS, ACTION_CONSTRAINT, ACTION_CONSTRAINTS, SYMMETRY, FAIRNESS, CHECK_DEADLOCK, EXPECT";

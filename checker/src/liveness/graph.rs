@@ -4,17 +4,26 @@
 //!
 //! Self-loops are left out: a step that does not change the state is a
 //! stutter, which never counts as taking or enabling a fair action, and every
-//! state may stutter anyway. A state with a step that leaves the constraints
-//! is a *boundary* state: its behaviours are cut there, not stopped, so it may
-//! not stutter forever.
+//! state may stutter anyway. A step that leaves the constraints (its target is
+//! outside `CONSTRAINT`, or `ACTION_CONSTRAINT` forbids it) is no edge, but it
+//! is kept as an *exit* of its source: its action is enabled there, as TLC
+//! evaluates `ENABLED` on the whole `Next`.
+//!
+//! Nodes are identified by fingerprints of the run's width, hashed with a seed
+//! of their own, so a collision that hid a state from the search does not hide
+//! it from the graph too; the run's collision estimate adds the graph's.
 
 use std::collections::HashMap;
 
 use crate::check::Plan;
 use crate::config::Limits;
 use crate::fingerprint::Fingerprint;
+use crate::limits::Watch;
 use crate::model::Model;
 use crate::outcome::StopReason;
+
+/// Mixed into the run's seed for the graph's fingerprints.
+const GRAPH_SEED: u64 = 0x6c69_7665_6e65_7373;
 
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
@@ -35,9 +44,16 @@ pub(crate) struct Graph<S> {
     /// A readable form of each instance, `RMPrepare(r2)`.
     pub instance_labels: Vec<String>,
     pub initial: Vec<u32>,
-    pub boundary: Vec<bool>,
+    /// `exit_offsets[u]..exit_offsets[u + 1]` indexes `exit_labels`: the
+    /// action instances of the steps from `u` that leave the constraints,
+    /// each once.
+    pub exit_offsets: Vec<usize>,
+    pub exit_labels: Vec<u32>,
     /// One bit per predicate the properties need, per state.
     pub bits: Vec<u64>,
+    /// Fingerprint lookups (initial states and edges' targets), for the
+    /// collision estimate.
+    pub lookups: u64,
 }
 
 impl<S> Graph<S> {
@@ -50,13 +66,32 @@ impl<S> Graph<S> {
         self.targets[range.clone()].iter().copied().zip(self.labels[range].iter().copied())
     }
 
+    /// The action instances of the state-changing steps from `u`, inside the
+    /// constraints or not: what is enabled at `u` (an instance may repeat).
+    pub fn enabled(&self, u: u32) -> impl Iterator<Item = u32> + '_ {
+        let range = self.offsets[u as usize]..self.offsets[u as usize + 1];
+        let exits = self.exit_offsets[u as usize]..self.exit_offsets[u as usize + 1];
+        self.labels[range].iter().chain(&self.exit_labels[exits]).copied()
+    }
+
+    /// Whether some step from `u` leaves the constraints.
+    pub fn has_exit(&self, u: u32) -> bool {
+        self.exit_offsets[u as usize] < self.exit_offsets[u as usize + 1]
+    }
+
     pub fn bit(&self, u: u32, predicate: usize) -> bool {
         self.bits[u as usize] >> predicate & 1 == 1
     }
 
-    /// Bytes held by the edges (targets and labels), for the benchmark.
+    /// Bytes held by the edges (targets and labels) and exits, for the benchmark.
     pub fn edge_bytes(&self) -> usize {
-        self.targets.len() * 4 + self.labels.len() * 4
+        self.targets.len() * 4 + self.labels.len() * 4 + self.exit_labels.len() * 4
+    }
+
+    /// An estimate of the bytes the graph holds, for a memory limit without
+    /// a probe: the states and their per-state arrays, the edges and the index.
+    pub fn bytes(&self) -> u64 {
+        (self.states.len() * (std::mem::size_of::<S>() + 32) + self.edge_bytes() * 2) as u64
     }
 
     /// The tree path from an initial state to `u`.
@@ -72,15 +107,27 @@ impl<S> Graph<S> {
     }
 }
 
-/// Builds the graph, evaluating `predicates` on every state.
-pub(crate) fn build<M: Model>(
+/// A state the constraints keep out of the graph: an initial state outside
+/// them (`None`), or the target of a step from a node that leaves them
+/// (`Some((node, instance))`).
+pub(crate) type Outside = Option<(u32, u32)>;
+
+/// What sees the states the constraints keep out, with the graph so far.
+pub(crate) type SeeOutside<'a, S> = dyn FnMut(&Graph<S>, Outside, &S) + 'a;
+
+/// Builds the graph, evaluating `predicates` on every state, and showing
+/// `outside` every state the constraints keep out (checked, never stored, as
+/// the safety search does).
+pub(crate) fn build<M: Model, F: Fingerprint>(
     plan: &Plan<'_, M>,
     predicates: &[crate::model::StatePredicate<M>],
     limits: &Limits,
+    outside: &mut SeeOutside<'_, M::State>,
 ) -> Result<Graph<M::State>, StopReason> {
     assert!(predicates.len() <= 64, "checker bug: at most 64 predicates per run");
     let model = plan.model;
-    let mut ids: FastMap<u64, u32> = FastMap::default();
+    let seed = plan.seed ^ GRAPH_SEED;
+    let mut ids: FastMap<F, u32> = FastMap::default();
     let mut instances: FastMap<M::Action, u32> = FastMap::default();
     let mut graph = Graph {
         states: Vec::new(),
@@ -92,14 +139,21 @@ pub(crate) fn build<M: Model>(
         instance_names: Vec::new(),
         instance_labels: Vec::new(),
         initial: Vec::new(),
-        boundary: Vec::new(),
+        exit_offsets: vec![0],
+        exit_labels: Vec::new(),
         bits: Vec::new(),
+        lookups: 0,
     };
-    // Returns the state's id and whether it is new.
-    let mut add = |graph: &mut Graph<M::State>, state: M::State, depth: u32, parent: u32| -> (u32, bool) {
-        let fp = u64::of(&state, plan.seed);
+    // Returns the state's id and whether it is new; refuses to grow the
+    // index (a doubling, written at once) past the memory limit.
+    let mut add = |graph: &mut Graph<M::State>, state: M::State, depth: u32, parent: u32| {
+        graph.lookups += 1;
+        let fp = F::of(&state, seed);
         if let Some(&id) = ids.get(&fp) {
-            return (id, false);
+            return Ok((id, false));
+        }
+        if !limits.room_for(|| graph.bytes(), map_growth_bytes(&ids)) {
+            return Err(StopReason::MemoryLimit);
         }
         // The memory limit stops a run long before four billion states.
         let id =
@@ -110,33 +164,39 @@ pub(crate) fn build<M: Model>(
         graph.states.push(state);
         graph.depth.push(depth);
         graph.parent.push(parent);
-        graph.boundary.push(false);
-        (id, true)
+        Ok((id, true))
+    };
+    let mut instance = |graph: &mut Graph<M::State>, action: M::Action| match instances.get(&action) {
+        Some(&label) => label,
+        None => {
+            let label = instances.len() as u32;
+            graph.instance_names.push(plan.action_index(&action) as u32);
+            graph.instance_labels.push(model.format_action(&action));
+            instances.insert(action, label);
+            label
+        }
     };
     let mut inits = Vec::new();
     model.init(&mut inits);
     for state in inits {
         if !plan.in_constraint(&state) {
+            outside(&graph, None, &state);
             continue;
         }
-        if let (id, true) = add(&mut graph, state, 1, ROOT) {
+        if let (id, true) = add(&mut graph, state, 1, ROOT)? {
             graph.initial.push(id);
         }
     }
     let mut steps = Vec::new();
+    let mut exits: Vec<u32> = Vec::new();
     let mut u = 0usize;
+    let mut watch = Watch::default();
     while u < graph.states.len() {
-        if u.is_multiple_of(4096) {
-            if graph.states.len() as u64 > limits.states_max {
-                return Err(StopReason::StatesLimit);
-            }
-            if let Some(reason) = limits.stop_now() {
-                return Err(reason);
-            }
-            let bytes = graph.states.len() * (std::mem::size_of::<M::State>() + 32) + graph.edge_bytes() * 2;
-            if bytes as u64 > limits.memory_bytes_max {
-                return Err(StopReason::MemoryLimit);
-            }
+        if graph.states.len() as u64 > limits.states_max {
+            return Err(StopReason::StatesLimit);
+        }
+        if let Some(reason) = watch.step(limits, || graph.bytes()) {
+            return Err(reason);
         }
         let from = graph.states[u].clone();
         model.next(&from, &mut steps);
@@ -146,28 +206,35 @@ pub(crate) fn build<M: Model>(
                 continue;
             }
             if !(plan.step_allowed(&from, &action, &to) && plan.in_constraint(&to)) {
-                graph.boundary[u] = true;
+                let label = instance(&mut graph, action);
+                outside(&graph, Some((u as u32, label)), &to);
+                exits.push(label);
                 continue;
             }
-            let (target, _) = add(&mut graph, to, depth, u as u32);
+            let (target, _) = add(&mut graph, to, depth, u as u32)?;
             if target as usize == u {
                 continue;
             }
-            let label = match instances.get(&action) {
-                Some(&label) => label,
-                None => {
-                    let label = instances.len() as u32;
-                    graph.instance_names.push(plan.action_index(&action) as u32);
-                    graph.instance_labels.push(model.format_action(&action));
-                    instances.insert(action, label);
-                    label
-                }
-            };
+            let label = instance(&mut graph, action);
             graph.targets.push(target);
             graph.labels.push(label);
         }
+        exits.sort_unstable();
+        exits.dedup();
+        graph.exit_labels.append(&mut exits);
         graph.offsets.push(graph.targets.len());
+        graph.exit_offsets.push(graph.exit_labels.len());
         u += 1;
     }
     Ok(graph)
+}
+
+/// The bytes a hash map allocates when its next insertion grows it (the
+/// table doubles, with a control byte a bucket), or 0 while it has room.
+fn map_growth_bytes<K, V, H>(map: &HashMap<K, V, H>) -> u64 {
+    if map.len() < map.capacity() {
+        return 0;
+    }
+    let buckets = ((map.capacity() + 1) * 8 / 7).next_power_of_two().max(8);
+    (buckets * (std::mem::size_of::<(K, V)>() + 1)) as u64
 }

@@ -12,26 +12,48 @@
 //! | `<>[]P` | all | any | a `~P` state |
 //! | `P ~> Q` | `~Q` | `P /\ ~Q` states | |
 //!
+//! A `[]S` conjunct of a spec's formula is no such question: as in TLC, it is
+//! a safety check, whatever the fairness, on every state the search checks
+//! invariants on (the graph's states, and the states generated outside the
+//! constraints); a violation is a finite trace.
+//!
+//! # Constraints
+//!
+//! As in TLC, behaviours are those of the graph inside the constraints
+//! (`CONSTRAINT`, `ACTION_CONSTRAINT`), and every state may stutter forever,
+//! including one with a step that leaves the constraints. `ENABLED` and
+//! fairness see every step of `next`, including those that leave: such a step
+//! enables its action at its source, but is never taken inside the graph. So
+//! a state whose `WF(A)` step leaves the constraints has no fair behaviour
+//! that stays there. When the constraints leave no fair behaviour at all, the
+//! verdict is [`StopReason::Vacuous`] rather than a pass.
+//!
+//! # Fairness
+//!
 //! Fair cycles are found per strongly connected component: a component has a
 //! cycle that satisfies `WF(A)` iff it has an internal `A` step or a state where
 //! `A` is disabled; `SF(A)` iff it has an internal `A` step or no state where `A`
 //! is enabled, and otherwise the states enabling `A` are removed and the rest
 //! is decomposed again (the Streett refinement). Stuttering never takes or
-//! enables an action; a state may stutter forever unless it is a boundary state
-//! of the constraints. The lasso's cycle is built through one waypoint per
-//! fairness condition, so it satisfies each by construction, and the whole
-//! lasso is replayed through `next` and checked against the property again.
+//! enables an action. The lasso's cycle is built through one waypoint per
+//! fairness condition, so it satisfies each by construction; the whole lasso
+//! is then replayed through `next`, checked against the property again, and
+//! checked against every fairness condition by [`validate`], which sees only
+//! the model (no graph).
 
 pub(crate) mod graph;
 mod scc;
 #[cfg(test)]
 mod tests;
+mod validate;
 
 use std::collections::VecDeque;
 
 use crate::check::Plan;
 use crate::config::Limits;
 use crate::error::{CheckError, ModelError, ModelErrorKind};
+use crate::fingerprint::Fingerprint;
+use crate::limits::Watch;
 use crate::model::{Model, Strength};
 use crate::outcome::{Counterexample, Lasso, StopReason, Verdict};
 use crate::trace::{self, Path};
@@ -42,6 +64,8 @@ const NONE: u32 = u32::MAX;
 /// A temporal property over state expressions.
 #[derive(Clone, Debug)]
 pub(crate) enum Temporal {
+    /// `[]S`: a safety check on every state the search reaches.
+    Always(Expr),
     Eventually(Expr),
     AlwaysEventually(Expr),
     EventuallyAlways(Expr),
@@ -66,7 +90,7 @@ impl Expr {
         match self {
             Expr::Predicate(i) => graph.bit(u, *i),
             Expr::Const(b) => *b,
-            Expr::Enabled(a) => graph.edges(u).any(|(_, label)| graph.instance_names[label as usize] == *a),
+            Expr::Enabled(a) => graph.enabled(u).any(|label| graph.instance_names[label as usize] == *a),
             Expr::Not(e) => !e.on_node(graph, u),
             Expr::And(a, b) => a.on_node(graph, u) && b.on_node(graph, u),
             Expr::Or(a, b) => a.on_node(graph, u) || b.on_node(graph, u),
@@ -147,72 +171,218 @@ enum Requirement {
 /// starting distance, and the states the cycle must visit.
 type Question = (Vec<bool>, Vec<(u32, u32)>, Option<Vec<bool>>);
 
-/// Checks every temporal property of the plan; returns one verdict per check index.
-pub(crate) fn check<M: Model>(plan: &Plan<'_, M>, limits: &Limits) -> Result<Vec<(usize, Verdict)>, CheckError> {
-    let graph = match graph::build(plan, &plan.predicates, limits) {
+/// What liveness checking found: one verdict per check index, and the size
+/// of the behaviour graph (states, fingerprint lookups) for the collision
+/// estimate, if it was built.
+pub(crate) struct Checked {
+    pub verdicts: Vec<(usize, Verdict)>,
+    pub graph: Option<(u64, u64)>,
+}
+
+/// The first violation of a `[]S` conjunct: its depth and fingerprint (the
+/// smallest pair wins, whatever the order of `next`), and where it is.
+struct AlwaysViolation<F, S> {
+    key: (u32, F),
+    at: AlwaysAt<S>,
+}
+
+enum AlwaysAt<S> {
+    /// A node of the graph.
+    Node(u32),
+    /// A state the constraints keep out: an initial state (`None`), or the
+    /// target of a step from a node, with the step's instance.
+    Outside(Option<(u32, u32)>, S),
+}
+
+/// Checks every temporal property of the plan.
+pub(crate) fn check<M: Model, F: Fingerprint>(plan: &Plan<'_, M>, limits: &Limits) -> Result<Checked, CheckError> {
+    // `[]S` conjuncts are checked like invariants: on every node, and on every
+    // state the constraints keep out (as the safety search checks them).
+    let always: Vec<(usize, &Expr)> = plan
+        .liveness
+        .iter()
+        .enumerate()
+        .filter_map(|(k, (_, t))| match t {
+            Temporal::Always(e) => Some((k, e)),
+            _ => None,
+        })
+        .collect();
+    let mut violations: Vec<Option<AlwaysViolation<F, M::State>>> = (0..plan.liveness.len()).map(|_| None).collect();
+    let mut outside = |graph: &Graph<M::State>, from: graph::Outside, state: &M::State| {
+        for &(k, e) in &always {
+            if e.on_state(plan, state) {
+                continue;
+            }
+            let depth = from.map_or(1, |(u, _)| graph.depth[u as usize] + 1);
+            let key = (depth, F::of(state, plan.seed));
+            if violations[k].as_ref().is_none_or(|v| key < v.key) {
+                violations[k] = Some(AlwaysViolation { key, at: AlwaysAt::Outside(from, state.clone()) });
+            }
+        }
+    };
+    let graph = match graph::build::<M, F>(plan, &plan.predicates, limits, &mut outside) {
         Ok(graph) => graph,
-        Err(reason) => return Ok(plan.liveness.iter().map(|(i, _)| (*i, Verdict::Unknown(reason))).collect()),
+        Err(reason) => {
+            let verdicts = plan.liveness.iter().map(|(i, _)| (*i, Verdict::Unknown(reason))).collect();
+            return Ok(Checked { verdicts, graph: None });
+        }
     };
     tracing::debug!(states = graph.len(), edges = graph.targets.len(), "behaviour graph built");
-    let conditions = conditions(plan, &graph);
-    tracing::debug!(conditions = ?conditions.iter().map(|c| &c.label).collect::<Vec<_>>(), "fairness");
-    // If the constraints cut the graph and no fair infinite behaviour is left
-    // at all, every liveness property would hold vacuously: say so instead.
-    if graph.boundary.iter().any(|&b| b) {
-        let everything = vec![true; graph.len()];
-        let sources: Vec<(u32, u32)> = graph.initial.iter().map(|&u| (u, 0)).collect();
-        if find_fair_cycle(&graph, &conditions, &everything, &sources, None).is_none() {
-            return Ok(plan.liveness.iter().map(|(i, _)| (*i, Verdict::Unknown(StopReason::Vacuous))).collect());
+    for &(k, e) in &always {
+        for u in 0..graph.len() as u32 {
+            if !e.on_node(&graph, u) {
+                let key = (graph.depth[u as usize], F::of(&graph.states[u as usize], plan.seed));
+                if violations[k].as_ref().is_none_or(|v| key < v.key) {
+                    violations[k] = Some(AlwaysViolation { key, at: AlwaysAt::Node(u) });
+                }
+            }
         }
     }
+    let conditions = conditions(plan, &graph);
+    tracing::debug!(conditions = ?conditions.iter().map(|c| &c.label).collect::<Vec<_>>(), "fairness");
+    // The cycle searches look at the limits too.
+    let mut search = Search { limits, watch: Watch::default() };
+    // If the constraints cut the graph and no fair infinite behaviour is left
+    // at all, every liveness property would hold vacuously: say so instead.
+    let vacuous: Result<bool, StopReason> = if !(0..graph.len() as u32).any(|u| graph.has_exit(u)) {
+        Ok(false)
+    } else {
+        let everything = vec![true; graph.len()];
+        let sources: Vec<(u32, u32)> = graph.initial.iter().map(|&u| (u, 0)).collect();
+        match find_fair_cycle(&graph, &conditions, &everything, &sources, None, &mut search) {
+            Ok(found) => Ok(found.is_none()),
+            Err(reason) => Err(reason),
+        }
+    };
+    // Once a limit stops a cycle search, the searches after it are not run.
+    let mut stopped: Option<StopReason> = vacuous.err();
     let mut verdicts: Vec<(usize, Verdict)> = Vec::new();
-    for (index, temporal) in &plan.liveness {
+    for (k, (index, temporal)) in plan.liveness.iter().enumerate() {
         // A property defined as a conjunction has several entries: the first
         // violated conjunct decides.
         if verdicts.iter().any(|(i, v)| i == index && matches!(v, Verdict::Violated(_))) {
             continue;
         }
-        let n = graph.len() as u32;
-        let nodes = |e: &Expr| (0..n).map(|u| e.on_node(&graph, u)).collect::<Vec<bool>>();
-        let depth = |u: u32| graph.depth[u as usize] - 1;
-        let (allowed, sources, must_visit): Question = match temporal {
-            Temporal::Eventually(p) => {
-                let allowed = nodes(&p.clone().not());
-                let sources = graph.initial.iter().filter(|&&u| allowed[u as usize]).map(|&u| (u, 0)).collect();
-                (allowed, sources, None)
-            }
-            Temporal::AlwaysEventually(p) => {
-                let allowed = nodes(&p.clone().not());
-                let sources = (0..n).filter(|&u| allowed[u as usize]).map(|u| (u, depth(u))).collect();
-                (allowed, sources, None)
-            }
-            Temporal::EventuallyAlways(p) => {
-                let sources = (0..n).map(|u| (u, depth(u))).collect();
-                (vec![true; n as usize], sources, Some(nodes(&p.clone().not())))
-            }
-            Temporal::LeadsTo(p, q) => {
-                let allowed = nodes(&q.clone().not());
-                let p = nodes(p);
-                let sources = (0..n).filter(|&u| allowed[u as usize] && p[u as usize]).map(|u| (u, depth(u))).collect();
-                (allowed, sources, None)
-            }
-        };
-        let verdict = match find_fair_cycle(&graph, &conditions, &allowed, &sources, must_visit.as_deref()) {
-            None => Verdict::Holds,
-            Some(found) => {
-                let (path, loop_start, notes) = lasso_path(plan, &graph, &conditions, must_visit.as_deref(), &found)?;
-                let path = (path, loop_start);
-                let lasso = Lasso { trace: trace::render(plan, &path.0), loop_start, notes };
-                confirm(plan, temporal, &path.0, path.1)?;
-                Verdict::Violated(Counterexample::Lasso(lasso))
-            }
+        let verdict = match temporal {
+            Temporal::Always(e) => match violations[k].take() {
+                None => Verdict::Holds,
+                Some(violation) => Verdict::Violated(Counterexample::Trace(always_trace(plan, &graph, e, violation)?)),
+            },
+            _ if stopped.is_some() => Verdict::Unknown(stopped.expect("just checked")),
+            _ if matches!(vacuous, Ok(true)) => Verdict::Unknown(StopReason::Vacuous),
+            _ => match liveness_verdict(plan, &graph, &conditions, temporal, &mut search)? {
+                Ok(verdict) => verdict,
+                Err(reason) => {
+                    stopped = Some(reason);
+                    Verdict::Unknown(reason)
+                }
+            },
         };
         match verdicts.iter_mut().find(|(i, _)| i == index) {
-            Some(entry) => entry.1 = verdict,
+            // Violated beats unknown, which beats holds.
+            Some(entry) => {
+                if matches!(verdict, Verdict::Violated(_)) || (entry.1 == Verdict::Holds) {
+                    entry.1 = verdict;
+                }
+            }
             None => verdicts.push((*index, verdict)),
         }
     }
-    Ok(verdicts)
+    Ok(Checked { verdicts, graph: Some((graph.len() as u64, graph.lookups)) })
+}
+
+/// The verdict of one temporal property (not `[]S`) as a fair-cycle question.
+fn liveness_verdict<M: Model>(
+    plan: &Plan<'_, M>,
+    graph: &Graph<M::State>,
+    conditions: &[Condition],
+    temporal: &Temporal,
+    search: &mut Search<'_>,
+) -> Result<Result<Verdict, StopReason>, CheckError> {
+    let n = graph.len() as u32;
+    let nodes = |e: &Expr| (0..n).map(|u| e.on_node(graph, u)).collect::<Vec<bool>>();
+    let depth = |u: u32| graph.depth[u as usize] - 1;
+    let (allowed, sources, must_visit): Question = match temporal {
+        Temporal::Always(_) => unreachable!("checker bug: []S is checked as a safety property"),
+        Temporal::Eventually(p) => {
+            let allowed = nodes(&p.clone().not());
+            let sources = graph.initial.iter().filter(|&&u| allowed[u as usize]).map(|&u| (u, 0)).collect();
+            (allowed, sources, None)
+        }
+        Temporal::AlwaysEventually(p) => {
+            let allowed = nodes(&p.clone().not());
+            let sources = (0..n).filter(|&u| allowed[u as usize]).map(|u| (u, depth(u))).collect();
+            (allowed, sources, None)
+        }
+        Temporal::EventuallyAlways(p) => {
+            let sources = (0..n).map(|u| (u, depth(u))).collect();
+            (vec![true; n as usize], sources, Some(nodes(&p.clone().not())))
+        }
+        Temporal::LeadsTo(p, q) => {
+            let allowed = nodes(&q.clone().not());
+            let p = nodes(p);
+            let sources = (0..n).filter(|&u| allowed[u as usize] && p[u as usize]).map(|u| (u, depth(u))).collect();
+            (allowed, sources, None)
+        }
+    };
+    let found = match find_fair_cycle(graph, conditions, &allowed, &sources, must_visit.as_deref(), search) {
+        Ok(Some(found)) => found,
+        Ok(None) => return Ok(Ok(Verdict::Holds)),
+        Err(reason) => return Ok(Err(reason)),
+    };
+    let (path, loop_start, notes, cycle) = lasso_path(plan, graph, conditions, must_visit.as_deref(), &found)?;
+    confirm(plan, temporal, &path, loop_start)?;
+    if let Some(failure) = validate::unfair(plan, &path, loop_start) {
+        return Err(validate::blame(plan, graph, &cycle, &path[loop_start..], &failure));
+    }
+    let lasso = Lasso { trace: trace::render(plan, &path), loop_start, notes };
+    Ok(Ok(Verdict::Violated(Counterexample::Lasso(lasso))))
+}
+
+/// The trace to the first violation of a `[]S` conjunct, replayed through
+/// `next` and checked again.
+fn always_trace<M: Model, F>(
+    plan: &Plan<'_, M>,
+    graph: &Graph<M::State>,
+    e: &Expr,
+    violation: AlwaysViolation<F, M::State>,
+) -> Result<crate::outcome::Trace, CheckError> {
+    let path = match violation.at {
+        AlwaysAt::Node(u) => {
+            let nodes = graph.tree_path(u);
+            replay(plan, graph, &nodes, &vec![None; nodes.len()])?
+        }
+        AlwaysAt::Outside(None, state) => {
+            let mut inits = Vec::new();
+            plan.model.init(&mut inits);
+            if !inits.contains(&state) {
+                return Err(diverged("the trace's initial state is no longer produced by init", &state));
+            }
+            vec![(None, state)]
+        }
+        AlwaysAt::Outside(Some((u, label)), state) => {
+            let nodes = graph.tree_path(u);
+            let mut path = replay(plan, graph, &nodes, &vec![None; nodes.len()])?;
+            let from = graph.states[u as usize].clone();
+            let mut steps = Vec::new();
+            plan.model.next(&from, &mut steps);
+            let wanted = graph.instance_labels[label as usize].as_str();
+            let step = steps
+                .into_iter()
+                .filter(|(_, to)| *to == state)
+                .min_by_key(|(a, _)| (plan.model.format_action(a) != wanted, plan.action_index(a)));
+            let Some((action, to)) = step else {
+                return Err(diverged("from the state below, next no longer produces the trace's last step", &from));
+            };
+            path.push((Some(action), to));
+            path
+        }
+    };
+    let (_, last) = path.last().expect("a trace is never empty");
+    if e.on_state(plan, last) {
+        return Err(diverged("the replayed trace does not end in a state that violates the property", last));
+    }
+    Ok(trace::render(plan, &path))
 }
 
 /// The graph-level fairness conditions: one per `WF(A)`/`SF(A)`, and one per
@@ -254,14 +424,43 @@ struct Found {
     predecessor: Vec<u32>,
 }
 
+/// The limits, as the searches for fair cycles look at them.
+pub(crate) struct Search<'l> {
+    limits: &'l Limits,
+    watch: Watch,
+}
+
+impl Search<'_> {
+    /// One step of a search: a node visited or a component evaluated.
+    #[inline]
+    pub fn step<S>(&mut self, graph: &Graph<S>) -> Result<(), StopReason> {
+        match self.watch.step(self.limits, || graph.bytes()) {
+            None => Ok(()),
+            Some(reason) => Err(reason),
+        }
+    }
+
+    /// Asks for room for `bytes` more (the arrays of a search over the graph).
+    pub fn reserve<S>(&self, graph: &Graph<S>, bytes: usize) -> Result<(), StopReason> {
+        if self.limits.room_for(|| graph.bytes(), bytes as u64) {
+            Ok(())
+        } else {
+            Err(StopReason::MemoryLimit)
+        }
+    }
+}
+
 fn find_fair_cycle<S>(
     graph: &Graph<S>,
     conditions: &[Condition],
     allowed: &[bool],
     sources: &[(u32, u32)],
     must_visit: Option<&[bool]>,
-) -> Option<Found> {
+    search: &mut Search<'_>,
+) -> Result<Option<Found>, StopReason> {
     let n = graph.len();
+    // Distances, predecessors, the reachable set, its roots and membership.
+    search.reserve(graph, n * 14)?;
     // Multi-source BFS inside `allowed`, sources starting at their own distance.
     let mut distance = vec![NONE; n];
     let mut predecessor = vec![NONE; n];
@@ -282,6 +481,7 @@ fn find_fair_cycle<S>(
             if distance[u as usize] != d as u32 {
                 continue;
             }
+            search.step(graph)?;
             for (v, _) in graph.edges(u) {
                 if allowed[v as usize] && distance[v as usize] > d as u32 + 1 {
                     distance[v as usize] = d as u32 + 1;
@@ -297,7 +497,7 @@ fn find_fair_cycle<S>(
     }
     let reachable: Vec<bool> = (0..n).map(|u| allowed[u] && distance[u] != NONE).collect();
     let roots: Vec<u32> = (0..n as u32).filter(|&u| reachable[u as usize]).collect();
-    let mut work: VecDeque<Vec<u32>> = scc::sccs(graph, &reachable, &roots).into();
+    let mut work: VecDeque<Vec<u32>> = scc::sccs(graph, &reachable, &roots, search)?.into();
     // Labels that some fairness condition is about.
     let relevant: Vec<bool> = (0..graph.instance_names.len() as u32)
         .map(|label| conditions.iter().any(|c| c.matches.hits(graph, label)))
@@ -306,6 +506,7 @@ fn find_fair_cycle<S>(
     // (distance, start, component, waypoints) of the best fair component so far.
     let mut best: Option<Candidate> = None;
     while let Some(component) = work.pop_front() {
+        search.step(graph)?;
         for &u in &component {
             member[u as usize] = true;
         }
@@ -316,11 +517,12 @@ fn find_fair_cycle<S>(
         match verdict {
             Evaluation::Unfair => {}
             Evaluation::Refine(rest) => {
+                search.reserve(graph, n)?;
                 let mut mask = vec![false; n];
                 for &u in &rest {
                     mask[u as usize] = true;
                 }
-                work.extend(scc::sccs(graph, &mask, &rest));
+                work.extend(scc::sccs(graph, &mask, &rest, search)?);
             }
             Evaluation::Fair(waypoints) => {
                 let start =
@@ -332,7 +534,7 @@ fn find_fair_cycle<S>(
             }
         }
     }
-    best.map(|(_, start, component, waypoints)| Found { component, start, waypoints, predecessor })
+    Ok(best.map(|(_, start, component, waypoints)| Found { component, start, waypoints, predecessor }))
 }
 
 type Candidate = (u32, u32, Vec<u32>, Vec<(Requirement, Waypoint)>);
@@ -353,12 +555,11 @@ fn evaluate<S>(
 ) -> Evaluation {
     let internal = |u: u32| graph.edges(u).filter(|(v, _)| member[*v as usize]);
     if let [u] = *component {
-        // One state, so the only cycle is stuttering there: allowed unless it
-        // is a boundary state, fair iff no fairness condition's action is
-        // enabled there (most components of most graphs are like this).
-        let fair = !graph.boundary[u as usize]
-            && !graph.edges(u).any(|(_, label)| relevant[label as usize])
-            && must_visit.is_none_or(|mark| mark[u as usize]);
+        // One state, so the only cycle is stuttering there, fair iff no
+        // fairness condition's action is enabled there, by a step inside the
+        // constraints or not (most components of most graphs are like this).
+        let fair =
+            !graph.enabled(u).any(|label| relevant[label as usize]) && must_visit.is_none_or(|mark| mark[u as usize]);
         return if fair { Evaluation::Fair(Vec::new()) } else { Evaluation::Unfair };
     }
     let mut waypoints = Vec::new();
@@ -370,7 +571,7 @@ fn evaluate<S>(
     }
     let mut remove = vec![false; 0];
     for (i, condition) in conditions.iter().enumerate() {
-        let enabled = |u: u32| graph.edges(u).any(|(_, label)| condition.matches.hits(graph, label));
+        let enabled = |u: u32| graph.enabled(u).any(|label| condition.matches.hits(graph, label));
         let taken = component.iter().find_map(|&u| {
             internal(u).find(|(_, label)| condition.matches.hits(graph, *label)).map(|(v, l)| (u, v, l))
         });
@@ -400,14 +601,18 @@ fn evaluate<S>(
     Evaluation::Fair(waypoints)
 }
 
-/// The states of the lasso (prefix then cycle) and the index where the cycle starts.
+/// The states of the lasso (prefix then cycle), the index where the cycle
+/// starts, the notes on its fairness, and the cycle's nodes.
+type LassoPath<M> = (Path<M>, usize, Vec<String>, Vec<u32>);
+
+/// Builds the lasso of a fair cycle and replays it through `next`.
 fn lasso_path<M: Model>(
     plan: &Plan<'_, M>,
     graph: &Graph<M::State>,
     conditions: &[Condition],
     must_visit: Option<&[bool]>,
     found: &Found,
-) -> Result<(Path<M>, usize, Vec<String>), CheckError> {
+) -> Result<LassoPath<M>, CheckError> {
     // Prefix: the tree path to a source, then the allowed path to the start.
     let mut inside = vec![found.start];
     let mut at = found.start;
@@ -447,7 +652,7 @@ fn lasso_path<M: Model>(
                 let taken =
                     (loop_start + 1..nodes.len()).any(|k| labels[k].is_some_and(|l| condition.matches.hits(graph, l)));
                 let disabled = condition.strength == Strength::Weak
-                    && nodes[cycle].iter().any(|&u| !graph.edges(u).any(|(_, l)| condition.matches.hits(graph, l)));
+                    && nodes[cycle].iter().any(|&u| !graph.enabled(u).any(|l| condition.matches.hits(graph, l)));
                 taken || disabled
             }
         };
@@ -464,13 +669,6 @@ fn lasso_path<M: Model>(
             }
         }
     }
-    if nodes.len() == loop_start + 1 && graph.boundary[found.start as usize] {
-        // A boundary state may not stutter forever: go round through an internal edge.
-        let (v, label) = graph.edges(found.start).find(|(v, _)| member[*v as usize]).expect("a cyclic component");
-        nodes.push(v);
-        labels.push(Some(label));
-        current = v;
-    }
     go(found.start, &mut nodes, &mut labels, &mut current);
     // The cycle ends where it started; the trace shows that state once.
     if nodes.len() > loop_start + 1 {
@@ -478,7 +676,8 @@ fn lasso_path<M: Model>(
         labels.pop();
     }
     let notes = fairness_notes(plan, graph, conditions, &nodes[loop_start..], &labels[loop_start + 1..], found.start);
-    replay(plan, graph, &nodes, &labels).map(|path| (path, loop_start, notes))
+    let cycle = nodes[loop_start..].to_vec();
+    replay(plan, graph, &nodes, &labels).map(|path| (path, loop_start, notes, cycle))
 }
 
 /// What the cycle (its states, and the labels of its steps, the closing step
@@ -502,7 +701,7 @@ fn fairness_notes<M: Model>(
     for condition in conditions {
         let hits = |l: &u32| condition.matches.hits(graph, *l);
         let enabled_at: Vec<usize> =
-            (0..states.len()).filter(|&i| graph.edges(states[i]).any(|(_, l)| hits(&l))).collect();
+            (0..states.len()).filter(|&i| graph.enabled(states[i]).any(|l| hits(&l))).collect();
         let how = if taken.iter().any(hits) {
             "taken on the cycle".to_string()
         } else if enabled_at.is_empty() {
@@ -614,6 +813,7 @@ fn confirm<M: Model>(
     let cycle = &states[loop_start..];
     let holds = |e: &Expr, s: &M::State| e.on_state(plan, s);
     let violated = match temporal {
+        Temporal::Always(p) => states.iter().any(|s| !holds(p, s)),
         Temporal::Eventually(p) => states.iter().all(|s| !holds(p, s)),
         Temporal::AlwaysEventually(p) => cycle.iter().all(|s| !holds(p, s)),
         Temporal::EventuallyAlways(p) => cycle.iter().any(|s| !holds(p, s)),

@@ -3,13 +3,23 @@
 //! a node mask.
 
 use super::graph::Graph;
+use super::Search;
+use crate::outcome::StopReason;
 
 const NONE: u32 = u32::MAX;
 
 /// The SCCs of the subgraph induced by `mask`, reachable from `roots`
-/// (roots outside the mask are skipped). Each SCC's nodes are sorted.
-pub(crate) fn sccs<S>(graph: &Graph<S>, mask: &[bool], roots: &[u32]) -> Vec<Vec<u32>> {
+/// (roots outside the mask are skipped). Each SCC's nodes are sorted. Stops
+/// when `search` says a limit is hit.
+pub(crate) fn sccs<S>(
+    graph: &Graph<S>,
+    mask: &[bool],
+    roots: &[u32],
+    search: &mut Search<'_>,
+) -> Result<Vec<Vec<u32>>, StopReason> {
     let n = graph.len();
+    // index, low and on_stack, then the stacks at worst.
+    search.reserve(graph, n * 17)?;
     let mut index = vec![NONE; n];
     let mut low = vec![0u32; n];
     let mut on_stack = vec![false; n];
@@ -22,6 +32,7 @@ pub(crate) fn sccs<S>(graph: &Graph<S>, mask: &[bool], roots: &[u32]) -> Vec<Vec
         if !mask[root as usize] || index[root as usize] != NONE {
             continue;
         }
+        search.step(graph)?;
         frames.push((root, graph.offsets[root as usize]));
         index[root as usize] = next_index;
         low[root as usize] = next_index;
@@ -38,6 +49,7 @@ pub(crate) fn sccs<S>(graph: &Graph<S>, mask: &[bool], roots: &[u32]) -> Vec<Vec
                     continue;
                 }
                 if index[v as usize] == NONE {
+                    search.step(graph)?;
                     index[v as usize] = next_index;
                     low[v as usize] = next_index;
                     next_index += 1;
@@ -72,5 +84,5 @@ pub(crate) fn sccs<S>(graph: &Graph<S>, mask: &[bool], roots: &[u32]) -> Vec<Vec
             }
         }
     }
-    result
+    Ok(result)
 }

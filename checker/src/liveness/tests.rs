@@ -7,6 +7,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::check;
 use crate::config::{FairnessSpec, Named, Span};
+use crate::fingerprint::Fingerprint;
 use crate::fixtures::{config, named};
 use crate::model::{Constraint, Fairness, Model, Predicate, Property, Strength};
 use crate::outcome::{Counterexample, StopReason, Verdict};
@@ -22,6 +23,8 @@ struct GraphModel {
     fairness: Vec<Fairness>,
     /// A state constraint `s <= bound`, named `Bound`.
     bound: Option<u8>,
+    /// An action constraint, named `Allowed`, that forbids these steps.
+    blocked: Vec<(u8, &'static str, u8, u8)>,
 }
 
 const ACTIONS: &[&str] = &["A", "B", "C", "L", "R", "J", "Back", "Go", "Idle", "Tick"];
@@ -68,7 +71,12 @@ impl Model for GraphModel {
     }
 
     fn constraints(&self) -> Vec<Constraint<Self>> {
-        vec![Constraint::state("Bound", |m, s| m.bound.is_none_or(|b| *s <= b))]
+        vec![
+            Constraint::state("Bound", |m, s| m.bound.is_none_or(|b| *s <= b)),
+            Constraint::action("Allowed", |m, from, action: &(&str, u8), to| {
+                !m.blocked.contains(&(*from, action.0, action.1, *to))
+            }),
+        ]
     }
 
     fn predicates(&self) -> Vec<Predicate<Self>> {
@@ -76,12 +84,21 @@ impl Model for GraphModel {
     }
 }
 
-fn verdict(model: &GraphModel, property: &str, threads: usize) -> Verdict {
+/// A configuration with the model's constraints.
+fn constrained(model: &GraphModel, threads: usize) -> crate::config::CheckConfig {
     let mut c = config(&[], threads);
-    c.properties = named(&[property]);
     if model.bound.is_some() {
         c.constraints = named(&["Bound"]);
     }
+    if !model.blocked.is_empty() {
+        c.action_constraints = named(&["Allowed"]);
+    }
+    c
+}
+
+fn verdict(model: &GraphModel, property: &str, threads: usize) -> Verdict {
+    let mut c = constrained(model, threads);
+    c.properties = named(&[property]);
     check(model, &c).unwrap().check(property).unwrap().verdict.clone()
 }
 
@@ -197,7 +214,7 @@ fn leads_to_and_eventually_always_need_the_right_cycles() {
         p: vec![0, 2],
         q: vec![2],
         fairness: vec![Fairness::weak("A")],
-        bound: None,
+        ..Default::default()
     };
     assert!(holds(&m, "PLeadsToQ"));
     let (states, loop_start) = lasso(&m, "EventuallyAlwaysP");
@@ -226,6 +243,174 @@ fn constraints_that_cut_every_fair_behaviour_make_liveness_unknown() {
     assert!(matches!(verdict(&m, "EventuallyP", 2), Verdict::Violated(_)));
 }
 
+/// The states of a finite counterexample (a safety violation of a property).
+fn finite_trace(verdict: Verdict) -> Vec<String> {
+    let Verdict::Violated(Counterexample::Trace(trace)) = verdict else { panic!("not a finite trace: {verdict:?}") };
+    trace.steps.iter().map(|s| s.state[0].1.to_string().trim_matches('"').to_string()).collect()
+}
+
+#[test]
+fn always_is_a_safety_check_on_every_state_reachable_inside_the_constraints() {
+    // 0 -Go-> 1 -A-> 5 under the constraint s <= 3, P = {1}. State 1 is
+    // reachable inside the constraint, so []~P fails on the trace 0 1,
+    // whatever the fairness: TLC checks a `[]S` property as an invariant.
+    let mut m = GraphModel {
+        initial: vec![0],
+        edges: vec![(0, "Go", 0, 1), (1, "A", 0, 5)],
+        p: vec![1],
+        bound: Some(3),
+        ..Default::default()
+    };
+    assert_eq!(finite_trace(formula_verdict(&m, "[]~P")), ["0", "1"]);
+    // Under WF(A) no fair behaviour stays at 1 (A is enabled there and its
+    // step leaves the constraint), but reaching 1 is enough.
+    m.fairness = vec![Fairness::weak("A")];
+    assert_eq!(finite_trace(formula_verdict(&m, "[]~P")), ["0", "1"]);
+    // The conjunct decides for the whole formula.
+    assert_eq!(finite_trace(formula_verdict(&m, "<>TRUE /\\ []~P")), ["0", "1"]);
+    // As with invariants, a state outside the constraints is checked too: 5,
+    // generated from 1 and never stored.
+    m.p = vec![5];
+    assert_eq!(finite_trace(formula_verdict(&m, "[]~P")), ["0", "1", "5"]);
+    // So is the target of a step the action constraint forbids.
+    let m = GraphModel { bound: None, blocked: vec![(1, "A", 0, 5)], ..m };
+    assert_eq!(finite_trace(formula_verdict(&m, "[]~P")), ["0", "1", "5"]);
+    let m = GraphModel { p: vec![7], ..m };
+    assert_eq!(formula_verdict(&m, "[]~P"), Verdict::Holds);
+}
+
+#[test]
+fn a_state_with_a_step_leaving_the_constraints_may_stutter_forever() {
+    // Initial states 0 and 2; 0 -Go-> 1 -A-> 5 under the constraint s <= 3;
+    // WF(Go); P = {2}. The behaviour 0 1 1 1 ... is fair (Go is disabled at
+    // 1, A is not fair) and never reaches P: <>P is violated by the lasso
+    // 0 1 with a stuttering cycle at 1.
+    let m = GraphModel {
+        initial: vec![0, 2],
+        edges: vec![(0, "Go", 0, 1), (1, "A", 0, 5)],
+        p: vec![2],
+        fairness: vec![Fairness::weak("Go")],
+        bound: Some(3),
+        ..Default::default()
+    };
+    assert_eq!(lasso(&m, "EventuallyP"), (vec!["0".to_string(), "1".to_string()], 1));
+    // The same when an action constraint forbids the step instead.
+    let m = GraphModel { bound: None, blocked: vec![(1, "A", 0, 5)], ..m };
+    assert_eq!(lasso(&m, "EventuallyP"), (vec!["0".to_string(), "1".to_string()], 1));
+}
+
+#[test]
+fn a_step_leaving_the_constraints_still_enables_its_action() {
+    // Initial states 0 and 2; 0 -B-> 1 -B-> 0, and A leaves the constraint
+    // s <= 3 from 0 and from 1; WF(A); P = {2}. A is enabled at every state of
+    // the cycle 0 1 0 and never taken inside the constraint, so neither the
+    // cycle nor stuttering at 0 or 1 is fair. The only fair behaviour stutters
+    // at 2, where P holds: <>P holds.
+    let mut m = GraphModel {
+        initial: vec![0, 2],
+        edges: vec![(0, "B", 0, 1), (1, "B", 0, 0), (0, "A", 0, 5), (1, "A", 0, 5)],
+        p: vec![2],
+        fairness: vec![Fairness::weak("A")],
+        bound: Some(3),
+        ..Default::default()
+    };
+    assert!(holds(&m, "EventuallyP"));
+    // The same when an action constraint forbids the A steps instead.
+    let blocked = GraphModel { bound: None, blocked: vec![(0, "A", 0, 5), (1, "A", 0, 5)], ..m.clone() };
+    assert!(holds(&blocked, "EventuallyP"));
+    // ENABLED sees the steps that leave the constraint as well.
+    assert_eq!(formula_verdict(&m, "[]<>(ENABLED A \\/ P)"), Verdict::Holds);
+    // Without the A step at 1, A is disabled there: the cycle 0 1 0 is fair,
+    // and the note says where A is disabled, not that it is never enabled.
+    m.edges.pop();
+    let (states, loop_start) = lasso(&m, "EventuallyP");
+    assert_eq!((states, loop_start), (vec!["0".to_string(), "1".to_string()], 0));
+    let Verdict::Violated(Counterexample::Lasso(lasso)) = verdict(&m, "EventuallyP", 1) else { panic!() };
+    assert_eq!(lasso.notes[0], "WF(A): not taken, but disabled at cycle state 2 (weak fairness asks no more)");
+}
+
+#[test]
+fn the_fairness_validator_rejects_unfair_lassos_and_lassos_that_leave_the_constraints() {
+    use super::validate::unfair;
+    use crate::check::Plan;
+    use crate::trace::Path;
+    // 0 -B-> 1 -B-> 0, and A leaves the constraint s <= 3 from 0 and 1.
+    let mut m = GraphModel {
+        initial: vec![0],
+        edges: vec![(0, "B", 0, 1), (1, "B", 0, 0), (0, "A", 0, 5), (1, "A", 0, 5)],
+        fairness: vec![Fairness::weak("A")],
+        bound: Some(3),
+        ..Default::default()
+    };
+    let cycle: Path<GraphModel> = vec![(None, 0), (Some(("B", 0)), 1)];
+    let stutter: Path<GraphModel> = vec![(None, 0)];
+    let out: Path<GraphModel> = vec![(None, 0), (Some(("A", 0)), 5)];
+    let c = constrained(&m, 1);
+    let plan = Plan::new(&m, &c).unwrap();
+    // A is enabled at both states of the cycle and at the stuttering state.
+    assert_eq!(unfair(&plan, &cycle, 0).as_deref(), Some("WF(A) is not met on the cycle"));
+    assert_eq!(unfair(&plan, &stutter, 0).as_deref(), Some("WF(A) is not met on the cycle"));
+    assert_eq!(unfair(&plan, &out, 1).as_deref(), Some("step 2 leaves the constraints"));
+    // Without the A step at 1, A is disabled there: the cycle is fair, the
+    // stutter at 0 is not.
+    m.edges.pop();
+    let plan = Plan::new(&m, &c).unwrap();
+    assert_eq!(unfair(&plan, &cycle, 0), None);
+    assert_eq!(unfair(&plan, &stutter, 0).as_deref(), Some("WF(A) is not met on the cycle"));
+    // Without the B step back to 0, nothing closes the cycle.
+    m.edges.remove(1);
+    let plan = Plan::new(&m, &c).unwrap();
+    assert_eq!(unfair(&plan, &cycle, 0).as_deref(), Some("no step inside the constraints closes the cycle"));
+    // Strong fairness per instance: B(0) is enabled at 0, once per cycle, and
+    // never taken on the cycle 0 -B(1)-> 1 -B(1)-> 0.
+    let m = GraphModel {
+        initial: vec![0],
+        edges: vec![(0, "B", 1, 1), (1, "B", 1, 0), (0, "B", 0, 2)],
+        fairness: vec![Fairness::strong_each("B")],
+        ..Default::default()
+    };
+    let c = constrained(&m, 1);
+    let plan = Plan::new(&m, &c).unwrap();
+    let cycle: Path<GraphModel> = vec![(None, 0), (Some(("B", 1)), 1)];
+    assert_eq!(unfair(&plan, &cycle, 0).as_deref(), Some("SF(B(0)) is not met on the cycle"));
+    let weak = GraphModel { fairness: vec![Fairness::weak_each("B")], ..m.clone() };
+    assert_eq!(unfair(&Plan::new(&weak, &c).unwrap(), &cycle, 0), None);
+}
+
+/// A 2-bit fingerprint: at most four states can be told apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Tiny(u8);
+
+impl Fingerprint for Tiny {
+    const BITS: u32 = 2;
+    const ROOT: Tiny = Tiny(0);
+    const BYTES: usize = 1;
+    fn of<T: std::hash::Hash + ?Sized>(value: &T, seed: u64) -> Tiny {
+        Tiny((u64::of(value, seed) & 3) as u8)
+    }
+    fn to_u128(self) -> u128 {
+        self.0.into()
+    }
+    fn from_u128(wide: u128) -> Tiny {
+        Tiny(wide as u8)
+    }
+}
+
+#[test]
+fn the_behaviour_graph_tells_states_apart_by_the_runs_fingerprint_width() {
+    // A chain 0 -A-> 1 -A-> ... -A-> 7: eight states.
+    let m = GraphModel { initial: vec![0], edges: (0..7).map(|s| (s, "A", 0, s + 1)).collect(), ..Default::default() };
+    let c = constrained(&m, 1);
+    let plan = crate::check::Plan::new(&m, &c).unwrap();
+    let limits = c.limits.clone();
+    let nodes = |graph: super::graph::Graph<u8>| (graph.len(), graph.lookups);
+    let wide = super::graph::build::<GraphModel, u128>(&plan, &[], &limits, &mut |_, _, _| {}).ok().unwrap();
+    assert_eq!(nodes(wide), (8, 8));
+    let narrow = super::graph::build::<GraphModel, Tiny>(&plan, &[], &limits, &mut |_, _, _| {}).ok().unwrap();
+    let (states, _) = nodes(narrow);
+    assert!(states <= 4, "{states}");
+}
+
 #[test]
 fn spec_fairness_adds_to_the_models() {
     let m = GraphModel { initial: vec![0], edges: vec![(0, "Go", 0, 1)], p: vec![1], ..Default::default() };
@@ -242,7 +427,7 @@ fn spec_fairness_adds_to_the_models() {
 /// The verdict of a property written as a formula in a check spec.
 fn formula_verdict(model: &GraphModel, formula: &str) -> Verdict {
     let spec = crate::parse_spec(&format!("MODEL Graph\nPROPERTY F == {formula}\n")).unwrap();
-    let mut c = config(&[], 2);
+    let mut c = constrained(model, 2);
     c.properties = spec.properties;
     c.formulas = spec.formulas;
     check(model, &c).unwrap().check("F").unwrap().verdict.clone()
@@ -259,7 +444,14 @@ fn formulas_in_specs_agree_with_the_declared_properties() {
             .collect();
         let subset = |rng: &mut ChaCha8Rng| (0..nodes).filter(|_| rng.gen_bool(0.4)).collect::<Vec<u8>>();
         let fairness = if rng.gen_bool(0.5) { vec![Fairness::weak("A")] } else { vec![Fairness::strong("B")] };
-        let m = GraphModel { initial: vec![0], edges, p: subset(&mut rng), q: subset(&mut rng), fairness, bound: None };
+        let m = GraphModel {
+            initial: vec![0],
+            edges,
+            p: subset(&mut rng),
+            q: subset(&mut rng),
+            fairness,
+            ..Default::default()
+        };
         let declared = |name: &str| holds(&m, name);
         let formula = |f: &str| matches!(formula_verdict(&m, f), Verdict::Holds);
         assert_eq!(formula("<>P"), declared("EventuallyP"), "{m:?}");
@@ -325,30 +517,51 @@ fn unknown_names_and_unsupported_shapes_in_formulas_are_errors() {
     assert!(error("<>(P ~> Q)").starts_with("unsupported: expected a state formula here"));
 }
 
-/// The naive oracle: a behaviour eventually runs forever through exactly the
-/// edges of some strongly connected edge set (or stutters at one state). So
-/// enumerate every edge subset, keep the strongly connected ones, and decide
-/// fairness and the property on each directly from the definitions.
-fn naive_violated(m: &GraphModel, property: &str) -> bool {
+/// What the naive oracle expects of a property.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Expected {
+    Holds,
+    Violated,
+    /// The constraints cut every fair behaviour.
+    Vacuous,
+}
+
+/// The naive oracle, written from the definitions (TLC's semantics under
+/// constraints): behaviours are the paths of the graph inside the constraints
+/// (initial states inside `Bound`; steps that `Allowed` permits, to states
+/// inside `Bound`), with stuttering allowed at every state; `ENABLED` and
+/// fairness see every step of `next`, inside the constraints or not. A
+/// behaviour eventually runs forever through exactly the edges of some
+/// strongly connected edge set (or stutters at one state). So enumerate every
+/// edge subset, keep the strongly connected ones, and decide fairness and the
+/// property on each directly. `[]~P` ("AlwaysNotP") is a safety check: no
+/// state the search reaches (inside the constraints, or generated outside
+/// them) is in P.
+fn naive(m: &GraphModel, property: &str) -> Expected {
     let n = 8;
-    let edges: Vec<(u8, (&str, u8), u8)> =
+    let in_bound = |s: u8| m.bound.is_none_or(|b| s <= b);
+    // Every state-changing step of `next`, and the ones inside the constraints.
+    let all: Vec<(u8, (&str, u8), u8)> =
         m.edges.iter().filter(|e| e.0 != e.3).map(|&(f, a, p, t)| (f, (a, p), t)).collect();
+    let edges: Vec<(u8, (&str, u8), u8)> =
+        all.iter().copied().filter(|&(f, (a, p), t)| in_bound(t) && !m.blocked.contains(&(f, a, p, t))).collect();
+    let initial: Vec<u8> = m.initial.iter().copied().filter(|&s| in_bound(s)).collect();
     let in_p = |s: u8| m.p.contains(&s);
     let in_q = |s: u8| m.q.contains(&s);
     let matches =
         |f: &Fairness, a: &(&str, u8), instance: &(&str, u8)| f.action == a.0 && (!f.per_instance || a == instance);
-    // Fairness conditions, expanded per instance.
+    // Fairness conditions, expanded per instance over every step of `next`.
     let mut conditions: Vec<(Strength, Fairness, (&str, u8))> = Vec::new();
     for f in &m.fairness {
-        for e in &edges {
+        for e in &all {
             if e.1 .0 == f.action && (f.per_instance || !conditions.iter().any(|c| c.1 == *f)) {
                 conditions.push((f.strength, f.clone(), e.1));
             }
         }
     }
     let enabled =
-        |s: u8, c: &(Strength, Fairness, (&str, u8))| edges.iter().any(|e| e.0 == s && matches(&c.1, &e.1, &c.2));
-    // Reachability in the full graph and inside a node set.
+        |s: u8, c: &(Strength, Fairness, (&str, u8))| all.iter().any(|e| e.0 == s && matches(&c.1, &e.1, &c.2));
+    // Reachability inside the constraints, within a node set.
     let reach = |from: &[u8], allowed: &dyn Fn(u8) -> bool| -> Vec<bool> {
         let mut seen = vec![false; n];
         let mut stack: Vec<u8> = from.iter().copied().filter(|&s| allowed(s)).collect();
@@ -360,7 +573,13 @@ fn naive_violated(m: &GraphModel, property: &str) -> bool {
         }
         seen
     };
-    let reachable = reach(&m.initial, &|_| true);
+    let reachable = reach(&initial, &|_| true);
+    if property == "AlwaysNotP" {
+        let outside_initial = m.initial.iter().any(|&s| !in_bound(s) && in_p(s));
+        let inside = (0..n as u8).any(|s| reachable[s as usize] && in_p(s));
+        let generated = all.iter().any(|e| reachable[e.0 as usize] && in_p(e.2));
+        return if outside_initial || inside || generated { Expected::Violated } else { Expected::Holds };
+    }
     // Candidate limit sets: (nodes, edges taken).
     let mut limits: Vec<(Vec<u8>, Vec<usize>)> =
         (0..n as u8).filter(|&s| reachable[s as usize]).map(|s| (vec![s], vec![])).collect();
@@ -395,58 +614,114 @@ fn naive_violated(m: &GraphModel, property: &str) -> bool {
             }
         })
     };
-    limits.iter().any(|(nodes, chosen)| {
-        if !fair(nodes, chosen) {
-            return false;
+    let fair_limits: Vec<&(Vec<u8>, Vec<usize>)> =
+        limits.iter().filter(|(nodes, chosen)| fair(nodes, chosen)).collect();
+    // A step of `next` from a reachable state that the constraints cut.
+    let cut = all.iter().any(|e| reachable[e.0 as usize] && !edges.contains(e));
+    if cut && fair_limits.is_empty() {
+        return Expected::Vacuous;
+    }
+    let violated = fair_limits.iter().any(|(nodes, _)| match property {
+        "EventuallyP" => {
+            let inside = reach(&initial, &|s| !in_p(s));
+            nodes.iter().all(|&s| !in_p(s) && inside[s as usize])
         }
-        match property {
-            "EventuallyP" => {
-                let inside = reach(&m.initial, &|s| !in_p(s));
-                nodes.iter().all(|&s| !in_p(s) && inside[s as usize])
-            }
-            "InfinitelyOftenP" => nodes.iter().all(|&s| !in_p(s)),
-            "EventuallyAlwaysP" => nodes.iter().any(|&s| !in_p(s)),
-            "PLeadsToQ" => {
-                let starts: Vec<u8> = (0..n as u8).filter(|&s| reachable[s as usize] && in_p(s) && !in_q(s)).collect();
-                let inside = reach(&starts, &|s| !in_q(s));
-                nodes.iter().all(|&s| !in_q(s) && inside[s as usize])
-            }
-            _ => unreachable!(),
+        "InfinitelyOftenP" => nodes.iter().all(|&s| !in_p(s)),
+        "EventuallyAlwaysP" => nodes.iter().any(|&s| !in_p(s)),
+        "PLeadsToQ" => {
+            let starts: Vec<u8> = (0..n as u8).filter(|&s| reachable[s as usize] && in_p(s) && !in_q(s)).collect();
+            let inside = reach(&starts, &|s| !in_q(s));
+            nodes.iter().all(|&s| !in_q(s) && inside[s as usize])
         }
-    })
+        _ => unreachable!(),
+    });
+    if violated {
+        Expected::Violated
+    } else {
+        Expected::Holds
+    }
+}
+
+/// The engine's verdict in the oracle's terms, the same on 1 and 2 threads.
+fn engine(m: &GraphModel, property: &str) -> Expected {
+    let one = if property == "AlwaysNotP" { formula_verdict(m, "[]~P") } else { verdict(m, property, 1) };
+    if property != "AlwaysNotP" {
+        assert_eq!(one, verdict(m, property, 2), "1 and 2 threads disagree on {property}");
+    }
+    match one {
+        Verdict::Holds => Expected::Holds,
+        Verdict::Violated(_) => Expected::Violated,
+        Verdict::Unknown(StopReason::Vacuous) => Expected::Vacuous,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// A random graph on `nodes` states: up to 7 edges by actions A, B, C with
+/// parameters 0 and 1, random P and Q, and random fairness.
+fn random_graph(rng: &mut ChaCha8Rng, nodes: u8) -> GraphModel {
+    let actions = ["A", "B", "C"];
+    let edge_count = rng.gen_range(0..=7);
+    let edges = (0..edge_count)
+        .map(|_| {
+            (rng.gen_range(0..nodes), actions[rng.gen_range(0..3)], rng.gen_range(0..2u8), rng.gen_range(0..nodes))
+        })
+        .collect();
+    let subset = |rng: &mut ChaCha8Rng| (0..nodes).filter(|_| rng.gen_bool(0.4)).collect::<Vec<u8>>();
+    let mut fairness = Vec::new();
+    for action in actions {
+        match rng.gen_range(0..6) {
+            0 => fairness.push(Fairness::weak(action)),
+            1 => fairness.push(Fairness::strong(action)),
+            2 => fairness.push(Fairness::weak_each(action)),
+            3 => fairness.push(Fairness::strong_each(action)),
+            _ => {}
+        }
+    }
+    GraphModel { initial: vec![0], edges, p: subset(rng), q: subset(rng), fairness, ..Default::default() }
 }
 
 #[test]
 fn verdicts_agree_with_the_naive_oracle_on_random_graphs() {
     let mut rng = ChaCha8Rng::seed_from_u64(7);
-    let actions = ["A", "B", "C"];
     let mut violated = 0;
     for round in 0..400 {
         let nodes = rng.gen_range(1..=5u8);
-        let edge_count = rng.gen_range(0..=7);
-        let edges = (0..edge_count)
-            .map(|_| {
-                (rng.gen_range(0..nodes), actions[rng.gen_range(0..3)], rng.gen_range(0..2u8), rng.gen_range(0..nodes))
-            })
-            .collect();
-        let subset = |rng: &mut ChaCha8Rng| (0..nodes).filter(|_| rng.gen_bool(0.4)).collect::<Vec<u8>>();
-        let mut fairness = Vec::new();
-        for action in actions {
-            match rng.gen_range(0..6) {
-                0 => fairness.push(Fairness::weak(action)),
-                1 => fairness.push(Fairness::strong(action)),
-                2 => fairness.push(Fairness::weak_each(action)),
-                3 => fairness.push(Fairness::strong_each(action)),
-                _ => {}
-            }
-        }
-        let m = GraphModel { initial: vec![0], edges, p: subset(&mut rng), q: subset(&mut rng), fairness, bound: None };
-        for property in ["EventuallyP", "InfinitelyOftenP", "EventuallyAlwaysP", "PLeadsToQ"] {
-            let expected = naive_violated(&m, property);
-            violated += usize::from(expected);
-            assert_eq!(!holds(&m, property), expected, "round {round}, {property}: {m:?}");
+        let m = random_graph(&mut rng, nodes);
+        for property in ["EventuallyP", "InfinitelyOftenP", "EventuallyAlwaysP", "PLeadsToQ", "AlwaysNotP"] {
+            let expected = naive(&m, property);
+            violated += usize::from(expected == Expected::Violated);
+            assert_eq!(engine(&m, property), expected, "round {round}, {property}: {m:?}");
         }
     }
     // The corpus exercises both outcomes.
-    assert!(violated > 200 && violated < 1400, "{violated}");
+    assert!(violated > 400 && violated < 1600, "{violated}");
+}
+
+#[test]
+fn verdicts_agree_with_the_naive_oracle_on_random_graphs_with_constraints() {
+    let mut rng = ChaCha8Rng::seed_from_u64(13);
+    let mut seen = [0usize; 3];
+    for round in 0..500 {
+        let nodes = rng.gen_range(1..=6u8);
+        let mut m = random_graph(&mut rng, nodes);
+        // Two initial states (one may be outside the bound), a state
+        // constraint, an action constraint, or both.
+        if rng.gen_bool(0.5) {
+            m.initial.push(rng.gen_range(0..nodes));
+        }
+        let kind = rng.gen_range(0..3);
+        if kind != 1 {
+            m.bound = Some(rng.gen_range(0..nodes));
+        }
+        if kind != 0 {
+            m.blocked = m.edges.iter().copied().filter(|_| rng.gen_bool(0.3)).collect();
+        }
+        for property in ["EventuallyP", "InfinitelyOftenP", "EventuallyAlwaysP", "PLeadsToQ", "AlwaysNotP"] {
+            let expected = naive(&m, property);
+            seen[expected as usize] += 1;
+            assert_eq!(engine(&m, property), expected, "round {round}, {property}: {m:?}");
+        }
+    }
+    // The corpus exercises every outcome.
+    assert!(seen.iter().all(|&count| count > 100), "{seen:?}");
 }

@@ -125,8 +125,9 @@
 //! through `Quorum`. The symmetries `Acceptor` (the permutations of acceptors
 //! that map each quorum system onto itself, all of them for majorities),
 //! `Value` (every permutation of values) and `AcceptorValue` (both at once)
-//! map every state to the least member of its orbit. `None` and ballots are
-//! not permuted.
+//! are permutation symmetries: the engine enumerates the permutations it is
+//! told to keep and stores the least member of each orbit; the model only
+//! renames. `None` and ballots are not permuted.
 //!
 //! # Message sequence charts
 //!
@@ -184,11 +185,12 @@ mod tests;
 pub use state::{AcceptorId, Ballot, Layout, Message, PaxosState, ValueId, ACCEPTOR_MAX, MESSAGE_MAX, VALUE_MAX};
 
 use checker::spec::{
-    ConfigError, Constant, Constants, Invariant, Model, Predicate, Property, StateCodec, StepMessages, Symmetry, Value,
+    ConfigError, Constant, Constants, Invariant, Model, Permutation, Predicate, Property, StateCodec, StepMessages,
+    Symmetry, Value,
 };
 
 use state::{bits, low_bits};
-use symmetry::Permutation;
+use symmetry::Renaming;
 
 /// Which protocol to run: the published one or a seeded bug.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -250,13 +252,9 @@ pub struct Paxos {
     bug: Bug,
     /// Where each message lives in `msgs`; its size is at most [`MESSAGE_MAX`].
     layout: Layout,
-    /// The symmetry `Acceptor`: every permutation of acceptors that maps
-    /// `quorum1` and `quorum2` onto themselves, values fixed (identity included).
-    acceptor_group: Vec<Permutation>,
-    /// The symmetry `Value`: every permutation of values, acceptors fixed.
-    value_group: Vec<Permutation>,
-    /// The symmetry `AcceptorValue`: the products of the two groups.
-    product_group: Vec<Permutation>,
+    /// What every permutation of acceptors and values does to a state, at
+    /// the permutation's index in `Permutation::all(&[acceptors, values])`.
+    renamings: Vec<Renaming>,
 }
 
 impl Paxos {
@@ -284,9 +282,8 @@ impl Paxos {
             assert!(*q != 0 && q & !all == 0, "a quorum is a non-empty set of acceptors");
         }
         assert!(!quorum1.is_empty() && !quorum2.is_empty(), "Paxos needs at least one quorum of each phase");
-        let (acceptor_group, value_group, product_group) =
-            symmetry::groups(&layout, &quorum1, &quorum2, acceptor.len(), value.len());
-        Paxos { acceptor, value, max_ballot, quorum1, quorum2, bug, layout, acceptor_group, value_group, product_group }
+        let renamings = symmetry::renamings(&layout, acceptor.len(), value.len());
+        Paxos { acceptor, value, max_ballot, quorum1, quorum2, bug, layout, renamings }
     }
 
     /// The smallest majorities of `n` acceptors: every set of `n / 2 + 1`.
@@ -543,9 +540,22 @@ impl Paxos {
         }
     }
 
-    /// The canonical member of `s`'s orbit under a group: the least image.
-    fn least_image(&self, group: &[Permutation], s: &PaxosState) -> PaxosState {
-        group.iter().map(|p| p.apply(s, self.acceptor.len())).min().expect("a group holds the identity")
+    /// The image of `s` under the permutation of acceptors and values at
+    /// `index` in `Permutation::all(&[acceptors, values])`.
+    fn rename(&self, s: &PaxosState, index: usize) -> PaxosState {
+        self.renamings[index].apply(s, self.acceptor.len())
+    }
+
+    /// The index, among permutations of acceptors and values, of a
+    /// permutation of acceptors alone (values fixed) of index `acceptors`.
+    fn acceptors_only(&self, acceptors: usize) -> usize {
+        acceptors * Permutation::count(&[self.value.len()]).expect("at most VALUE_MAX values")
+    }
+
+    /// Whether a permutation's acceptors (its first set) map both quorum
+    /// systems onto themselves.
+    fn keeps_quorums(&self, p: &Permutation) -> bool {
+        symmetry::preserves(&self.quorum1, p.set(0)) && symmetry::preserves(&self.quorum2, p.set(0))
     }
 }
 
@@ -701,9 +711,19 @@ impl Model for Paxos {
 
     fn symmetries(&self) -> Vec<Symmetry<Self>> {
         vec![
-            Symmetry { name: "Acceptor", canonicalize: |m, s| m.least_image(&m.acceptor_group, s) },
-            Symmetry { name: "Value", canonicalize: |m, s| m.least_image(&m.value_group, s) },
-            Symmetry { name: "AcceptorValue", canonicalize: |m, s| m.least_image(&m.product_group, s) },
+            // Permutations of acceptors that keep the quorums, values fixed.
+            Symmetry::permutations("Acceptor", vec![self.acceptor.clone()], |m: &Paxos, s, p| {
+                m.rename(s, m.acceptors_only(p.index()))
+            })
+            .keeping(|m, p| m.keeps_quorums(p)),
+            // Permutations of values, acceptors fixed: index `p.index()` among both.
+            Symmetry::permutations("Value", vec![self.value.clone()], |m: &Paxos, s, p| m.rename(s, p.index())),
+            Symmetry::permutations(
+                "AcceptorValue",
+                vec![self.acceptor.clone(), self.value.clone()],
+                |m: &Paxos, s, p| m.rename(s, p.index()),
+            )
+            .keeping(|m, p| m.keeps_quorums(p)),
         ]
     }
 }

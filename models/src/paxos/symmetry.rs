@@ -1,10 +1,13 @@
-//! Permutations of acceptors and values, applied to packed states.
+//! Renaming acceptors and values in packed states, for the symmetries
+//! `Acceptor`, `Value` and `AcceptorValue`.
 //!
-//! A canonicalizer maps a state to the least of its images under a group of
-//! permutations. The images of a state under a group are exactly its orbit
-//! (the group is closed under composition and inverses), so the least image
-//! is the same for every member of the orbit, is itself a member, and is its
-//! own least image: one representative per orbit, idempotently.
+//! The engine enumerates each symmetry's permutations (the acceptor
+//! permutations kept are those that map both quorum systems onto
+//! themselves) and keeps a state's least image. A renaming moves message
+//! bits, so what each permutation does to every bit is worked out once, in a
+//! table per permutation of acceptors and values, found by the engine's index.
+
+use checker::spec::Permutation;
 
 use super::state::{bits, Layout, Message, PaxosState, ACCEPTOR_MAX, VALUE_MAX};
 use super::AcceptorSet;
@@ -12,7 +15,7 @@ use super::AcceptorSet;
 /// One permutation of acceptors and values, with its action on message bits
 /// worked out once.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Permutation {
+pub struct Renaming {
     /// Acceptor `a` becomes `acceptor[a]`.
     acceptor: [u8; ACCEPTOR_MAX],
     /// Value `v` becomes `value[v]`.
@@ -21,9 +24,9 @@ pub struct Permutation {
     bit: Vec<u8>,
 }
 
-impl Permutation {
-    fn new(layout: &Layout, acceptor: &[u8], value: &[u8]) -> Permutation {
-        let mut p = Permutation { acceptor: [0; ACCEPTOR_MAX], value: [0; VALUE_MAX], bit: Vec::new() };
+impl Renaming {
+    fn new(layout: &Layout, acceptor: &[u8], value: &[u8]) -> Renaming {
+        let mut p = Renaming { acceptor: [0; ACCEPTOR_MAX], value: [0; VALUE_MAX], bit: Vec::new() };
         p.acceptor[..acceptor.len()].copy_from_slice(acceptor);
         p.value[..value.len()].copy_from_slice(value);
         p.bit = (0..layout.size)
@@ -63,22 +66,11 @@ impl Permutation {
     }
 }
 
-/// Every permutation of `0..n`, as index arrays.
-pub fn permutations(n: usize) -> Vec<Vec<u8>> {
-    let mut perms: Vec<Vec<u8>> = vec![Vec::new()];
-    for element in 0..n as u8 {
-        perms = perms
-            .iter()
-            .flat_map(|p| {
-                (0..=p.len()).map(move |at| {
-                    let mut q = p.clone();
-                    q.insert(at, element);
-                    q
-                })
-            })
-            .collect();
-    }
-    perms
+/// The renamings of every permutation of `acceptors` acceptors and `values`
+/// values, in the engine's order ([`Permutation::all`]): the renaming of
+/// permutation `p` of both sets is at `p.index()`.
+pub fn renamings(layout: &Layout, acceptors: usize, values: usize) -> Vec<Renaming> {
+    Permutation::all(&[acceptors, values]).iter().map(|p| Renaming::new(layout, p.set(0), p.set(1))).collect()
 }
 
 /// The image of a set of acceptors.
@@ -87,28 +79,6 @@ fn image(set: AcceptorSet, perm: &[u8]) -> AcceptorSet {
 }
 
 /// Whether a permutation of acceptors maps a quorum system onto itself.
-fn preserves(quorums: &[AcceptorSet], perm: &[u8]) -> bool {
+pub fn preserves(quorums: &[AcceptorSet], perm: &[u8]) -> bool {
     quorums.iter().all(|&q| quorums.contains(&image(q, perm)))
-}
-
-/// The groups of the symmetries `Acceptor`, `Value` and `AcceptorValue`.
-pub fn groups(
-    layout: &Layout,
-    quorum1: &[AcceptorSet],
-    quorum2: &[AcceptorSet],
-    acceptors: usize,
-    values: usize,
-) -> (Vec<Permutation>, Vec<Permutation>, Vec<Permutation>) {
-    let acceptor_perms: Vec<Vec<u8>> =
-        permutations(acceptors).into_iter().filter(|p| preserves(quorum1, p) && preserves(quorum2, p)).collect();
-    let value_perms = permutations(values);
-    let identity = |n: usize| (0..n as u8).collect::<Vec<u8>>();
-    let acceptor_group = acceptor_perms.iter().map(|p| Permutation::new(layout, p, &identity(values))).collect();
-    let value_group = value_perms.iter().map(|p| Permutation::new(layout, &identity(acceptors), p)).collect();
-    let product_group = acceptor_perms
-        .iter()
-        .flat_map(|pa| value_perms.iter().map(move |pv| (pa, pv)))
-        .map(|(pa, pv)| Permutation::new(layout, pa, pv))
-        .collect();
-    (acceptor_group, value_group, product_group)
 }

@@ -1,12 +1,14 @@
 //! Unit tests: TLC's published counts and those of the independent Python
 //! transcription (`paxos_tla.py`) through the naive explorer, the seeded bugs'
 //! shortest counterexamples, flexible quorums, the symmetries against a
-//! brute-force orbit count that does not use the canonicalizer, the
+//! brute-force orbit count that does not use the symmetry, the
 //! message layout, and the messages charts draw.
 
 use std::collections::HashSet;
 
-use checker::spec::{Constant, Constants, Envelope, InvariantKind, Model, PropertyKind, Span, StepMessages, Value};
+use checker::spec::{
+    Constant, Constants, Envelope, InvariantKind, Model, PropertyKind, Span, StepMessages, SymmetryKind, Value,
+};
 
 use super::*;
 use crate::naive::{explore, Explored};
@@ -470,8 +472,8 @@ fn the_test_permutations_are_all_distinct() {
     assert_eq!(perms.iter().collect::<HashSet<_>>().len(), 24);
 }
 
-// The reduced counts come from orbit_counts, which never calls the
-// canonicalizer. With majorities every permutation of the three acceptors
+// The reduced counts come from orbit_counts, which never uses the
+// symmetry. With majorities every permutation of the three acceptors
 // keeps the quorums; with Quorum = {{a1, a2}, {a1, a3}} only swapping a2 and
 // a3 does.
 #[test]
@@ -495,17 +497,22 @@ fn symmetry_reduces_to_one_state_per_orbit() {
     assert_eq!(found, [25, 41, 15, 857, 2001, 443, 1289, 1257, 671]);
 }
 
-// A canonicalizer must be idempotent, name one member of the state's own orbit,
-// give every member of an orbit the same representative, and not change any
-// state invariant's verdict.
+// The canonical form must be idempotent, name one member of the state's own
+// orbit, give every member of an orbit the same representative, and not
+// change any state invariant's verdict.
 #[test]
-fn canonicalize_picks_one_member_per_orbit() {
+fn the_canonical_form_picks_one_member_per_orbit() {
     let model = paxos(3, 2, 1, Bug::None);
     let states = explore(&model, &[], &[], None).states;
     let invariants = model.invariants();
     for symmetry in model.symmetries() {
         let perms = group(&model, symmetry.name);
-        let canonicalize = |s: &PaxosState| (symmetry.canonicalize)(&model, s);
+        let SymmetryKind::Permutations(engine) = &symmetry.kind else { panic!("a permutation symmetry") };
+        let engine_group = engine.group(&model).unwrap();
+        // The engine's group is the test's: as many permutations, and the same images.
+        assert_eq!(engine_group.len(), perms.len(), "{}", symmetry.name);
+        let canonicalize =
+            |s: &PaxosState| engine_group.iter().map(|p| (engine.apply)(&model, s, p)).min().expect("the identity");
         for s in states.iter().step_by(7) {
             let c = canonicalize(s);
             assert_eq!(canonicalize(&c), c);

@@ -154,8 +154,9 @@
 //!
 //! # Symmetry
 //!
-//! Nothing in `raft.tla` tells servers apart. The symmetry `Server` maps a
-//! state to the least of its images under every permutation of servers.
+//! Nothing in `raft.tla` tells servers apart. The symmetry `Server` is every
+//! permutation of servers (TLC's `Permutations(Server)`): the engine
+//! enumerates them and keeps the least image; `permute` renames.
 //!
 //! # Message sequence charts
 //!
@@ -282,8 +283,6 @@ pub struct Raft {
     staggered: bool,
     /// The seeded bug, or [`Bug::None`].
     bug: Bug,
-    /// Every permutation of `0..n`, for the symmetry `Server`.
-    permutations: Vec<Vec<ServerId>>,
 }
 
 /// The settings of a [`Raft`] model beyond its servers and values.
@@ -350,7 +349,6 @@ impl Raft {
         assert!((1..=TERM_MAX).contains(&settings.max_term), "MaxTerm is 1 to {TERM_MAX}");
         assert!(usize::from(settings.max_log_length) < LOG_MAX, "MaxLogLength is below {LOG_MAX}");
         assert!((settings.max_messages as usize) < BAG_MAX, "MaxMessages is below {BAG_MAX}");
-        let permutations = permutations(server.len());
         Raft {
             server,
             value,
@@ -363,7 +361,6 @@ impl Raft {
             max_election_term: settings.max_election_term,
             staggered: settings.staggered,
             bug: settings.bug,
-            permutations,
         }
     }
 
@@ -605,11 +602,6 @@ impl Raft {
         }
     }
 
-    /// The canonical member of `s`'s orbit: the least image under every permutation of servers.
-    fn least_image(&self, s: &RaftState) -> RaftState {
-        self.permutations.iter().map(|p| permute(s, p, self.server.len())).min().expect("the identity is a permutation")
-    }
-
     /// A message as a TLA+ record.
     pub fn message_value(&self, m: Message) -> Value {
         let server = |i: ServerId| Value::model_value(self.server_name(i));
@@ -710,24 +702,6 @@ impl Raft {
     fn has_leader(&self, s: &RaftState) -> bool {
         self.servers().any(|i| s.state[usize::from(i)] == Role::Leader)
     }
-}
-
-/// Every permutation of `0..n`.
-fn permutations(n: usize) -> Vec<Vec<ServerId>> {
-    let mut perms: Vec<Vec<ServerId>> = vec![Vec::new()];
-    for element in 0..n as ServerId {
-        perms = perms
-            .iter()
-            .flat_map(|p| {
-                (0..=p.len()).map(move |at| {
-                    let mut q = p.clone();
-                    q.insert(at, element);
-                    q
-                })
-            })
-            .collect();
-    }
-    perms
 }
 
 /// The image of `s` when server `i` is renamed `p[i]`.
@@ -967,6 +941,8 @@ impl Model for Raft {
     }
 
     fn symmetries(&self) -> Vec<Symmetry<Self>> {
-        vec![Symmetry { name: "Server", canonicalize: |m, s| m.least_image(s) }]
+        vec![Symmetry::permutations("Server", vec![self.server.clone()], |m: &Raft, s, p| {
+            permute(s, p.set(0), m.server.len())
+        })]
     }
 }

@@ -79,6 +79,25 @@ fn voting_twice_violates_election_safety_in_sixteen_steps() {
     assert_eq!(shortest_violation(&model), ("ElectionSafety", 17));
 }
 
+/// Every permutation of `0..n`, built by inserting each element at every
+/// position (not the engine's enumeration).
+fn permutations(n: usize) -> Vec<Vec<ServerId>> {
+    let mut perms: Vec<Vec<ServerId>> = vec![Vec::new()];
+    for element in 0..n as ServerId {
+        perms = perms
+            .iter()
+            .flat_map(|p| {
+                (0..=p.len()).map(move |at| {
+                    let mut q = p.clone();
+                    q.insert(at, element);
+                    q
+                })
+            })
+            .collect();
+    }
+    perms
+}
+
 /// The orbits of the reachable states under every permutation of servers,
 /// counted from the full state space without the canonicalizer: two states
 /// are in one orbit when their sets of images are equal.

@@ -1,10 +1,10 @@
 //! Unit tests: TLC's published counts through the naive explorer, the seeded
 //! bug's shortest counterexample, the refinement check, and the symmetry
-//! against a brute-force orbit count that does not use the canonicalizer.
+//! against a brute-force orbit count that does not use the symmetry.
 
 use std::collections::HashSet;
 
-use checker::spec::{Constants, InvariantKind, Model, Span, Value};
+use checker::spec::{Constants, InvariantKind, Model, Permutation, Span, SymmetryKind, Value};
 use checker::Constant;
 
 use super::*;
@@ -203,8 +203,8 @@ fn permutations_are_all_distinct() {
     assert_eq!(perms.iter().collect::<HashSet<_>>().len(), 24);
 }
 
-// The reduced counts come from orbit_counts, which never calls the
-// canonicalizer, and agree with the closed form below. Stateright's
+// The reduced counts come from orbit_counts, which never uses the
+// symmetry, and agree with the closed form below. Stateright's
 // examples/2pc.rs pins 665 for five RMs under symmetry: its representative
 // sorts the RMs by rmState alone and keeps ties in index order, so symmetric
 // states whose tied RMs differ in tmPrepared or msgs keep different
@@ -262,27 +262,49 @@ fn counts_match_the_closed_form() {
     assert_eq!(4u64.pow(8) + 2u64.pow(8) + 6u64.pow(8), 1_745_408);
 }
 
-// A canonicalizer must be idempotent, name one member of the state's own orbit,
-// give every member of an orbit the same representative, and not change any
+/// The canonical form the engine fingerprints under the symmetry `RM`: the
+/// least image under the group the engine enumerates, renamed by the model.
+fn canonical(model: &TwoPhase, group: &[Permutation], s: TwoPhaseState) -> TwoPhaseState {
+    let symmetries = model.symmetries();
+    let SymmetryKind::Permutations(rm) = &symmetries[0].kind else { panic!("RM is a permutation symmetry") };
+    group.iter().map(|p| (rm.apply)(model, &s, p)).min().expect("the group holds the identity")
+}
+
+// The canonical form must be idempotent, name one member of the state's own
+// orbit, give every member of an orbit the same representative and members
+// of different orbits different ones (an orbit is a phase and a multiset of
+// per-RM tuples, compared here by sorting the tuples), and not change any
 // state invariant's verdict.
 #[test]
-fn canonicalize_picks_one_member_per_orbit() {
+fn the_canonical_form_picks_one_member_per_orbit() {
     let model = two_phase(4);
     let perms = permutations(4);
+    let group = Permutation::all(&[4]);
     let invariants = model.invariants();
-    for &s in &explore(&model, &[], &[], None).states {
-        let c = model.canonicalize(s);
-        assert_eq!(model.canonicalize(c), c);
+    let orbit_key = |s: TwoPhaseState| {
+        let mut tuples: Vec<_> = (0..4).map(|r| (s.rm_state(r) as u8, s.tm_prepared(r), s.prepared_msg(r))).collect();
+        tuples.sort();
+        (tuples, s.tm_state() as u8, s.commit_msg(), s.abort_msg())
+    };
+    let mut representative = std::collections::HashMap::new();
+    let states = explore(&model, &[], &[], None).states;
+    for &s in &states {
+        let c = canonical(&model, &group, s);
+        assert_eq!(canonical(&model, &group, c), c);
         assert!(perms.iter().any(|p| permute(&model, s, p) == c), "{s:?} -> {c:?} leaves the orbit");
         for p in &perms {
-            assert_eq!(model.canonicalize(permute(&model, s, p)), c);
+            assert_eq!(canonical(&model, &group, permute(&model, s, p)), c);
         }
+        assert_eq!(*representative.entry(orbit_key(s)).or_insert(c), c, "one representative per orbit");
         for invariant in &invariants {
             if let InvariantKind::State(holds) = invariant.kind {
                 assert_eq!(holds(&model, &s), holds(&model, &c), "{} on {s:?}", invariant.name);
             }
         }
     }
+    // Different orbits, different representatives.
+    let representatives: HashSet<TwoPhaseState> = representative.values().copied().collect();
+    assert_eq!(representatives.len(), representative.len());
 }
 
 // The step check [TCNext]_rmState takes a shortcut (only one RM can change);
@@ -426,13 +448,37 @@ fn the_largest_instances_fit_their_states() {
     let (_, s) = steps.iter().find(|(a, _)| *a == TwoPhaseAction::RMPrepare(last)).unwrap();
     assert_eq!((s.rm_state(last), s.prepared_msg(last), s.tm_state()), (Prepared, true, TmState::Init));
     assert!(steps.iter().all(|(_, s)| model.tp_type_ok(*s)));
-    // Fifteen equal nibbles of the largest value fill the symmetry's counters exactly.
+    // Renaming moves the largest nibble between the first and the last RM
+    // without touching the global bits.
     let full = TwoPhaseState::new(&[(Aborted, true, true); TwoPhase::RM_MAX], TmState::Aborted, false, true);
-    assert_eq!(model.canonicalize(full), full);
-    // The largest nibble first sorts to the last RM.
+    let rotation: Vec<u8> = (0..TwoPhase::RM_MAX as u8).map(|r| (r + TwoPhase::RM_MAX as u8 - 1) % 15).collect();
+    let rotation = Permutation::new(&[&rotation]).unwrap();
+    assert_eq!(model.rename(full, &rotation), full);
     let mut per_rm = [(Working, false, false); TwoPhase::RM_MAX];
     per_rm[0] = (Aborted, true, true);
-    let unsorted = TwoPhaseState::new(&per_rm, TmState::Aborted, false, true);
+    let first = TwoPhaseState::new(&per_rm, TmState::Aborted, false, true);
     per_rm.rotate_left(1);
-    assert_eq!(model.canonicalize(unsorted), TwoPhaseState::new(&per_rm, TmState::Aborted, false, true));
+    assert_eq!(model.rename(first, &rotation), TwoPhaseState::new(&per_rm, TmState::Aborted, false, true));
+}
+
+// The order puts RM 0's nibble first, so the least image sorts the RMs'
+// tuples in ascending order of their nibble codes.
+#[test]
+fn the_canonical_form_sorts_the_rms_tuples() {
+    use RmState::*;
+    let model = two_phase(3);
+    let group = Permutation::all(&[3]);
+    let unsorted = TwoPhaseState::new(
+        &[(Aborted, false, false), (Working, false, false), (Prepared, true, true)],
+        TmState::Aborted,
+        false,
+        true,
+    );
+    let sorted = TwoPhaseState::new(
+        &[(Working, false, false), (Aborted, false, false), (Prepared, true, true)],
+        TmState::Aborted,
+        false,
+        true,
+    );
+    assert_eq!(canonical(&model, &group, unsorted), sorted);
 }

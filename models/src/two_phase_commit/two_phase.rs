@@ -34,7 +34,8 @@
 //! *some* RM is prepared. Another RM can then choose to abort while the first
 //! receives the commit, violating `TCConsistent` after five steps.
 //!
-//! The RMs are interchangeable, so the symmetry `RM` sorts the per-RM data.
+//! The RMs are interchangeable: the symmetry `RM` is every permutation of
+//! them, which the engine enumerates; the model only renames (`rename`).
 //!
 //! For message sequence charts, the TM and each RM are nodes: `Prepared(rm)`
 //! goes from `rm` to the TM, and the TM's decision is one envelope to each RM,
@@ -43,7 +44,8 @@
 use std::fmt;
 
 use checker::spec::{
-    ConfigError, Constants, Envelope, Invariant, Model, Property, StateCodec, StepMessages, Symmetry, Value,
+    ConfigError, Constants, Envelope, Invariant, Model, Permutation, Property, StateCodec, StepMessages, Symmetry,
+    Value,
 };
 
 use super::{resource_managers, rm_state_value, Rm, RmState, TCommit, TCommitState};
@@ -98,7 +100,7 @@ pub struct TwoPhase {
 /// - bit `4r + 2`: `r \in tmPrepared`;
 /// - bit `4r + 3`: `[type |-> "Prepared", rm |-> r] \in msgs`.
 ///
-/// Keeping each RM's data together makes the symmetry a sort of nibbles. The
+/// Keeping each RM's data together makes renaming RMs a move of nibbles. The
 /// top four bits hold what is not per RM:
 /// - bits 60 and 61: `tmState` as a [`TmState`] code (3 is never used);
 /// - bit 62: `[type |-> "Commit"] \in msgs`;
@@ -106,7 +108,7 @@ pub struct TwoPhase {
 ///
 /// So 15 RMs fit; nibbles of RMs outside `RM` are zero, which `TPTypeOK` checks.
 /// The initial state, every RM working and nothing sent, is zero.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct TwoPhaseState(u64);
 
 /// `tmState`: `{"init", "committed", "aborted"}`, plus `"crashed"` when the TM may fail.
@@ -268,6 +270,26 @@ fn at(r: Rm, bits: u64) -> u64 {
     bits << (4 * u32::from(r))
 }
 
+/// States compare nibble by nibble from RM 0's up (the global bits last), so
+/// the least image under the symmetry `RM` lists the RMs' nibbles in
+/// ascending order: one representative per class that is also the sorted one.
+impl Ord for TwoPhaseState {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        // The nibbles in reverse order: RM 0's becomes the most significant.
+        let reversed = |x: u64| {
+            let bytes = x.swap_bytes();
+            ((bytes & 0x0F0F_0F0F_0F0F_0F0F) << 4) | ((bytes >> 4) & 0x0F0F_0F0F_0F0F_0F0F)
+        };
+        reversed(self.0).cmp(&reversed(other.0))
+    }
+}
+
+impl PartialOrd for TwoPhaseState {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 impl fmt::Debug for TwoPhaseState {
     /// The packed bits in hex: the lowest digit is RM 0's nibble (see
     /// [`TwoPhaseState`]). The number of RMs is not stored, so the state cannot
@@ -416,33 +438,15 @@ impl TwoPhase {
         (s.0 >> 1) & s.0 & self.rm_low
     }
 
-    /// The symmetry `RM`: sorts the RMs' nibbles, the tuples
-    /// `<<rmState[r], r \in tmPrepared, Prepared(r) \in msgs>>`, and keeps the
-    /// global bits.
-    ///
-    /// Permuting RMs permutes nibbles and nothing else, so two states are
-    /// symmetric exactly when they have the same global bits and the same
-    /// multiset of nibbles, and sorting picks one representative per class.
-    /// Sorting a sorted list changes nothing, so this is idempotent, and every
-    /// invariant quantifies over all RMs alike, so none tells a state from its
-    /// representative.
-    pub fn canonicalize(&self, s: TwoPhaseState) -> TwoPhaseState {
-        // A counting sort, since a nibble has only 16 values: `counts` holds,
-        // four bits per value, how many RMs have that nibble. At most 15 RMs
-        // means a count never overflows its four bits.
-        let mut counts = 0u64;
-        for r in self.rms() {
-            counts += 1 << (4 * s.nibble(r));
-        }
+    /// The image of `s` when RM `r` is renamed `p.image(r)`, for the
+    /// symmetry `RM`: RM `r`'s nibble, the tuple `<<rmState[r], r \in
+    /// tmPrepared, Prepared(r) \in msgs>>`, moves to RM `p.image(r)`'s place,
+    /// and the global bits stay. Every invariant quantifies over all RMs
+    /// alike, and every action of RM `r` is the same action of its image.
+    pub fn rename(&self, s: TwoPhaseState, p: &Permutation) -> TwoPhaseState {
         let mut per_rm = 0;
-        let mut r = 0;
-        while counts != 0 {
-            let nibble = u64::from(counts.trailing_zeros() / 4);
-            for _ in 0..(counts >> (4 * nibble)) & 0xF {
-                per_rm |= at(r, nibble);
-                r += 1;
-            }
-            counts &= !(0xF << (4 * nibble));
+        for r in self.rms() {
+            per_rm |= at(p.image(usize::from(r)) as Rm, s.nibble(r));
         }
         TwoPhaseState((s.0 & !self.rm_bits) | per_rm)
     }
@@ -626,6 +630,6 @@ impl Model for TwoPhase {
     }
 
     fn symmetries(&self) -> Vec<Symmetry<Self>> {
-        vec![Symmetry { name: "RM", canonicalize: |m, s| m.canonicalize(*s) }]
+        vec![Symmetry::permutations("RM", vec![self.rm.clone()], |m: &TwoPhase, s, p| m.rename(*s, p))]
     }
 }

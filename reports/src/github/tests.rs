@@ -20,6 +20,31 @@ fn annotations_point_at_the_line_naming_each_failed_item() {
 fn annotation_data_escapes_percent_and_newlines() {
     assert_eq!(super::data("100%\nnext\r"), "100%25%0Anext%0D");
     assert_eq!(super::property("a:b,c%"), "a%3Ab%2Cc%25");
+    // What GitHub's encoding leaves raw is escaped as in the text output.
+    assert_eq!(super::data("a\u{1b}[31m\tb\u{9b}"), "a\\u{1b}[31m\\tb\\u{9b}");
+    assert_eq!(super::property("x\n::add-mask::y"), "x%0A%3A%3Aadd-mask%3A%3Ay");
+}
+
+#[test]
+fn a_hostile_spec_name_and_item_name_forge_no_command_in_annotations_or_the_summary() {
+    let mut fixture = invariant_violation(Expect::Ok);
+    fixture.spec = "specs/evil\n::add-mask::secret\u{1b}[31m|.cfg";
+    let violated = fixture.outcome.checks.iter_mut().find(|c| c.name == "TCConsistent").unwrap();
+    violated.name = "TCConsistent\r\n::warning::x".into();
+    let runs = [fixture.run()];
+    let annotated = annotations(&runs);
+    assert!(
+        annotated.starts_with("::error file=specs/evil%0A%3A%3Aadd-mask%3A%3Asecret\\u{1b}[31m|.cfg,title="),
+        "{annotated}"
+    );
+    assert!(annotated.contains("invariant TCConsistent%0D%0A::warning::x is violated"), "{annotated}");
+    for text in [annotations(&runs), step_summary(&runs, Some("report\n::error::x/index.html"))] {
+        let raw: Vec<char> = text.chars().filter(|c| c.is_control() && *c != '\n').collect();
+        assert!(raw.is_empty(), "{raw:?}\n{text}");
+        for line in text.lines().map(str::trim_start) {
+            assert!(!line.starts_with("::") || line.starts_with("::error file=specs/evil%0A"), "{line:?}\n{text}");
+        }
+    }
 }
 
 #[test]

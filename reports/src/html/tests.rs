@@ -8,8 +8,12 @@ use crate::SpecError;
 fn everything() -> Report {
     let fixtures = every_kind();
     let runs: Vec<_> = fixtures.iter().map(|f| f.run()).collect();
-    let errors =
-        [SpecError { spec: "specs/x.cfg".into(), message: "specs/x.cfg:1:7: error: unknown model `X`".into() }];
+    let errors = [SpecError {
+        spec: "specs/x.cfg".into(),
+        message: "specs/x.cfg:1:7: error: unknown model `X`".into(),
+        exit_code: 151,
+        not_run: false,
+    }];
     report(&runs, &errors)
 }
 
@@ -122,7 +126,7 @@ fn hostile_strings_are_escaped_everywhere() {
             action.label.push_str(hostile);
         }
     }
-    let errors = [SpecError { spec: hostile.into(), message: hostile.into() }];
+    let errors = [SpecError { spec: hostile.into(), message: hostile.into(), exit_code: 150, not_run: false }];
     let page = report(&[fixture.run()], &errors).index;
     assert_eq!(page.matches("<script").count(), 1);
     assert!(!page.contains("<svg onload"));
@@ -130,4 +134,28 @@ fn hostile_strings_are_escaped_everywhere() {
     for svg in page.split("<svg ").skip(1).map(|s| format!("<svg {}</svg>", s.split("</svg>").next().unwrap())) {
         well_formed(&svg).unwrap();
     }
+}
+
+#[test]
+fn specs_not_run_are_listed_apart_from_those_that_could_not_be_checked() {
+    let errors = [
+        SpecError { spec: "specs/x.cfg".into(), message: "unknown model `X`".into(), exit_code: 151, not_run: false },
+        SpecError::not_run("specs/y.cfg".into()),
+    ];
+    let page = report(&[], &errors).index;
+    let listed = &page[page.find("<h2>").unwrap()..page.find("</main>").unwrap_or(page.len())];
+    let listed = &listed[..listed.rfind("</ul>").unwrap() + 5];
+    insta::assert_snapshot!(listed, @r#"
+    <h2>Specs that could not be checked</h2>
+    <ul class="errors">
+    <li><code>specs/x.cfg</code>: unknown model `X`</li>
+    </ul>
+    <h2>Specs not checked</h2>
+    <ul class="errors">
+    <li><code>specs/y.cfg</code>: not checked: the run was interrupted before this spec started</li>
+    </ul>
+    "#);
+    assert!(page.contains(
+        r#"<span class="badge fail">1 could not be checked</span> <span class="badge incomplete">1 not checked</span>"#
+    ));
 }

@@ -12,6 +12,8 @@ fn junit_has_a_case_per_check_with_failures_and_skips() {
         message:
             "specs/bad.cfg:3:1: error: syntax error: expected `,` or `}` after a set element, found \"INVARIANTS\""
                 .to_string(),
+        exit_code: 150,
+        not_run: false,
     }];
     let xml = junit(&runs, &errors);
     well_formed(&xml).unwrap();
@@ -25,6 +27,22 @@ fn junit_of_nothing_is_an_empty_suite_list() {
     insta::assert_snapshot!(xml, @r#"
     <?xml version="1.0" encoding="UTF-8"?>
     <testsuites name="bivalent" tests="0" failures="0" errors="0" skipped="0" time="0.000">
+    </testsuites>
+    "#);
+}
+
+#[test]
+fn a_spec_not_run_is_a_skipped_case() {
+    let xml = junit(&[], &[SpecError::not_run("specs/later.cfg".to_string())]);
+    well_formed(&xml).unwrap();
+    insta::assert_snapshot!(xml, @r#"
+    <?xml version="1.0" encoding="UTF-8"?>
+    <testsuites name="bivalent" tests="1" failures="0" errors="0" skipped="1" time="0.000">
+      <testsuite name="specs/later.cfg" tests="1" failures="0" errors="0" skipped="1" time="0.000">
+        <testcase name="check spec" classname="specs/later.cfg">
+          <skipped message="not checked: the run was interrupted before this spec started" type="interrupted"/>
+        </testcase>
+      </testsuite>
     </testsuites>
     "#);
 }

@@ -132,3 +132,31 @@ fn a_step_that_changes_nothing_says_so() {
       WF(Pass): taken on the cycle
     ");
 }
+
+#[test]
+fn printable_escapes_control_characters_newlines_and_bidi_overrides() {
+    assert_eq!(super::printable("plain: é, ü, 日本, tab-free"), "plain: é, ü, 日本, tab-free");
+    assert_eq!(
+        super::printable("a\nb\rc\td\u{1b}[31me\u{7}f\u{7f}g\u{9b}h\u{202e}i\u{2028}j"),
+        "a\\nb\\rc\\td\\u{1b}[31me\\u{7}f\\u{7f}g\\u{9b}h\\u{202e}i\\u{2028}j"
+    );
+    assert_eq!(super::printable_lines("one\u{1b}\ntwo\r\n"), "one\\u{1b}\ntwo\\r\n");
+}
+
+#[test]
+fn hostile_names_titles_and_values_print_escaped() {
+    let mut fixture = invariant_violation(Expect::Ok);
+    fixture.spec = "specs/evil\n::add-mask::secret\u{1b}[31m.cfg";
+    fixture.title = Some("Title \u{1b}]0;pwned\u{7}\r::error::forged");
+    fixture.constants = vec![("Bug".into(), "\"x\u{1b}[2J\ny\"".into())];
+    let violated = fixture.outcome.checks.iter_mut().find(|c| c.name == "TCConsistent").unwrap();
+    violated.name = "TCConsistent\u{1b}[31m\n::warning::x".into();
+    let text = format!("{}{}", report(&fixture.run()), summary(&[fixture.run()]));
+    let raw: Vec<char> = text.chars().filter(|c| c.is_control() && *c != '\n').collect();
+    assert!(raw.is_empty(), "{raw:?}\n{text}");
+    assert!(text.lines().all(|line| !line.trim_start().starts_with("::")), "{text}");
+    assert!(text.contains("Spec:       specs/evil\\n::add-mask::secret\\u{1b}[31m.cfg\n"), "{text}");
+    assert!(text.contains("Title:      Title \\u{1b}]0;pwned\\u{7}\\r::error::forged\n"), "{text}");
+    assert!(text.contains("Constants:  Bug = \"x\\u{1b}[2J\\ny\"\n"), "{text}");
+    assert!(text.contains("TCConsistent\\u{1b}[31m\\n::warning::x"), "{text}");
+}

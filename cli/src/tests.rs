@@ -1,0 +1,30 @@
+//! Unit tests of the CLI's file handling.
+
+use std::sync::atomic::AtomicBool;
+
+use super::{read_spec, ReadError, SPEC_BYTES_MAX};
+
+#[test]
+fn a_spec_is_read_whole_unless_an_interrupt_came() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("spec.cfg");
+    // Three chunks of the reader, so that the interrupt is looked at in between.
+    let text = "\\* filler\n".repeat(300_000);
+    std::fs::write(&path, &text).unwrap();
+    let bytes = read_spec(&path, &AtomicBool::new(false)).unwrap();
+    assert_eq!(bytes, text.as_bytes());
+    let interrupted = read_spec(&path, &AtomicBool::new(true));
+    assert!(matches!(interrupted, Err(ReadError::Interrupted)), "{interrupted:?}");
+}
+
+#[test]
+fn a_spec_at_the_cap_is_read_and_one_byte_more_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("spec.cfg");
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(SPEC_BYTES_MAX).unwrap();
+    assert_eq!(read_spec(&path, &AtomicBool::new(false)).unwrap().len() as u64, SPEC_BYTES_MAX);
+    file.set_len(SPEC_BYTES_MAX + 1).unwrap();
+    let refused = read_spec(&path, &AtomicBool::new(false));
+    assert!(matches!(refused, Err(ReadError::TooLarge(n)) if n == SPEC_BYTES_MAX + 1), "{refused:?}");
+}
