@@ -202,6 +202,57 @@ fn find_named<'a, T>(
     })
 }
 
+/// Refuses a formula (`PROPERTY Name == formula`) whose name the model already
+/// gives to an item: the formula would be checked in the item's place, so a
+/// spec could pass where the model's own item fails.
+fn formula_names_are_free<M: Model>(model: &M, config: &CheckConfig) -> Result<(), ConfigError> {
+    if config.formulas.is_empty() {
+        return Ok(());
+    }
+    let mut taken: Vec<(&'static str, &'static str)> = Vec::new();
+    for invariant in model.invariants() {
+        let kind = match invariant.kind {
+            InvariantKind::State(_) => "invariant",
+            InvariantKind::Step(_) => "step invariant",
+        };
+        taken.push((invariant.name, kind));
+    }
+    taken.extend(model.properties().iter().map(|p| (p.name, "property")));
+    taken.extend(model.predicates().iter().map(|p| (p.name, "predicate")));
+    for constraint in model.constraints() {
+        let kind = match constraint.kind {
+            ConstraintKind::State(_) => "constraint",
+            ConstraintKind::Action(_) => "action constraint",
+        };
+        taken.push((constraint.name, kind));
+    }
+    taken.extend(model.symmetries().iter().map(|s| (s.name, "symmetry")));
+    taken.extend(model.action_names().into_iter().map(|a| (a, "action")));
+    for (named, _) in &config.formulas {
+        let Some(&(_, kind)) = taken.iter().find(|(name, _)| *name == named.name) else { continue };
+        // A suggestion that is itself free, also among the spec's own properties.
+        let free = |candidate: &String| {
+            !taken.iter().any(|(name, _)| name == candidate) && !config.properties.iter().any(|p| p.name == *candidate)
+        };
+        let stem = format!("{}Formula", named.name);
+        let suggestion = std::iter::once(stem.clone())
+            .chain((2..).map(|n| format!("{stem}{n}")))
+            .find(free)
+            .expect("the model and the spec have finitely many names");
+        let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+        return Err(ConfigError::NameTaken {
+            span: named.span,
+            name: named.name.clone(),
+            message: format!(
+                "the model already has {article} {kind} named `{}`, so a formula of that name would hide it; give the \
+                 formula another name, such as `{suggestion}`",
+                named.name
+            ),
+        });
+    }
+    Ok(())
+}
+
 impl<'m, M: Model> Plan<'m, M> {
     fn new(model: &'m M, config: &CheckConfig) -> Result<Plan<'m, M>, CheckError> {
         let unsupported = |message: String| ConfigError::Unsupported { span: Default::default(), message };
@@ -215,6 +266,7 @@ impl<'m, M: Model> Plan<'m, M> {
             ))
             .into());
         }
+        formula_names_are_free(model, config)?;
         let action_names = model.action_names();
         let mut plan = Plan {
             model,

@@ -303,6 +303,56 @@ fn a_name_used_for_two_kinds_of_item_is_an_error_not_a_silent_skip() {
 }
 
 #[test]
+fn a_formula_may_not_take_the_name_of_a_model_item() {
+    // `PROPERTY EventuallyCorner == <>TRUE` would otherwise replace the model's
+    // own EventuallyCorner, which fails on the grid, with a formula that holds.
+    let items = [
+        ("InGrid", "an invariant"),
+        ("NoIncXOntoDiagonal", "a step invariant"),
+        ("EventuallyCorner", "a property"),
+        ("ReachesCorner", "a property"),
+        ("OnDiagonal", "a predicate"),
+        ("XBelowTwo", "a constraint"),
+        ("NoIncYAtZero", "an action constraint"),
+        ("Swap", "a symmetry"),
+        ("IncX", "an action"),
+    ];
+    for (name, kind) in items {
+        let spec = crate::parse_spec(&format!("MODEL Grid\nPROPERTY Other == <>TRUE\nPROPERTY {name} == <>TRUE\n"));
+        let spec = spec.unwrap();
+        let mut c = config(&[], 1);
+        c.properties = spec.properties;
+        c.formulas = spec.formulas;
+        let Err(CheckError::Config(e)) = check(&Grid { n: 1 }, &c) else { panic!("{name}: expected a config error") };
+        assert!(matches!(e, ConfigError::NameTaken { .. }), "{name}: {e:?}");
+        assert_eq!((e.span().line, e.span().column), (3, 10), "{name}");
+        assert!(!e.is_syntax(), "{name}: a taken name is a semantic error (exit 151)");
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "name taken: the model already has {kind} named `{name}`, so a formula of that name would \
+                 hide it; give the formula another name, such as `{name}Formula`"
+            ),
+            "{name}"
+        );
+    }
+    // The suggestion is itself free: neither an item of the model nor another property of the spec.
+    let spec = "MODEL Grid\nPROPERTY InGridFormula == <>TRUE\nPROPERTY InGrid == <>TRUE\n";
+    let spec = crate::parse_spec(spec).unwrap();
+    let mut c = config(&[], 1);
+    c.properties = spec.properties;
+    c.formulas = spec.formulas;
+    let Err(CheckError::Config(e)) = check(&Grid { n: 1 }, &c) else { panic!("expected a config error") };
+    assert!(e.to_string().ends_with("such as `InGridFormula2`"), "{e}");
+    // A free name is accepted, and its formula is what is checked.
+    let spec = crate::parse_spec("MODEL Grid\nPROPERTY Corner == <>OnDiagonal\n").unwrap();
+    let mut c = config(&[], 1);
+    c.properties = spec.properties;
+    c.formulas = spec.formulas;
+    assert_eq!(check(&Grid { n: 1 }, &c).unwrap().check("Corner").unwrap().verdict, Verdict::Holds);
+}
+
+#[test]
 fn no_initial_state_inside_the_constraints_is_a_model_error_not_a_pass() {
     let mut c = config(&["InGrid"], 1);
     c.constraints = named(&["NeverHolds"]);
