@@ -378,10 +378,37 @@ fn a_run_a_limit_stopped_is_incomplete_even_when_it_checks_nothing() {
     let outcome = check(&Grid { n: 30 }, &config).unwrap();
     assert!(outcome.checks.is_empty());
     assert_eq!(outcome.stopped, Some(StopReason::StatesLimit));
-    assert_eq!(judge(&outcome, &Expect::Ok), Judgement::Incomplete(StopReason::StatesLimit));
-    let expected = Expect::Violation(Named { name: "Anything".into(), span: Span::default() });
-    assert_eq!(judge(&outcome, &expected), Judgement::Incomplete(StopReason::StatesLimit));
-    // The same run without the limit passes.
+    for written in [false, true] {
+        assert_eq!(judge(&outcome, &Expect::Ok, written), Judgement::Incomplete(StopReason::StatesLimit));
+        let expected = Expect::Violation(Named { name: "Anything".into(), span: Span::default() });
+        assert_eq!(judge(&outcome, &expected, written), Judgement::Incomplete(StopReason::StatesLimit));
+    }
+    // The same run without the limit passes when the spec accepts a run that
+    // checks nothing by writing EXPECT OK.
     config.limits.states_max = u64::MAX;
-    assert_eq!(judge(&check(&Grid { n: 30 }, &config).unwrap(), &Expect::Ok), Judgement::Met);
+    assert_eq!(judge(&check(&Grid { n: 30 }, &config).unwrap(), &Expect::Ok, true), Judgement::Met);
+}
+
+#[test]
+fn a_run_that_checks_nothing_is_incomplete_unless_expect_ok_is_written() {
+    use crate::config::Expect;
+    use crate::outcome::{judge, Judgement};
+    // No invariant, no property and no deadlock check: every reachable state
+    // is explored, and nothing is established about any of them.
+    let mut config = config(&[], 1);
+    config.check_deadlock = false;
+    let outcome = check(&Grid { n: 3 }, &config).unwrap();
+    assert!(outcome.checks.is_empty());
+    assert_eq!(outcome.stopped, None);
+    assert_eq!(outcome.stats.distinct_states, 16);
+    assert_eq!(judge(&outcome, &Expect::Ok, false), Judgement::Incomplete(StopReason::NothingChecked));
+    assert_eq!(judge(&outcome, &Expect::Ok, true), Judgement::Met);
+    let describe = StopReason::NothingChecked.describe();
+    assert!(describe.contains("checks nothing") && describe.contains("EXPECT OK"), "{describe}");
+    // One check is enough, whatever EXPECT says.
+    config.check_deadlock = true;
+    let outcome = check(&Grid { n: 3 }, &config).unwrap();
+    assert_eq!(judge(&outcome, &Expect::Ok, false), Judgement::Failed(crate::outcome::Failure::Deadlock));
+    let outcome = check(&Grid { n: 3 }, &crate::fixtures::config(&["InGrid"], 1)).unwrap();
+    assert_eq!(judge(&outcome, &Expect::Ok, false), Judgement::Met);
 }

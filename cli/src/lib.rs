@@ -354,6 +354,7 @@ impl Finished {
             model: &self.spec.model.name,
             constants: self.spec.constants.items.iter().map(|c| (c.name.clone(), c.value.to_string())).collect(),
             expect: &self.spec.expect,
+            expect_written: self.spec.expect_written,
             strategy: settings.strategy.name(),
             threads: settings.threads,
             seconds: self.seconds,
@@ -497,7 +498,7 @@ fn check_file(
             );
         }
     }
-    let code = match judge(&outcome, &spec.expect) {
+    let code = match judge(&outcome, &spec.expect, spec.expect_written) {
         Judgement::Met => ExitCode::Ok,
         Judgement::Incomplete(_) => ExitCode::Incomplete,
         Judgement::Failed(Failure::Deadlock) => ExitCode::Deadlock,

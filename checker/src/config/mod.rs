@@ -225,6 +225,10 @@ pub struct SpecFile {
     pub expect: Expect,
     /// Where the `EXPECT` line is (the `MODEL` line when there is none).
     pub expect_span: Span,
+    /// Whether the spec has an `EXPECT` line. A spec that checks nothing (no
+    /// invariant, no property, `CHECK_DEADLOCK FALSE`) passes only under a
+    /// written `EXPECT OK`; without one its run is incomplete.
+    pub expect_written: bool,
     /// The text of the first comment line, if the file starts with one.
     pub title: Option<String>,
 }

@@ -419,6 +419,7 @@ impl Sections {
                 "expected a `MODEL Name` line naming the model to check, found none",
             ));
         };
+        let expect_written = self.expect.is_some();
         let (expect, expect_span) = self.expect.unwrap_or((Expect::Ok, model_keyword));
         match &expect {
             Expect::Deadlock => {
@@ -467,6 +468,7 @@ impl Sections {
             check_deadlock: !matches!(self.check_deadlock, Some((false, _))),
             expect,
             expect_span,
+            expect_written,
             title,
         })
     }

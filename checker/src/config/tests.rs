@@ -81,6 +81,7 @@ fn the_two_phase_commit_example_parses_completely() {
         check_deadlock: false,
         expect: Expect::Ok,
         expect_span: span(9, 1),
+        expect_written: true,
         title: Some("Two-phase commit, 3 resource managers (Gray & Lamport)".to_string()),
     };
     assert_eq!(parse(TWO_PHASE), expected);
@@ -100,6 +101,7 @@ fn a_spec_with_only_a_model_gets_tlc_defaults() {
     assert!(spec.check_deadlock, "TLC checks deadlock unless told not to");
     assert_eq!(spec.expect, Expect::Ok);
     assert_eq!(spec.expect_span, span(2, 3), "without EXPECT, the span is the MODEL keyword's");
+    assert!(!spec.expect_written, "OK is the default, not written");
     assert_eq!(spec.title, None);
 }
 
@@ -190,6 +192,7 @@ fn check_deadlock_takes_true_or_false() {
 #[test]
 fn expect_accepts_ok_violation_and_deadlock() {
     let spec = parse("MODEL M\nEXPECT OK");
+    assert!(spec.expect_written);
     assert_eq!((spec.expect, spec.expect_span), (Expect::Ok, span(2, 1)));
 
     let spec = parse("MODEL M\nINVARIANT Safe\n  EXPECT VIOLATION Safe");
