@@ -302,6 +302,83 @@ fn a_name_used_for_two_kinds_of_item_is_an_error_not_a_silent_skip() {
     assert_eq!(outcome.checks.len(), 1);
 }
 
+/// Runs `f` on a thread with a 256 KiB stack, where a recursion as deep as a
+/// long or deeply nested formula would overflow.
+fn on_a_small_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        let thread = std::thread::Builder::new().stack_size(256 << 10).spawn_scoped(scope, f);
+        thread.expect("a thread").join().expect("no panic, no overflow")
+    })
+}
+
+/// The verdict of `PROPERTY F == {formula}` on the 2 x 2 grid, or the error,
+/// as `line:column: message`. Parsing, compiling, checking, formatting,
+/// cloning, comparing and dropping the formula all happen on the caller's thread.
+fn grid_formula(formula: &str) -> Result<Verdict, String> {
+    let text = format!("MODEL Grid\nPROPERTY F == {formula}\n");
+    let located = |e: &ConfigError| format!("{}:{}: {e}", e.span().line, e.span().column);
+    let spec = crate::parse_spec(&text).map_err(|e| located(&e))?;
+    assert!(format!("{spec:?}").contains("name: \"Grid\""));
+    assert_eq!(spec.clone(), spec);
+    let mut c = config(&[], 1);
+    c.properties = spec.properties;
+    c.formulas = spec.formulas;
+    match check(&Grid { n: 1 }, &c) {
+        Ok(outcome) => Ok(outcome.check("F").expect("checked").verdict.clone()),
+        Err(CheckError::Config(e)) => Err(located(&e)),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn long_and_deep_formulas_get_a_verdict_or_a_located_error_on_a_small_stack() {
+    // The grid's states are (0,0), (1,0), (0,1) and (1,1); there is no
+    // fairness, so every state may stutter forever. OnDiagonal holds at (0,0)
+    // and (1,1) only, InGrid everywhere.
+    let is_violated = |v: &Result<Verdict, String>| matches!(v, Ok(Verdict::Violated(_)));
+    on_a_small_stack(|| {
+        // 20,000 `\/`: (1,0) is reachable and off the diagonal, and may stutter.
+        let verdict = grid_formula(&format!("[]({}OnDiagonal)", "FALSE \\/ ".repeat(20_000)));
+        assert!(is_violated(&verdict), "{verdict:?}");
+        let verdict = grid_formula(&format!("[]({}InGrid)", "FALSE \\/ ".repeat(20_000)));
+        assert_eq!(verdict, Ok(Verdict::Holds));
+        // 50,000 `/\` in a state formula, and between temporal formulas.
+        let verdict = grid_formula(&format!("<>({}OnDiagonal)", "TRUE /\\ ".repeat(50_000)));
+        assert_eq!(verdict, Ok(Verdict::Holds), "(0,0) is initial and on the diagonal");
+        let verdict = grid_formula(&format!("{}[]OnDiagonal", "[]InGrid /\\ ".repeat(50_000)));
+        assert!(is_violated(&verdict), "{verdict:?}");
+        // 100,000 `~`: an error at the 65th operator above the name, the
+        // k-th `~` being at column 16 + k with 100,001 - k below it.
+        let deep = "expected a formula nested at most 64 operators deep (a chain of `/\\` or `\\/` counts once), \
+                    found 65 here";
+        let verdict = grid_formula(&format!("<>{}OnDiagonal", "~".repeat(100_000)));
+        assert_eq!(verdict, Err(format!("2:{}: syntax error: {deep}", 16 + 99_936)));
+        // 10,000 parentheses are no operators.
+        let verdict = grid_formula(&format!("<>{}OnDiagonal{}", "(".repeat(10_000), ")".repeat(10_000)));
+        assert_eq!(verdict, Ok(Verdict::Holds));
+        // At the limit: `<>` and 63 `~`, an odd number: eventually off the
+        // diagonal, which a behaviour stuttering at (0,0) never is.
+        let verdict = grid_formula(&format!("<>{}OnDiagonal", "~".repeat(63)));
+        assert!(is_violated(&verdict), "{verdict:?}");
+        // The tallest trees: `=>`, `~>`, `\/` and `/\` around each of 15
+        // levels under `[]` (61 operators), a shape the engine refuses after
+        // parsing it, and without `~>`, 21 levels (64 operators) of a state
+        // formula equal to TRUE, compiled and evaluated on every state.
+        let (mut tallest, mut state) = ("OnDiagonal".to_string(), "OnDiagonal".to_string());
+        for _ in 0..15 {
+            tallest = format!("({tallest}) /\\ TRUE \\/ TRUE ~> TRUE => TRUE");
+        }
+        for _ in 0..21 {
+            state = format!("({state}) /\\ TRUE \\/ FALSE => TRUE");
+        }
+        let verdict = grid_formula(&format!("[]({tallest})"));
+        assert!(matches!(&verdict, Err(e) if e.contains("expected a state formula here")), "{verdict:?}");
+        assert_eq!(grid_formula(&format!("[]({state})")), Ok(Verdict::Holds));
+        let verdict = grid_formula(&format!("[](({state}) /\\ TRUE)"));
+        assert!(matches!(&verdict, Err(e) if e.contains("found 65 here")), "{verdict:?}");
+    });
+}
+
 #[test]
 fn a_formula_may_not_take_the_name_of_a_model_item() {
     // `PROPERTY EventuallyCorner == <>TRUE` would otherwise replace the model's

@@ -173,10 +173,11 @@ pub enum Formula {
     Enabled(Named),
     /// `~F`.
     Not(Box<Formula>),
-    /// `F /\ G`.
-    And(Box<Formula>, Box<Formula>),
-    /// `F \/ G`.
-    Or(Box<Formula>, Box<Formula>),
+    /// `F1 /\ F2 /\ ...`: two or more conjuncts. A chain is one flat node,
+    /// so that its length never adds to the tree's depth.
+    And(Vec<Formula>),
+    /// `F1 \/ F2 \/ ...`: two or more disjuncts, flat like [`Formula::And`].
+    Or(Vec<Formula>),
     /// `F => G`.
     Implies(Box<Formula>, Box<Formula>),
     /// `[]F`.
