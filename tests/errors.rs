@@ -143,6 +143,37 @@ fn an_unexpected_liveness_violation_gives_13_with_a_lasso() {
 }
 
 #[test]
+fn a_spec_that_checks_nothing_is_incomplete_unless_it_writes_expect_ok() {
+    // TCommit with 2 RMs, no invariant, no property and no deadlock check:
+    // the run explores every state and establishes nothing.
+    let text = "MODEL TCommit\nCONSTANTS RM = {r1, r2}\nCHECK_DEADLOCK FALSE\n";
+    let (dir, path) = spec("nothing.cfg", text);
+    let junit = dir.path().join("junit.xml");
+    let run = check(&path, &["--no-report", "--junit", junit.to_str().unwrap()]);
+    assert_eq!(run.code, 3, "{}", run.stdout);
+    let result = run.stdout.lines().find(|l| l.starts_with("Result:")).unwrap_or_default();
+    assert!(result.starts_with("Result:     INCOMPLETE: the spec checks nothing"), "{}", run.stdout);
+    assert!(result.contains("write EXPECT OK"), "{result}");
+    assert!(run.stdout.contains("1 spec: 0 passed, 0 failed, 1 incomplete"), "{}", run.stdout);
+    // JUnit shows the spec as one skipped case, not as an empty suite.
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.contains(r#"tests="1" failures="0" errors="0" skipped="1""#), "{xml}");
+    assert!(xml.contains(r#"<skipped message="the spec checks nothing"#), "{xml}");
+    assert!(xml.contains(r#"type="nothing_checked""#), "{xml}");
+    let run = check(&path, &["--no-report", "--json"]);
+    assert_eq!(run.code, 3);
+    let json: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(json["verdict"], "incomplete");
+    assert!(json["verdict_detail"].as_str().unwrap().contains("checks nothing"), "{json}");
+
+    // Writing EXPECT OK accepts a run that only explores.
+    let (_dir, path) = spec("explore.cfg", &format!("{text}EXPECT OK\n"));
+    let run = check(&path, &["--no-report"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("Result:     PASS"), "{}", run.stdout);
+}
+
+#[test]
 fn missing_files_and_empty_directories_give_151() {
     let run = cli(&["check", "no/such/spec.cfg"]);
     assert_eq!((run.code, run.stderr.as_str()), (151, "error: no/such/spec.cfg: no such file or directory\n"));

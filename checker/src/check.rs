@@ -156,14 +156,35 @@ pub(crate) struct Explored<F> {
     pub parents: Parents<F>,
 }
 
-/// Where a formula starts, for error messages: its first name.
-fn first_span(formula: &Formula) -> Span {
+/// Whether a formula has no temporal operator.
+fn is_state(formula: &Formula) -> bool {
     use Formula as F;
-    match formula {
-        F::Name(n) | F::Enabled(n) => n.span,
-        F::Bool(_) => Span::default(),
-        F::Not(a) | F::Always(a) | F::Eventually(a) => first_span(a),
-        F::And(a, _) | F::Or(a, _) | F::Implies(a, _) | F::LeadsTo(a, _) => first_span(a),
+    let mut pending = vec![formula];
+    while let Some(formula) = pending.pop() {
+        match formula {
+            F::Name(_) | F::Bool(_) | F::Enabled(_) => {}
+            F::Not(a) => pending.push(a),
+            F::And(items) | F::Or(items) => pending.extend(items),
+            F::Implies(a, b) => pending.extend([&**a, &**b]),
+            F::Always(_) | F::Eventually(_) | F::LeadsTo(..) => return false,
+        }
+    }
+    true
+}
+
+/// Where a formula starts, for error messages: its first name.
+fn first_span(mut formula: &Formula) -> Span {
+    use Formula as F;
+    loop {
+        formula = match formula {
+            F::Name(n) | F::Enabled(n) => return n.span,
+            F::Bool(_) => return Span::default(),
+            F::Not(a) | F::Always(a) | F::Eventually(a) | F::Implies(a, _) | F::LeadsTo(a, _) => a,
+            F::And(items) | F::Or(items) => match items.first() {
+                Some(first) => first,
+                None => return Span::default(),
+            },
+        }
     }
 }
 
@@ -201,6 +222,57 @@ fn find_named<'a, T>(
     })
 }
 
+/// Refuses a formula (`PROPERTY Name == formula`) whose name the model already
+/// gives to an item: the formula would be checked in the item's place, so a
+/// spec could pass where the model's own item fails.
+fn formula_names_are_free<M: Model>(model: &M, config: &CheckConfig) -> Result<(), ConfigError> {
+    if config.formulas.is_empty() {
+        return Ok(());
+    }
+    let mut taken: Vec<(&'static str, &'static str)> = Vec::new();
+    for invariant in model.invariants() {
+        let kind = match invariant.kind {
+            InvariantKind::State(_) => "invariant",
+            InvariantKind::Step(_) => "step invariant",
+        };
+        taken.push((invariant.name, kind));
+    }
+    taken.extend(model.properties().iter().map(|p| (p.name, "property")));
+    taken.extend(model.predicates().iter().map(|p| (p.name, "predicate")));
+    for constraint in model.constraints() {
+        let kind = match constraint.kind {
+            ConstraintKind::State(_) => "constraint",
+            ConstraintKind::Action(_) => "action constraint",
+        };
+        taken.push((constraint.name, kind));
+    }
+    taken.extend(model.symmetries().iter().map(|s| (s.name, "symmetry")));
+    taken.extend(model.action_names().into_iter().map(|a| (a, "action")));
+    for (named, _) in &config.formulas {
+        let Some(&(_, kind)) = taken.iter().find(|(name, _)| *name == named.name) else { continue };
+        // A suggestion that is itself free, also among the spec's own properties.
+        let free = |candidate: &String| {
+            !taken.iter().any(|(name, _)| name == candidate) && !config.properties.iter().any(|p| p.name == *candidate)
+        };
+        let stem = format!("{}Formula", named.name);
+        let suggestion = std::iter::once(stem.clone())
+            .chain((2..).map(|n| format!("{stem}{n}")))
+            .find(free)
+            .expect("the model and the spec have finitely many names");
+        let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+        return Err(ConfigError::NameTaken {
+            span: named.span,
+            name: named.name.clone(),
+            message: format!(
+                "the model already has {article} {kind} named `{}`, so a formula of that name would hide it; give the \
+                 formula another name, such as `{suggestion}`",
+                named.name
+            ),
+        });
+    }
+    Ok(())
+}
+
 impl<'m, M: Model> Plan<'m, M> {
     pub(crate) fn new(model: &'m M, config: &CheckConfig) -> Result<Plan<'m, M>, CheckError> {
         let unsupported = |message: String| ConfigError::Unsupported { span: Default::default(), message };
@@ -214,6 +286,7 @@ impl<'m, M: Model> Plan<'m, M> {
             ))
             .into());
         }
+        formula_names_are_free(model, config)?;
         let action_names = model.action_names();
         let mut plan = Plan {
             model,
@@ -422,6 +495,9 @@ impl<'m, M: Model> Plan<'m, M> {
     /// does, a safety check: every state the search reaches, inside the
     /// constraints or generated outside them, satisfies `S`, whatever the
     /// fairness), where `S`, `T` are state formulas.
+    ///
+    /// Like every walk over a formula here, this one keeps its own stack
+    /// rather than recursing: formulas come from the user.
     fn compile(&mut self, formula: &Formula) -> Result<Vec<Temporal>, ConfigError> {
         use Formula as F;
         let shape = |span: Span| ConfigError::Unsupported {
@@ -431,71 +507,105 @@ impl<'m, M: Model> Plan<'m, M> {
                       ENABLED A)"
                 .into(),
         };
-        Ok(match formula {
-            F::And(a, b) if !self.is_state(formula) => {
-                let mut all = self.compile(a)?;
-                all.extend(self.compile(b)?);
-                all
-            }
-            F::Eventually(inner) => match &**inner {
-                F::Always(p) => vec![Temporal::EventuallyAlways(self.state(p)?)],
-                p => vec![Temporal::Eventually(self.state(p)?)],
-            },
-            F::Always(inner) => match &**inner {
-                F::Eventually(p) => vec![Temporal::AlwaysEventually(self.state(p)?)],
-                F::Implies(p, q) if matches!(&**q, F::Eventually(_)) => {
-                    let F::Eventually(q) = &**q else { unreachable!() };
-                    vec![Temporal::LeadsTo(self.state(p)?, self.state(q)?)]
+        let mut all = Vec::new();
+        // Conjuncts still to compile, the next one last.
+        let mut pending = vec![formula];
+        while let Some(formula) = pending.pop() {
+            let temporal = match formula {
+                F::And(conjuncts) if !is_state(formula) => {
+                    pending.extend(conjuncts.iter().rev());
+                    continue;
                 }
-                p => vec![Temporal::Always(self.state(p)?)],
-            },
-            F::LeadsTo(p, q) => vec![Temporal::LeadsTo(self.state(p)?, self.state(q)?)],
-            other => return Err(shape(first_span(other))),
-        })
-    }
-
-    /// Whether a formula has no temporal operator.
-    fn is_state(&self, formula: &Formula) -> bool {
-        use Formula as F;
-        match formula {
-            F::Name(_) | F::Bool(_) | F::Enabled(_) => true,
-            F::Not(a) => self.is_state(a),
-            F::And(a, b) | F::Or(a, b) | F::Implies(a, b) => self.is_state(a) && self.is_state(b),
-            F::Always(_) | F::Eventually(_) | F::LeadsTo(..) => false,
+                F::Eventually(inner) => match &**inner {
+                    F::Always(p) => Temporal::EventuallyAlways(self.state(p)?),
+                    p => Temporal::Eventually(self.state(p)?),
+                },
+                F::Always(inner) => match &**inner {
+                    F::Eventually(p) => Temporal::AlwaysEventually(self.state(p)?),
+                    F::Implies(p, q) if matches!(&**q, F::Eventually(_)) => {
+                        let F::Eventually(q) = &**q else { unreachable!() };
+                        Temporal::LeadsTo(self.state(p)?, self.state(q)?)
+                    }
+                    p => Temporal::Always(self.state(p)?),
+                },
+                F::LeadsTo(p, q) => Temporal::LeadsTo(self.state(p)?, self.state(q)?),
+                other => return Err(shape(first_span(other))),
+            };
+            all.push(temporal);
         }
+        Ok(all)
     }
 
     /// Compiles a state formula; names are the model's predicates and state invariants.
     fn state(&mut self, formula: &Formula) -> Result<Expr, ConfigError> {
         use Formula as F;
-        Ok(match formula {
-            F::Name(named) => {
-                let mut known: Vec<(&'static str, StatePredicate<M>)> =
-                    self.model.predicates().into_iter().map(|p| (p.name, p.holds)).collect();
-                for invariant in self.model.invariants() {
-                    if let InvariantKind::State(p) = invariant.kind {
-                        known.push((invariant.name, p));
+        let mut known: Vec<(&'static str, StatePredicate<M>)> =
+            self.model.predicates().into_iter().map(|p| (p.name, p.holds)).collect();
+        for invariant in self.model.invariants() {
+            if let InvariantKind::State(p) = invariant.kind {
+                known.push((invariant.name, p));
+            }
+        }
+        // A post-order walk: a node is visited (its children scheduled before
+        // it, the first child next), then built from the children's
+        // expressions, which are the last ones on `built`.
+        enum Task<'f> {
+            Visit(&'f Formula),
+            Build(&'f Formula),
+        }
+        let mut tasks = vec![Task::Visit(formula)];
+        let mut built: Vec<Expr> = Vec::new();
+        while let Some(task) = tasks.pop() {
+            match task {
+                Task::Visit(formula) => match formula {
+                    F::Name(named) => {
+                        let &(_, p) = find_named("predicate", named, &known, |(name, _)| name)?;
+                        built.push(Expr::Predicate(self.predicate(p)));
                     }
+                    F::Bool(b) => built.push(Expr::Const(*b)),
+                    F::Enabled(named) => {
+                        find_named("action", named, &self.action_names, |a| a)?;
+                        let action = self.action_names.iter().position(|a| *a == named.name).expect("just found");
+                        built.push(Expr::Enabled(action as u32));
+                    }
+                    F::Not(a) => tasks.extend([Task::Build(formula), Task::Visit(a)]),
+                    F::Implies(a, b) => tasks.extend([Task::Build(formula), Task::Visit(b), Task::Visit(a)]),
+                    F::And(items) | F::Or(items) => {
+                        tasks.push(Task::Build(formula));
+                        tasks.extend(items.iter().rev().map(Task::Visit));
+                    }
+                    F::Always(_) | F::Eventually(_) | F::LeadsTo(..) => {
+                        return Err(ConfigError::Unsupported {
+                            span: first_span(formula),
+                            message: "expected a state formula here (no [], <> or ~> inside it)".into(),
+                        })
+                    }
+                },
+                Task::Build(formula) => {
+                    let children = match formula {
+                        F::Not(_) => 1,
+                        F::Implies(..) => 2,
+                        F::And(items) | F::Or(items) => items.len(),
+                        _ => unreachable!("only operators are built"),
+                    };
+                    let mut children = built.split_off(built.len() - children);
+                    let expr = match formula {
+                        F::Not(_) => Expr::Not(Box::new(children.remove(0))),
+                        F::Implies(..) => {
+                            let b = children.pop().expect("two children");
+                            let a = children.pop().expect("two children");
+                            Expr::Or(vec![Expr::Not(Box::new(a)), b])
+                        }
+                        F::And(_) => Expr::And(children),
+                        _ => Expr::Or(children),
+                    };
+                    built.push(expr);
                 }
-                let &(_, p) = find_named("predicate", named, &known, |(name, _)| name)?;
-                Expr::Predicate(self.predicate(p))
             }
-            F::Bool(b) => Expr::Const(*b),
-            F::Enabled(named) => {
-                find_named("action", named, &self.action_names, |a| a)?;
-                Expr::Enabled(self.action_names.iter().position(|a| *a == named.name).expect("just found") as u32)
-            }
-            F::Not(a) => Expr::Not(Box::new(self.state(a)?)),
-            F::And(a, b) => Expr::And(Box::new(self.state(a)?), Box::new(self.state(b)?)),
-            F::Or(a, b) => Expr::Or(Box::new(self.state(a)?), Box::new(self.state(b)?)),
-            F::Implies(a, b) => Expr::Or(Box::new(Expr::Not(Box::new(self.state(a)?))), Box::new(self.state(b)?)),
-            F::Always(_) | F::Eventually(_) | F::LeadsTo(..) => {
-                return Err(ConfigError::Unsupported {
-                    span: first_span(formula),
-                    message: "expected a state formula here (no [], <> or ~> inside it)".into(),
-                })
-            }
-        })
+        }
+        let expr = built.pop().expect("a formula builds one expression");
+        assert!(built.is_empty(), "checker bug: a state formula left {} expressions behind", built.len());
+        Ok(expr)
     }
 
     /// The state as stored: its canonical form under the symmetry, if any.

@@ -39,6 +39,16 @@ pub enum ConfigError {
         /// What is wrong, and what the model accepts.
         message: String,
     },
+    /// A name the spec defines (`PROPERTY Name == formula`) that the model
+    /// already gives to one of its items, which the definition would hide.
+    NameTaken {
+        /// Where the definition's name is.
+        span: Span,
+        /// The name.
+        name: String,
+        /// What the model's item is and a free name to use instead.
+        message: String,
+    },
     /// A combination the engine does not support (never silently ignored).
     Unsupported {
         /// Where in the spec, or line 0 for a command-line setting.
@@ -60,6 +70,7 @@ impl ConfigError {
             ConfigError::Syntax { span, .. }
             | ConfigError::UnknownName { span, .. }
             | ConfigError::BadConstant { span, .. }
+            | ConfigError::NameTaken { span, .. }
             | ConfigError::Unsupported { span, .. } => *span,
         }
     }
@@ -105,6 +116,7 @@ impl fmt::Display for ConfigError {
                 }
             }
             ConfigError::BadConstant { message, .. } => write!(f, "bad constant: {message}"),
+            ConfigError::NameTaken { message, .. } => write!(f, "name taken: {message}"),
             ConfigError::Unsupported { message, .. } => write!(f, "unsupported: {message}"),
         }
     }

@@ -3,7 +3,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::config::{CheckConfig, Named, Span};
-use crate::model::{Constraint, Invariant, Model, Property, StateCodec, Symmetry};
+use crate::model::{Constraint, Invariant, Model, Predicate, Property, StateCodec, Symmetry};
 use crate::value::Value;
 
 /// A configuration checking the given invariants with BFS on `threads` threads.
@@ -92,6 +92,10 @@ impl Model for Grid {
             Property::sometimes("LeavesGrid", |m, s: &(u32, u32)| s.0 > m.n),
             Property::eventually("EventuallyCorner", |m, s| *s == (m.n, m.n)),
         ]
+    }
+
+    fn predicates(&self) -> Vec<Predicate<Self>> {
+        vec![Predicate::new("OnDiagonal", |_, s: &(u32, u32)| s.0 == s.1)]
     }
 
     fn constraints(&self) -> Vec<Constraint<Self>> {

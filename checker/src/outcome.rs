@@ -215,6 +215,9 @@ pub enum StopReason {
     Interrupted,
     /// The constraints cut every fair behaviour, so liveness would hold vacuously.
     Vacuous,
+    /// The spec checks nothing (no invariant, no property, no deadlock check)
+    /// and does not say `EXPECT OK`: a run that establishes nothing is no pass.
+    NothingChecked,
 }
 
 impl StopReason {
@@ -229,6 +232,7 @@ impl StopReason {
             StopReason::Simulation => "simulation does not explore every state",
             StopReason::Interrupted => "interrupted",
             StopReason::Vacuous => "the constraints cut every fair behaviour, so liveness would hold vacuously",
+            StopReason::NothingChecked => "the spec checks nothing: add INVARIANTS or PROPERTIES, or write EXPECT OK",
         }
     }
 }
@@ -268,11 +272,15 @@ pub enum Failure {
     ExpectedViolationNotFound(String),
 }
 
-/// Judges `outcome` against the spec's `EXPECT`.
+/// Judges `outcome` against the spec's `EXPECT`; `expect_written` says whether
+/// the spec writes its `EXPECT` line ([`crate::SpecFile::expect_written`]).
 ///
 /// An expected violation is met only when that item is violated and no other
-/// item is: a seeded-bug spec that trips a second invariant is a failure.
-pub fn judge(outcome: &Outcome, expect: &crate::config::Expect) -> Judgement {
+/// item is: a seeded-bug spec that trips a second invariant is a failure. A
+/// run that checks nothing (no invariant, no property, no deadlock check) is
+/// [`StopReason::NothingChecked`] unless the spec writes `EXPECT OK`, since a
+/// spec that proves nothing must not pass silently.
+pub fn judge(outcome: &Outcome, expect: &crate::config::Expect, expect_written: bool) -> Judgement {
     use crate::config::Expect;
     let expected: Option<&str> = match expect {
         Expect::Ok => None,
@@ -304,6 +312,9 @@ pub fn judge(outcome: &Outcome, expect: &crate::config::Expect) -> Judgement {
         (Some(_), true, _) => Judgement::Met,
         (_, _, Some(reason)) => Judgement::Incomplete(reason),
         (Some(name), false, None) => Judgement::Failed(Failure::ExpectedViolationNotFound(name.to_string())),
+        (None, _, None) if outcome.checks.is_empty() && !expect_written => {
+            Judgement::Incomplete(StopReason::NothingChecked)
+        }
         (None, _, None) => Judgement::Met,
     }
 }

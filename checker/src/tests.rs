@@ -342,6 +342,133 @@ fn a_name_used_for_two_kinds_of_item_is_an_error_not_a_silent_skip() {
     assert_eq!(outcome.checks.len(), 1);
 }
 
+/// Runs `f` on a thread with a 256 KiB stack, where a recursion as deep as a
+/// long or deeply nested formula would overflow.
+fn on_a_small_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        let thread = std::thread::Builder::new().stack_size(256 << 10).spawn_scoped(scope, f);
+        thread.expect("a thread").join().expect("no panic, no overflow")
+    })
+}
+
+/// The verdict of `PROPERTY F == {formula}` on the 2 x 2 grid, or the error,
+/// as `line:column: message`. Parsing, compiling, checking, formatting,
+/// cloning, comparing and dropping the formula all happen on the caller's thread.
+fn grid_formula(formula: &str) -> Result<Verdict, String> {
+    let text = format!("MODEL Grid\nPROPERTY F == {formula}\n");
+    let located = |e: &ConfigError| format!("{}:{}: {e}", e.span().line, e.span().column);
+    let spec = crate::parse_spec(&text).map_err(|e| located(&e))?;
+    assert!(format!("{spec:?}").contains("name: \"Grid\""));
+    assert_eq!(spec.clone(), spec);
+    let mut c = config(&[], 1);
+    c.properties = spec.properties;
+    c.formulas = spec.formulas;
+    match check(&Grid { n: 1 }, &c) {
+        Ok(outcome) => Ok(outcome.check("F").expect("checked").verdict.clone()),
+        Err(CheckError::Config(e)) => Err(located(&e)),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn long_and_deep_formulas_get_a_verdict_or_a_located_error_on_a_small_stack() {
+    // The grid's states are (0,0), (1,0), (0,1) and (1,1); there is no
+    // fairness, so every state may stutter forever. OnDiagonal holds at (0,0)
+    // and (1,1) only, InGrid everywhere.
+    let is_violated = |v: &Result<Verdict, String>| matches!(v, Ok(Verdict::Violated(_)));
+    on_a_small_stack(|| {
+        // 20,000 `\/`: (1,0) is reachable and off the diagonal, and may stutter.
+        let verdict = grid_formula(&format!("[]({}OnDiagonal)", "FALSE \\/ ".repeat(20_000)));
+        assert!(is_violated(&verdict), "{verdict:?}");
+        let verdict = grid_formula(&format!("[]({}InGrid)", "FALSE \\/ ".repeat(20_000)));
+        assert_eq!(verdict, Ok(Verdict::Holds));
+        // 50,000 `/\` in a state formula, and between temporal formulas.
+        let verdict = grid_formula(&format!("<>({}OnDiagonal)", "TRUE /\\ ".repeat(50_000)));
+        assert_eq!(verdict, Ok(Verdict::Holds), "(0,0) is initial and on the diagonal");
+        let verdict = grid_formula(&format!("{}[]OnDiagonal", "[]InGrid /\\ ".repeat(50_000)));
+        assert!(is_violated(&verdict), "{verdict:?}");
+        // 100,000 `~`: an error at the 65th operator above the name, the
+        // k-th `~` being at column 16 + k with 100,001 - k below it.
+        let deep = "expected a formula nested at most 64 operators deep (a chain of `/\\` or `\\/` counts once), \
+                    found 65 here";
+        let verdict = grid_formula(&format!("<>{}OnDiagonal", "~".repeat(100_000)));
+        assert_eq!(verdict, Err(format!("2:{}: syntax error: {deep}", 16 + 99_936)));
+        // 10,000 parentheses are no operators.
+        let verdict = grid_formula(&format!("<>{}OnDiagonal{}", "(".repeat(10_000), ")".repeat(10_000)));
+        assert_eq!(verdict, Ok(Verdict::Holds));
+        // At the limit: `<>` and 63 `~`, an odd number: eventually off the
+        // diagonal, which a behaviour stuttering at (0,0) never is.
+        let verdict = grid_formula(&format!("<>{}OnDiagonal", "~".repeat(63)));
+        assert!(is_violated(&verdict), "{verdict:?}");
+        // The tallest trees: `=>`, `~>`, `\/` and `/\` around each of 15
+        // levels under `[]` (61 operators), a shape the engine refuses after
+        // parsing it, and without `~>`, 21 levels (64 operators) of a state
+        // formula equal to TRUE, compiled and evaluated on every state.
+        let (mut tallest, mut state) = ("OnDiagonal".to_string(), "OnDiagonal".to_string());
+        for _ in 0..15 {
+            tallest = format!("({tallest}) /\\ TRUE \\/ TRUE ~> TRUE => TRUE");
+        }
+        for _ in 0..21 {
+            state = format!("({state}) /\\ TRUE \\/ FALSE => TRUE");
+        }
+        let verdict = grid_formula(&format!("[]({tallest})"));
+        assert!(matches!(&verdict, Err(e) if e.contains("expected a state formula here")), "{verdict:?}");
+        assert_eq!(grid_formula(&format!("[]({state})")), Ok(Verdict::Holds));
+        let verdict = grid_formula(&format!("[](({state}) /\\ TRUE)"));
+        assert!(matches!(&verdict, Err(e) if e.contains("found 65 here")), "{verdict:?}");
+    });
+}
+
+#[test]
+fn a_formula_may_not_take_the_name_of_a_model_item() {
+    // `PROPERTY EventuallyCorner == <>TRUE` would otherwise replace the model's
+    // own EventuallyCorner, which fails on the grid, with a formula that holds.
+    let items = [
+        ("InGrid", "an invariant"),
+        ("NoIncXOntoDiagonal", "a step invariant"),
+        ("EventuallyCorner", "a property"),
+        ("ReachesCorner", "a property"),
+        ("OnDiagonal", "a predicate"),
+        ("XBelowTwo", "a constraint"),
+        ("NoIncYAtZero", "an action constraint"),
+        ("Swap", "a symmetry"),
+        ("IncX", "an action"),
+    ];
+    for (name, kind) in items {
+        let spec = crate::parse_spec(&format!("MODEL Grid\nPROPERTY Other == <>TRUE\nPROPERTY {name} == <>TRUE\n"));
+        let spec = spec.unwrap();
+        let mut c = config(&[], 1);
+        c.properties = spec.properties;
+        c.formulas = spec.formulas;
+        let Err(CheckError::Config(e)) = check(&Grid { n: 1 }, &c) else { panic!("{name}: expected a config error") };
+        assert!(matches!(e, ConfigError::NameTaken { .. }), "{name}: {e:?}");
+        assert_eq!((e.span().line, e.span().column), (3, 10), "{name}");
+        assert!(!e.is_syntax(), "{name}: a taken name is a semantic error (exit 151)");
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "name taken: the model already has {kind} named `{name}`, so a formula of that name would \
+                 hide it; give the formula another name, such as `{name}Formula`"
+            ),
+            "{name}"
+        );
+    }
+    // The suggestion is itself free: neither an item of the model nor another property of the spec.
+    let spec = "MODEL Grid\nPROPERTY InGridFormula == <>TRUE\nPROPERTY InGrid == <>TRUE\n";
+    let spec = crate::parse_spec(spec).unwrap();
+    let mut c = config(&[], 1);
+    c.properties = spec.properties;
+    c.formulas = spec.formulas;
+    let Err(CheckError::Config(e)) = check(&Grid { n: 1 }, &c) else { panic!("expected a config error") };
+    assert!(e.to_string().ends_with("such as `InGridFormula2`"), "{e}");
+    // A free name is accepted, and its formula is what is checked.
+    let spec = crate::parse_spec("MODEL Grid\nPROPERTY Corner == <>OnDiagonal\n").unwrap();
+    let mut c = config(&[], 1);
+    c.properties = spec.properties;
+    c.formulas = spec.formulas;
+    assert_eq!(check(&Grid { n: 1 }, &c).unwrap().check("Corner").unwrap().verdict, Verdict::Holds);
+}
+
 #[test]
 fn no_initial_state_inside_the_constraints_is_a_model_error_not_a_pass() {
     let mut c = config(&["InGrid"], 1);
@@ -368,12 +495,39 @@ fn a_run_a_limit_stopped_is_incomplete_even_when_it_checks_nothing() {
     let outcome = check(&Grid { n: 30 }, &config).unwrap();
     assert!(outcome.checks.is_empty());
     assert_eq!(outcome.stopped, Some(StopReason::StatesLimit));
-    assert_eq!(judge(&outcome, &Expect::Ok), Judgement::Incomplete(StopReason::StatesLimit));
-    let expected = Expect::Violation(Named { name: "Anything".into(), span: Span::default() });
-    assert_eq!(judge(&outcome, &expected), Judgement::Incomplete(StopReason::StatesLimit));
-    // The same run without the limit passes.
+    for written in [false, true] {
+        assert_eq!(judge(&outcome, &Expect::Ok, written), Judgement::Incomplete(StopReason::StatesLimit));
+        let expected = Expect::Violation(Named { name: "Anything".into(), span: Span::default() });
+        assert_eq!(judge(&outcome, &expected, written), Judgement::Incomplete(StopReason::StatesLimit));
+    }
+    // The same run without the limit passes when the spec accepts a run that
+    // checks nothing by writing EXPECT OK.
     config.limits.states_max = u64::MAX;
-    assert_eq!(judge(&check(&Grid { n: 30 }, &config).unwrap(), &Expect::Ok), Judgement::Met);
+    assert_eq!(judge(&check(&Grid { n: 30 }, &config).unwrap(), &Expect::Ok, true), Judgement::Met);
+}
+
+#[test]
+fn a_run_that_checks_nothing_is_incomplete_unless_expect_ok_is_written() {
+    use crate::config::Expect;
+    use crate::outcome::{judge, Judgement};
+    // No invariant, no property and no deadlock check: every reachable state
+    // is explored, and nothing is established about any of them.
+    let mut config = config(&[], 1);
+    config.check_deadlock = false;
+    let outcome = check(&Grid { n: 3 }, &config).unwrap();
+    assert!(outcome.checks.is_empty());
+    assert_eq!(outcome.stopped, None);
+    assert_eq!(outcome.stats.distinct_states, 16);
+    assert_eq!(judge(&outcome, &Expect::Ok, false), Judgement::Incomplete(StopReason::NothingChecked));
+    assert_eq!(judge(&outcome, &Expect::Ok, true), Judgement::Met);
+    let describe = StopReason::NothingChecked.describe();
+    assert!(describe.contains("checks nothing") && describe.contains("EXPECT OK"), "{describe}");
+    // One check is enough, whatever EXPECT says.
+    config.check_deadlock = true;
+    let outcome = check(&Grid { n: 3 }, &config).unwrap();
+    assert_eq!(judge(&outcome, &Expect::Ok, false), Judgement::Failed(crate::outcome::Failure::Deadlock));
+    let outcome = check(&Grid { n: 3 }, &crate::fixtures::config(&["InGrid"], 1)).unwrap();
+    assert_eq!(judge(&outcome, &Expect::Ok, false), Judgement::Met);
 }
 
 #[test]

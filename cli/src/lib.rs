@@ -628,6 +628,7 @@ impl Finished {
             model: &self.spec.model.name,
             constants: self.spec.constants.items.iter().map(|c| (c.name.clone(), c.value.to_string())).collect(),
             expect: &self.spec.expect,
+            expect_written: self.spec.expect_written,
             strategy: settings.strategy.name(),
             threads: settings.threads,
             seconds: self.seconds,
@@ -790,7 +791,7 @@ fn check_file(
             return Checked::Error(ExitCode::Internal);
         }
     };
-    let mut code = match judge(&outcome, &spec.expect) {
+    let mut code = match judge(&outcome, &spec.expect, spec.expect_written) {
         Judgement::Met => ExitCode::Ok,
         Judgement::Incomplete(_) => ExitCode::Incomplete,
         Judgement::Failed(Failure::Deadlock) => ExitCode::Deadlock,

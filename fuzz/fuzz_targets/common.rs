@@ -1,10 +1,39 @@
-//! What both targets do with a spec that parses: build its model from the
-//! registry and check it under tight limits, so that name resolution, formula
-//! compilation, constant validation and the liveness checker see the input too.
-//! A model error or a config error is an answer; only a panic that escapes
-//! (a checker bug) or a hang is a finding.
+//! What the `spec` and `formula` targets do with a spec that parses: build its
+//! model from the registry and check it under tight limits, with settings the
+//! input chooses, so that name resolution, formula compilation, constant
+//! validation, every strategy and the liveness checker see the input too.
+//!
+//! A config error or a model error is an answer, with one exception: the
+//! models are the bundled ones, which do not panic, so a model error of kind
+//! `Panic` is a checker panic that `check` took for the model's, and a crash.
+//! A panic that escapes (a checker bug) or a hang is a finding too.
 
-use checker::{CheckConfig, Limits, Strategy};
+use checker::{CheckConfig, CheckError, FingerprintBits, Limits, ModelErrorKind, StoreKind, Strategy};
+
+/// Run settings, from the bits of one byte of the input (the last, so that
+/// the committed seeds, which are spec files, keep their text).
+fn settings(config: &mut CheckConfig, spec: &checker::SpecFile, model: &dyn checker::DynModel, byte: u8) {
+    config.strategy = match byte & 3 {
+        0 | 1 => Strategy::Bfs,
+        2 => Strategy::Dfs,
+        _ => Strategy::Simulate,
+    };
+    config.threads = if config.strategy == Strategy::Bfs && byte & 4 != 0 { 2 } else { 1 };
+    if byte & 8 != 0 {
+        config.fingerprint_bits = FingerprintBits::B128;
+        config.store = StoreKind::Sharded;
+    } else if byte & 16 != 0 {
+        config.store = StoreKind::Sharded;
+    }
+    config.continue_after_violation = byte & 32 != 0;
+    // The model's first symmetry, where the spec names none.
+    if byte & 64 != 0 && spec.symmetry.is_none() {
+        if let Some(name) = model.info().symmetries.first() {
+            config.symmetry = Some(checker::Named { name: name.to_string(), span: spec.model.span });
+        }
+    }
+    config.seed = u64::from(byte >> 7);
+}
 
 pub fn parse_and_check(text: &str) {
     let Ok(spec) = checker::parse_spec(text) else { return };
@@ -18,6 +47,13 @@ pub fn parse_and_check(text: &str) {
         interrupt: None,
         memory_probe: None,
     };
-    let config = CheckConfig::from_spec(&spec, Strategy::Bfs, 1, limits);
-    let _ = model.check(&config, &|_| {});
+    let mut config = CheckConfig::from_spec(&spec, Strategy::Bfs, 1, limits);
+    config.simulation_traces = 50;
+    settings(&mut config, &spec, &*model, text.as_bytes().last().copied().unwrap_or(0));
+    match model.check(&config, &|_| {}) {
+        Err(CheckError::Model(e)) if e.kind == ModelErrorKind::Panic => {
+            panic!("a checker panic reported as a model error: {}\nstate: {:?}", e.message, e.state)
+        }
+        Ok(_) | Err(_) => {}
+    }
 }

@@ -32,6 +32,7 @@ impl Fixture {
             model: self.model,
             constants: self.constants.clone(),
             expect: &self.expect,
+            expect_written: true,
             strategy: self.strategy,
             threads: self.threads,
             seconds: self.seconds,

@@ -12,7 +12,7 @@ mod tests;
 
 use std::fmt::Write;
 
-use checker::{judge, CheckKind, Counterexample, Expect, Failure, Judgement, Span, Verdict};
+use checker::{judge, CheckKind, Counterexample, Expect, Failure, Judgement, Span, StopReason, Verdict};
 
 use crate::markup::escape;
 use crate::text::{printable, printable_lines, steps, thousands};
@@ -35,7 +35,7 @@ pub fn annotations(runs: &[SpecRun]) -> String {
             let message = if cex.is_empty() { what.clone() } else { format!("{what} after {}", short_trace(cex)) };
             command(&mut out, "error", run.spec, run.location(&check.name), &format!("bivalent: {what}"), &message);
         }
-        match judge(run.outcome, run.expect) {
+        match judge(run.outcome, run.expect, run.expect_written) {
             Judgement::Failed(Failure::ExpectedViolationNotFound(name)) => {
                 let at = match run.expect {
                     Expect::Violation(named) => Some(named.span),
@@ -50,7 +50,11 @@ pub fn annotations(runs: &[SpecRun]) -> String {
                 command(&mut out, "error", run.spec, at, &format!("bivalent: {what}"), &message);
             }
             Judgement::Incomplete(reason) => {
-                let message = format!("no verdict: {}; raise the limit or check a smaller instance", reason.describe());
+                let advice = match reason {
+                    StopReason::NothingChecked => "",
+                    _ => "; raise the limit or check a smaller instance",
+                };
+                let message = format!("no verdict: {}{advice}", reason.describe());
                 command(&mut out, "warning", run.spec, None, "bivalent: incomplete", &message);
             }
             Judgement::Met | Judgement::Failed(_) => {}

@@ -218,7 +218,8 @@ pub fn render_unchecked_line(error: &SpecError) -> String {
 }
 
 /// A stop reason as a stable identifier: `states_limit`, `depth_limit`,
-/// `time_limit`, `memory_limit`, `stopped_at_violation`, `simulation`, `interrupted`, `vacuous`.
+/// `time_limit`, `memory_limit`, `stopped_at_violation`, `simulation`, `interrupted`, `vacuous`,
+/// `nothing_checked`.
 pub fn stop_reason(reason: StopReason) -> &'static str {
     match reason {
         StopReason::StatesLimit => "states_limit",
@@ -229,6 +230,7 @@ pub fn stop_reason(reason: StopReason) -> &'static str {
         StopReason::Simulation => "simulation",
         StopReason::Interrupted => "interrupted",
         StopReason::Vacuous => "vacuous",
+        StopReason::NothingChecked => "nothing_checked",
         // `StopReason` is `#[non_exhaustive]`; a new reason needs a name here.
         _ => "other",
     }

@@ -5,7 +5,8 @@
 //! the `EXPECT`ed violation. An unexpected violation is a `<failure>` whose
 //! message is the short trace (the actions in order) and whose text is the
 //! counterexample with the variables that changed at each step. An item the
-//! run could not decide is `<skipped>` with the reason. A spec that could not
+//! run could not decide is `<skipped>` with the reason; a spec that checks no
+//! item is one case, `check spec`, skipped when its run proved nothing. A spec that could not
 //! be checked at all (a syntax error, an unknown model) is one case with an
 //! `<error>`, and one an interrupt kept from starting one `<skipped>` case. The output has no timestamps, so equal runs give equal files
 //! apart from the times.
@@ -73,7 +74,24 @@ pub fn junit(runs: &[SpecRun], errors: &[SpecError]) -> String {
                 }
             }
         }
-        let count = run.outcome.checks.len();
+        // A run with no checked item is still one case, so that the spec
+        // shows: skipped when it proved nothing (see `checker::judge`).
+        if run.outcome.checks.is_empty() {
+            let _ = write!(cases, r#"    <testcase name="check spec" classname="{}""#, escape(run.spec));
+            match crate::status(run) {
+                crate::Status::Incomplete(reason) => {
+                    suite_skipped += 1;
+                    let _ = writeln!(
+                        cases,
+                        ">\n      <skipped message=\"{}\" type=\"{}\"/>\n    </testcase>",
+                        escape(reason.describe()),
+                        stop_reason(reason)
+                    );
+                }
+                _ => cases.push_str("/>\n"),
+            }
+        }
+        let count = run.outcome.checks.len().max(1);
         let _ = writeln!(
             suites,
             r#"  <testsuite name="{}" tests="{count}" failures="{suite_failures}" errors="0" skipped="{suite_skipped}" time="{:.3}">"#,

@@ -44,6 +44,7 @@
 //!     model: "Counter",
 //!     constants: vec![("N".into(), "3".into())],
 //!     expect: &Expect::Ok,
+//!     expect_written: true,
 //!     strategy: "bfs",
 //!     threads: 1,
 //!     seconds: 0.5,
@@ -94,6 +95,9 @@ pub struct SpecRun<'a> {
     pub constants: Vec<(String, String)>,
     /// The spec's `EXPECT`.
     pub expect: &'a Expect,
+    /// Whether the spec writes its `EXPECT` line; a run that checks nothing
+    /// passes only under a written `EXPECT OK` (see [`checker::judge`]).
+    pub expect_written: bool,
     /// The exploration strategy: `bfs`, `dfs` or `simulate`.
     pub strategy: &'a str,
     /// Worker threads used.
@@ -253,7 +257,7 @@ impl fmt::Display for Status {
 
 /// Judges the run against its spec's `EXPECT` (see [`checker::judge`]).
 pub fn status(run: &SpecRun) -> Status {
-    match judge(run.outcome, run.expect) {
+    match judge(run.outcome, run.expect, run.expect_written) {
         Judgement::Met => match run.expect {
             Expect::Ok => Status::Pass,
             Expect::Violation(named) => Status::ExpectedViolationFound(named.name.clone()),

@@ -175,10 +175,11 @@ pub enum Formula {
     Enabled(Named),
     /// `~F`.
     Not(Box<Formula>),
-    /// `F /\ G`.
-    And(Box<Formula>, Box<Formula>),
-    /// `F \/ G`.
-    Or(Box<Formula>, Box<Formula>),
+    /// `F1 /\ F2 /\ ...`: two or more conjuncts. A chain is one flat node,
+    /// so that its length never adds to the tree's depth.
+    And(Vec<Formula>),
+    /// `F1 \/ F2 \/ ...`: two or more disjuncts, flat like [`Formula::And`].
+    Or(Vec<Formula>),
     /// `F => G`.
     Implies(Box<Formula>, Box<Formula>),
     /// `[]F`.
@@ -227,6 +228,10 @@ pub struct SpecFile {
     pub expect: Expect,
     /// Where the `EXPECT` line is (the `MODEL` line when there is none).
     pub expect_span: Span,
+    /// Whether the spec has an `EXPECT` line. A spec that checks nothing (no
+    /// invariant, no property, `CHECK_DEADLOCK FALSE`) passes only under a
+    /// written `EXPECT OK`; without one its run is incomplete.
+    pub expect_written: bool,
     /// The text of the first comment line, if the file starts with one.
     pub title: Option<String>,
 }

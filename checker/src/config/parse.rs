@@ -2,19 +2,25 @@
 //!
 //! A small lexer turns the text into tokens that carry their [`Span`]s; a
 //! recursive-descent parser then reads one section at a time (a keyword and
-//! everything up to the next keyword). Only values recurse, and their nesting
-//! is bounded by [`DEPTH_MAX`], so no input can exhaust the stack. Every error
+//! everything up to the next keyword). Nothing recurses: values and formulas
+//! keep explicit stacks, and the trees they build are at most [`DEPTH_MAX`]
+//! levels deep (values) or operators deep (formulas, see [`formula`]), so that
+//! what walks them later (comparisons, `Debug`, `Drop`, the formula compiler
+//! and evaluator) recurses boundedly too. Every error
 //! says what was expected and what was found, at the position where it was
 //! found. `specs/README.md` documents the format for users.
 
 use std::collections::HashMap;
+mod formula;
 
 use super::{Constant, Constants, Expect, FairnessSpec, Formula, Named, Span, SpecFile};
 use crate::error::ConfigError;
 use crate::model::Strength;
 use crate::value::Value;
 
-/// Values may nest this many levels deep: `{{1}}` is two levels.
+/// Values may nest this many levels deep: `{{1}}` is two levels. Formulas
+/// may have this many operators on a path from the root to a name: `~(<>P)`
+/// has two, and a chain `P /\ Q /\ R` counts once (see [`formula`]).
 const DEPTH_MAX: usize = 64;
 
 /// Integer ranges (`1..5`) may produce this many elements in one spec, in all.
@@ -424,6 +430,7 @@ impl Sections {
                 "expected a `MODEL Name` line naming the model to check, found none",
             ));
         };
+        let expect_written = self.expect.is_some();
         let (expect, expect_span) = self.expect.unwrap_or((Expect::Ok, model_keyword));
         match &expect {
             Expect::Deadlock => {
@@ -472,6 +479,7 @@ impl Sections {
             check_deadlock: !matches!(self.check_deadlock, Some((false, _))),
             expect,
             expect_span,
+            expect_written,
             title,
         })
     }
@@ -503,6 +511,28 @@ fn once(first: Option<Span>, keyword: &str, how_many: &str, span: Span) -> Resul
             format!("expected {how_many} {keyword} line, found a second one; the first is on line {}", first.line),
         )),
         None => Ok(()),
+    }
+}
+
+/// A set or sequence whose closing bracket has not been read yet.
+struct Open {
+    /// A set, or else a sequence.
+    set: bool,
+    /// `set` or `sequence`, for messages.
+    what: &'static str,
+    /// `}` or `>>`.
+    close: &'static str,
+    /// Its elements so far.
+    elements: Vec<Value>,
+}
+
+impl Open {
+    fn value(self) -> Value {
+        if self.set {
+            Value::set(self.elements)
+        } else {
+            Value::Seq(self.elements)
+        }
     }
 }
 
@@ -654,7 +684,7 @@ impl Parser {
                             format!("expected a new property name, found `{}` again", name.name),
                         ));
                     }
-                    let formula = self.formula(0)?;
+                    let formula = self.formula()?;
                     sections.properties.push(name.clone());
                     sections.formulas.push((name, formula));
                 }
@@ -675,79 +705,6 @@ impl Parser {
                     ));
                 }
             }
-        }
-    }
-
-    /// A temporal formula, by TLA+ precedence: `=>` (lowest), `~>`, `\/`,
-    /// `/\`, then the prefix operators `~`, `[]`, `<>` and `ENABLED`.
-    fn formula(&mut self, depth: usize) -> Result<Formula, ConfigError> {
-        if depth > DEPTH_MAX {
-            return Err(syntax(self.peek().span, format!("expected a formula nested at most {DEPTH_MAX} deep")));
-        }
-        let left = self.leads_to(depth)?;
-        if self.peek_is("=>") {
-            self.bump();
-            let right = self.formula(depth + 1)?;
-            return Ok(Formula::Implies(Box::new(left), Box::new(right)));
-        }
-        Ok(left)
-    }
-
-    fn leads_to(&mut self, depth: usize) -> Result<Formula, ConfigError> {
-        let left = self.disjunction(depth)?;
-        if self.peek_is("~>") {
-            self.bump();
-            let right = self.disjunction(depth)?;
-            return Ok(Formula::LeadsTo(Box::new(left), Box::new(right)));
-        }
-        Ok(left)
-    }
-
-    fn disjunction(&mut self, depth: usize) -> Result<Formula, ConfigError> {
-        let mut left = self.conjunction(depth)?;
-        while self.peek_is("\\/") {
-            self.bump();
-            left = Formula::Or(Box::new(left), Box::new(self.conjunction(depth)?));
-        }
-        Ok(left)
-    }
-
-    fn conjunction(&mut self, depth: usize) -> Result<Formula, ConfigError> {
-        let mut left = self.prefixed(depth)?;
-        while self.peek_is("/\\") {
-            self.bump();
-            left = Formula::And(Box::new(left), Box::new(self.prefixed(depth)?));
-        }
-        Ok(left)
-    }
-
-    fn prefixed(&mut self, depth: usize) -> Result<Formula, ConfigError> {
-        if depth > DEPTH_MAX {
-            return Err(syntax(self.peek().span, format!("expected a formula nested at most {DEPTH_MAX} deep")));
-        }
-        let token = self.bump();
-        match token.kind {
-            TokenKind::Punct("~") => Ok(Formula::Not(Box::new(self.prefixed(depth + 1)?))),
-            TokenKind::Punct("[]") => Ok(Formula::Always(Box::new(self.prefixed(depth + 1)?))),
-            TokenKind::Punct("<>") => Ok(Formula::Eventually(Box::new(self.prefixed(depth + 1)?))),
-            TokenKind::Punct("(") => {
-                let inner = self.formula(depth + 1)?;
-                self.expect_punct(")", "to close the parenthesis")?;
-                Ok(inner)
-            }
-            TokenKind::Word(word) if word == "TRUE" || word == "FALSE" => Ok(Formula::Bool(word == "TRUE")),
-            TokenKind::Word(word) if word == "ENABLED" => {
-                let action = self.name("an action name after ENABLED")?;
-                Ok(Formula::Enabled(action))
-            }
-            TokenKind::Word(word) if !is_keyword(&word) => Ok(Formula::Name(Named { name: word, span: token.span })),
-            other => Err(syntax(
-                token.span,
-                format!(
-                    "expected a predicate name, `(`, `~`, `[]`, `<>` or ENABLED in a formula, found {}",
-                    describe(&other)
-                ),
-            )),
         }
     }
 
@@ -871,41 +828,102 @@ impl Parser {
                 ))
             }
         }
-        let value = self.value(0, &format!("a value for constant {name}"))?;
+        let value = self.value(&format!("a value for constant {name}"))?;
         Ok(Constant { name, value, span })
     }
 
-    /// A value inside `depth` enclosing sets or sequences; `what` names it for
-    /// the "expected ..." of an error.
-    fn value(&mut self, depth: usize, what: &str) -> Result<Value, ConfigError> {
-        let token = self.bump();
-        let value = match token.kind {
-            TokenKind::Int(digits) => {
-                let low = int(&digits, token.span)?;
-                if !self.peek_is("..") {
-                    return Ok(Value::Int(low));
+    /// A value; `what` names it for the "expected ..." of an error.
+    ///
+    /// Sets and sequences nest, but the parser does not recurse: it keeps the
+    /// ones still open on a stack, at most [`DEPTH_MAX`] of them.
+    fn value(&mut self, what: &str) -> Result<Value, ConfigError> {
+        let mut open: Vec<Open> = Vec::new();
+        loop {
+            // A value, or the opening bracket of a set or sequence.
+            let token = self.bump();
+            let mut value = match token.kind {
+                TokenKind::Int(digits) => {
+                    let low = int(&digits, token.span)?;
+                    if self.peek_is("..") {
+                        self.bump();
+                        let high_token = self.bump();
+                        let TokenKind::Int(high_digits) = high_token.kind else {
+                            return Err(syntax(
+                                high_token.span,
+                                format!("expected an integer after `{low}..`, found {}", describe(&high_token.kind)),
+                            ));
+                        };
+                        let high = int(&high_digits, high_token.span)?;
+                        self.range(low, high, token.span)?
+                    } else {
+                        Value::Int(low)
+                    }
                 }
-                self.bump();
-                let high_token = self.bump();
-                let TokenKind::Int(high_digits) = high_token.kind else {
-                    return Err(syntax(
-                        high_token.span,
-                        format!("expected an integer after `{low}..`, found {}", describe(&high_token.kind)),
-                    ));
-                };
-                let high = int(&high_digits, high_token.span)?;
-                return self.range(low, high, token.span);
+                TokenKind::Word(word) if word == "TRUE" => self.not_a_range(Value::Bool(true))?,
+                TokenKind::Word(word) if word == "FALSE" => self.not_a_range(Value::Bool(false))?,
+                TokenKind::Word(word) if !is_keyword(&word) => self.not_a_range(Value::ModelValue(word))?,
+                TokenKind::Str(text) => self.not_a_range(Value::Str(text))?,
+                TokenKind::Punct(bracket @ ("{" | "<<")) => {
+                    let (set, what, close) =
+                        if bracket == "{" { (true, "set", "}") } else { (false, "sequence", ">>") };
+                    let depth = open.len() + 1;
+                    if depth > DEPTH_MAX {
+                        return Err(syntax(
+                            token.span,
+                            format!(
+                                "expected values nested at most {DEPTH_MAX} levels deep, found a {what} at level {depth}"
+                            ),
+                        ));
+                    }
+                    let empty = Open { set, what, close, elements: Vec::new() };
+                    if !self.peek_is(close) {
+                        open.push(empty);
+                        continue;
+                    }
+                    self.bump();
+                    self.not_a_range(empty.value())?
+                }
+                other => {
+                    let expected = match open.last() {
+                        None => what.to_string(),
+                        Some(o) if o.elements.is_empty() => format!("a {} element or `{}`", o.what, o.close),
+                        Some(o) => format!("a {} element after `,`", o.what),
+                    };
+                    return Err(syntax(token.span, format!("expected {expected}, found {}", describe(&other))));
+                }
+            };
+            // The value is an element of the innermost open set or sequence,
+            // which may close after it, and so on outwards.
+            loop {
+                let Some(parent) = open.last_mut() else { return Ok(value) };
+                parent.elements.push(value);
+                let token = self.bump();
+                match token.kind {
+                    TokenKind::Punct(p) if p == parent.close => {
+                        let closed = open.pop().expect("the parent is open");
+                        value = self.not_a_range(closed.value())?;
+                    }
+                    TokenKind::Punct(",") => break,
+                    other => {
+                        return Err(syntax(
+                            token.span,
+                            format!(
+                                "expected `,` or `{}` after a {} element, found {}",
+                                parent.close,
+                                parent.what,
+                                describe(&other)
+                            ),
+                        ))
+                    }
+                }
             }
-            TokenKind::Word(word) if word == "TRUE" => Value::Bool(true),
-            TokenKind::Word(word) if word == "FALSE" => Value::Bool(false),
-            TokenKind::Word(word) if !is_keyword(&word) => Value::ModelValue(word),
-            TokenKind::Str(text) => Value::Str(text),
-            TokenKind::Punct("{") => Value::set(self.elements(depth + 1, token.span, "set", "}")?),
-            TokenKind::Punct("<<") => Value::Seq(self.elements(depth + 1, token.span, "sequence", ">>")?),
-            other => return Err(syntax(token.span, format!("expected {what}, found {}", describe(&other)))),
-        };
-        // Only integers have ranges; without this, `a..b` would fail later with
-        // a message about `..` that does not say what is wrong with it.
+        }
+    }
+
+    /// `value`, unless `..` follows it: only integers have ranges, and
+    /// without this `a..b` would fail later with a message about `..` that
+    /// does not say what is wrong with it.
+    fn not_a_range(&self, value: Value) -> Result<Value, ConfigError> {
         if self.peek_is("..") {
             return Err(syntax(
                 self.peek().span,
@@ -913,41 +931,6 @@ impl Parser {
             ));
         }
         Ok(value)
-    }
-
-    /// The elements of a set or sequence whose opening bracket is at `open`,
-    /// up to and including `close`. `depth` counts the brackets around them.
-    fn elements(&mut self, depth: usize, open: Span, what: &str, close: &str) -> Result<Vec<Value>, ConfigError> {
-        if depth > DEPTH_MAX {
-            return Err(syntax(
-                open,
-                format!("expected values nested at most {DEPTH_MAX} levels deep, found a {what} at level {depth}"),
-            ));
-        }
-        let mut elements = Vec::new();
-        if self.peek_is(close) {
-            self.bump();
-            return Ok(elements);
-        }
-        loop {
-            let what_element = if elements.is_empty() {
-                format!("a {what} element or `{close}`")
-            } else {
-                format!("a {what} element after `,`")
-            };
-            elements.push(self.value(depth, &what_element)?);
-            let token = self.bump();
-            match token.kind {
-                TokenKind::Punct(p) if p == close => return Ok(elements),
-                TokenKind::Punct(",") => {}
-                other => {
-                    return Err(syntax(
-                        token.span,
-                        format!("expected `,` or `{close}` after a {what} element, found {}", describe(&other)),
-                    ))
-                }
-            }
-        }
     }
 
     /// The set `low..high`, empty when `high < low`, as in TLA+.

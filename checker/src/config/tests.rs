@@ -1,7 +1,7 @@
 //! Unit tests for the check spec parser: every keyword, every value form,
 //! comments, spans, and every error with its exact message and position.
 
-use super::{parse_spec, Constant, Constants, Expect, FairnessSpec, Named, Span, SpecFile};
+use super::{parse_spec, Constant, Constants, Expect, FairnessSpec, Formula, Named, Span, SpecFile};
 use crate::error::ConfigError;
 use crate::model::Strength;
 use crate::value::Value;
@@ -81,6 +81,7 @@ fn the_two_phase_commit_example_parses_completely() {
         check_deadlock: false,
         expect: Expect::Ok,
         expect_span: span(9, 1),
+        expect_written: true,
         title: Some("Two-phase commit, 3 resource managers (Gray & Lamport)".to_string()),
     };
     assert_eq!(parse(TWO_PHASE), expected);
@@ -100,6 +101,7 @@ fn a_spec_with_only_a_model_gets_tlc_defaults() {
     assert!(spec.check_deadlock, "TLC checks deadlock unless told not to");
     assert_eq!(spec.expect, Expect::Ok);
     assert_eq!(spec.expect_span, span(2, 3), "without EXPECT, the span is the MODEL keyword's");
+    assert!(!spec.expect_written, "OK is the default, not written");
     assert_eq!(spec.title, None);
 }
 
@@ -190,6 +192,7 @@ fn check_deadlock_takes_true_or_false() {
 #[test]
 fn expect_accepts_ok_violation_and_deadlock() {
     let spec = parse("MODEL M\nEXPECT OK");
+    assert!(spec.expect_written);
     assert_eq!((spec.expect, spec.expect_span), (Expect::Ok, span(2, 1)));
 
     let spec = parse("MODEL M\nINVARIANT Safe\n  EXPECT VIOLATION Safe");
@@ -367,6 +370,111 @@ fn very_deep_nesting_is_rejected_without_exhausting_the_stack() {
         value_error(&text),
         "2:78: syntax error: expected values nested at most 64 levels deep, found a set at level 65"
     );
+}
+
+#[test]
+fn the_deepest_values_and_formulas_parse_compare_print_and_drop_on_a_small_stack() {
+    // A recursion per level of nesting would overflow 256 KiB in a debug build.
+    let run = || {
+        let text = format!(
+            "MODEL M\nCONSTANT C = {}1{}\nPROPERTY F == {}P{}\n",
+            "{<<".repeat(32),
+            ">>}".repeat(32),
+            "<>~(".repeat(32),
+            ")".repeat(32)
+        );
+        let spec = parse(&text);
+        assert!(format!("{spec:?}").contains("Seq([Int(1)])"));
+        assert_eq!(spec.clone(), spec);
+        assert!(spec.constants.items[0].value.to_string().starts_with("{<<{<<"));
+        drop(spec);
+        assert!(parse_spec(&format!("MODEL M\nCONSTANT C = {}\n", "{".repeat(100_000))).is_err());
+        assert!(parse_spec(&format!("MODEL M\nPROPERTY F == {}P\n", "<>".repeat(100_000))).is_err());
+    };
+    let thread = std::thread::Builder::new().stack_size(256 << 10).spawn(run).expect("a thread");
+    thread.join().expect("no panic, no overflow");
+}
+
+/// The formula of a spec whose line 2 is `PROPERTY F == {formula}`; the
+/// formula starts at column 15.
+fn formula(formula: &str) -> Formula {
+    parse(&format!("MODEL M\nPROPERTY F == {formula}")).formulas.remove(0).1
+}
+
+fn formula_error(formula: &str) -> String {
+    error(&format!("MODEL M\nPROPERTY F == {formula}"))
+}
+
+fn name(name: &str, column: u32) -> Formula {
+    Formula::Name(named(name, 2, column))
+}
+
+#[test]
+fn chains_of_and_and_or_are_flat_whatever_their_length() {
+    // `/\` binds tighter than `\/`, and a chain of either is one node.
+    assert_eq!(
+        formula("A /\\ B \\/ C /\\ D /\\ E \\/ F"),
+        Formula::Or(vec![
+            Formula::And(vec![name("A", 15), name("B", 20)]),
+            Formula::And(vec![name("C", 25), name("D", 30), name("E", 35)]),
+            name("F", 40),
+        ])
+    );
+    // Parentheses make a nested chain, as written.
+    assert_eq!(
+        formula("(A \\/ B) \\/ C"),
+        Formula::Or(vec![Formula::Or(vec![name("A", 16), name("B", 21)]), name("C", 27)])
+    );
+    let long = formula(&vec!["A"; 50_001].join(" /\\ "));
+    let Formula::And(conjuncts) = long else { panic!("not a conjunction") };
+    assert_eq!(conjuncts.len(), 50_001);
+    assert_eq!(conjuncts[50_000], name("A", 15 + 50_000 * 5));
+}
+
+#[test]
+fn formulas_64_operators_deep_are_accepted() {
+    // `<>` and 63 `~`: 64 operators on the path down to P.
+    let mut expected = name("P", 15 + 2 + 63);
+    for _ in 0..63 {
+        expected = Formula::Not(Box::new(expected));
+    }
+    assert_eq!(formula(&format!("<>{}P", "~".repeat(63))), Formula::Eventually(Box::new(expected)));
+    // 64 `=>`, right-associative: each is the right side of the one before.
+    let implications = formula(&format!("{}P", "P => ".repeat(64)));
+    let mut depth = 0;
+    let mut inner = &implications;
+    while let Formula::Implies(_, right) = inner {
+        depth += 1;
+        inner = right;
+    }
+    assert_eq!((depth, inner), (64, &name("P", 15 + 64 * 5)));
+    // Parentheses are no operators, and a chain is one however long.
+    assert_eq!(formula(&format!("{}P{}", "(".repeat(10_000), ")".repeat(10_000))), name("P", 15 + 10_000));
+    let chains = format!("{}P{}", "(P \\/ P /\\ ".repeat(32), ")".repeat(32));
+    assert!(matches!(formula(&chains), Formula::Or(_)));
+}
+
+#[test]
+fn a_formula_65_operators_deep_is_a_syntax_error_at_the_65th_from_the_names() {
+    let message = "syntax error: expected a formula nested at most 64 operators deep (a chain of `/\\` or `\\/` \
+                   counts once), found 65 here";
+    // `<>` at column 15 is the 65th operator above P.
+    assert_eq!(formula_error(&format!("<>{}P", "~".repeat(64))), format!("2:15: {message}"));
+    // 66 prefix operators: the second, `<>` at column 17, is the 65th from P.
+    assert_eq!(formula_error(&format!("{}P", "[]<>~".repeat(22))), format!("2:17: {message}"));
+    // 65 `=>`: the first, at column 17, is the 65th from the innermost.
+    assert_eq!(formula_error(&format!("{}P", "P => ".repeat(65))), format!("2:17: {message}"));
+    // 33 nested levels of `\/` over `/\`: the outer `/\` chain is the 65th operator.
+    let chains = format!("{}P{}", "(P \\/ P /\\ ".repeat(33), ")".repeat(33));
+    assert_eq!(formula_error(&chains), format!("2:23: {message}"));
+}
+
+#[test]
+fn very_deep_formulas_are_rejected_without_exhausting_the_stack() {
+    let message = "syntax error: expected a formula nested at most 64 operators deep (a chain of `/\\` or `\\/` \
+                   counts once), found 65 here";
+    // The k-th `~` is at column 14 + k, with 100,001 - k operators below it.
+    assert_eq!(formula_error(&format!("{}P", "~".repeat(100_000))), format!("2:{}: {message}", 14 + 99_936));
 }
 
 // ---------------------------------------------------------------------------

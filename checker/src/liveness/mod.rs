@@ -80,8 +80,10 @@ pub(crate) enum Expr {
     Const(bool),
     Enabled(u32),
     Not(Box<Expr>),
-    And(Box<Expr>, Box<Expr>),
-    Or(Box<Expr>, Box<Expr>),
+    /// Flat, as [`crate::config::Formula::And`] is: the depth of an
+    /// expression is bounded by the nesting its formula's parser allows.
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
 }
 
 impl Expr {
@@ -92,8 +94,8 @@ impl Expr {
             Expr::Const(b) => *b,
             Expr::Enabled(a) => graph.enabled(u).any(|label| graph.instance_names[label as usize] == *a),
             Expr::Not(e) => !e.on_node(graph, u),
-            Expr::And(a, b) => a.on_node(graph, u) && b.on_node(graph, u),
-            Expr::Or(a, b) => a.on_node(graph, u) || b.on_node(graph, u),
+            Expr::And(items) => items.iter().all(|e| e.on_node(graph, u)),
+            Expr::Or(items) => items.iter().any(|e| e.on_node(graph, u)),
         }
     }
 
@@ -108,8 +110,8 @@ impl Expr {
                 steps.iter().any(|(action, to)| plan.action_index(action) as u32 == *a && to != s)
             }
             Expr::Not(e) => !e.on_state(plan, s),
-            Expr::And(a, b) => a.on_state(plan, s) && b.on_state(plan, s),
-            Expr::Or(a, b) => a.on_state(plan, s) || b.on_state(plan, s),
+            Expr::And(items) => items.iter().all(|e| e.on_state(plan, s)),
+            Expr::Or(items) => items.iter().any(|e| e.on_state(plan, s)),
         }
     }
 
