@@ -3,8 +3,8 @@
 //! Only this crate knows files, arguments and exit codes.
 
 pub mod args;
-mod process;
 mod memory;
+mod process;
 mod progress;
 mod report_dir;
 mod resolve;

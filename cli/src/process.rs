@@ -28,10 +28,8 @@ pub fn main(registry: &[ModelEntry]) -> ! {
         if flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
             std::process::exit(130);
         }
-        let _ = writeln!(
-            std::io::stderr(),
-            "interrupted: stopping at the next step (press Ctrl-C again to quit at once)"
-        );
+        let _ =
+            writeln!(std::io::stderr(), "interrupted: stopping at the next step (press Ctrl-C again to quit at once)");
     });
     if let Err(e) = installed {
         tracing::warn!("cannot install the Ctrl-C handler: {e}");
