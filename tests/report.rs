@@ -237,6 +237,29 @@ fn every_output_is_written_when_another_fails_and_each_failure_is_reported() {
 }
 
 #[test]
+fn long_spec_and_property_names_still_give_trace_files_the_file_system_accepts() {
+    // A 200-character spec file name and a 150-character property name: their
+    // trace files' names must stay within 255 bytes, or the report cannot be
+    // written at all.
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join(format!("{}.cfg", "s".repeat(200)));
+    let property = "N".repeat(150);
+    let text = format!("MODEL TwoPhase\nCONSTANTS RM = {{r1}}\nCHECK_DEADLOCK FALSE\nPROPERTY {property} == <>FALSE\n");
+    std::fs::write(&spec, text).unwrap();
+    let report = dir.path().join("report");
+    let run = check(&spec, &["--report", report.to_str().unwrap()]);
+    assert_eq!(run.code, 13, "{}", run.stderr);
+    assert!(!run.stderr.contains("cannot write"), "{}", run.stderr);
+    let mut names: Vec<String> = std::fs::read_dir(report.join("traces"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.iter().all(|name| name.len() <= 255), "{names:?}");
+}
+
+#[test]
 fn junit_has_one_case_per_checked_item() {
     let dir = tempfile::tempdir().unwrap();
     let junit = dir.path().join("ci/junit.xml");

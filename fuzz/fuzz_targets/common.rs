@@ -11,7 +11,7 @@
 use checker::{CheckConfig, CheckError, FingerprintBits, Limits, ModelErrorKind, StoreKind, Strategy};
 
 /// Run settings, from the bits of one byte of the input (the last, so that
-/// the committed seeds, which are spec files, keep their text).
+/// the committed seeds keep their text).
 fn settings(config: &mut CheckConfig, spec: &checker::SpecFile, model: &dyn checker::DynModel, byte: u8) {
     config.strategy = match byte & 3 {
         0 | 1 => Strategy::Bfs,
@@ -35,7 +35,8 @@ fn settings(config: &mut CheckConfig, spec: &checker::SpecFile, model: &dyn chec
     config.seed = u64::from(byte >> 7);
 }
 
-pub fn parse_and_check(text: &str) {
+/// Checks the spec `text` with the settings `byte` chooses.
+pub fn parse_and_check(text: &str, byte: u8) {
     let Ok(spec) = checker::parse_spec(text) else { return };
     let Some(entry) = models::find(&spec.model.name) else { return };
     let Ok(model) = (entry.build)(&spec.constants) else { return };
@@ -49,7 +50,7 @@ pub fn parse_and_check(text: &str) {
     };
     let mut config = CheckConfig::from_spec(&spec, Strategy::Bfs, 1, limits);
     config.simulation_traces = 50;
-    settings(&mut config, &spec, &*model, text.as_bytes().last().copied().unwrap_or(0));
+    settings(&mut config, &spec, &*model, byte);
     match model.check(&config, &|_| {}) {
         Err(CheckError::Model(e)) if e.kind == ModelErrorKind::Panic => {
             panic!("a checker panic reported as a model error: {}\nstate: {:?}", e.message, e.state)

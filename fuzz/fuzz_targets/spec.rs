@@ -7,6 +7,6 @@ mod common;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        common::parse_and_check(text);
+        common::parse_and_check(text, data.last().copied().unwrap_or(0));
     }
 });

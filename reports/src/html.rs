@@ -475,9 +475,16 @@ fn variables(out: &mut String, steps: &[checker::TraceStep], i: usize) {
 }
 
 /// A file name part: letters, digits, `-`, `_` and `.` kept, the rest `_`.
+///
+/// At most [`NAME_PART_MAX`] characters are kept, so that a trace file's name
+/// (spec, check, a `-N` to make it unique and the extension) stays well below
+/// the 255 bytes file systems allow, however long the names are.
 fn sanitize(name: &str) -> String {
-    let cleaned: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' }).collect();
+    let cleaned: String = name
+        .chars()
+        .take(NAME_PART_MAX)
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
+        .collect();
     let cleaned = cleaned.trim_start_matches('.').to_string();
     if cleaned.is_empty() {
         "_".to_string()
@@ -485,6 +492,9 @@ fn sanitize(name: &str) -> String {
         cleaned
     }
 }
+
+/// The most characters of a spec's or a check's name kept in a file name.
+const NAME_PART_MAX: usize = 100;
 
 /// `twophase-bug-3` for `specs/twophase-bug-3.cfg`.
 fn file_stem(spec: &str) -> String {

@@ -91,6 +91,32 @@ fn each_trace_links_to_its_itf_and_dot_files() {
 }
 
 #[test]
+fn trace_file_names_stay_short_and_distinct_whatever_the_names() {
+    // A spec file name and a check name of 300 characters each: the file
+    // names must still fit the 255 bytes a file system allows, and the
+    // shortened names of two checks that differ only at the end must differ.
+    let long_spec = format!("specs/{}.cfg", "s".repeat(300));
+    let mut fixture = invariant_violation(Expect::Ok);
+    fixture.spec = Box::leak(long_spec.into_boxed_str());
+    let first = format!("{}A", "N".repeat(299));
+    let second = format!("{}B", "N".repeat(299));
+    fixture.outcome.checks[2].name = first;
+    let mut twin = fixture.outcome.checks[2].clone();
+    twin.name = second;
+    fixture.outcome.checks.push(twin);
+    let report = report(&[fixture.run()], &[]);
+    let names: Vec<&str> = report.files.iter().map(|f| f.path.strip_prefix("traces/").unwrap()).collect();
+    assert_eq!(names.len(), 4, "{names:?}");
+    for name in &names {
+        assert!(name.len() <= 255, "{} bytes: {name}", name.len());
+    }
+    let mut distinct = names.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(distinct.len(), names.len(), "{names:?}");
+}
+
+#[test]
 fn unexpected_failures_start_open_and_expected_ones_closed() {
     let page = everything().index;
     let opening: Vec<&str> = page.match_indices("<details class=\"cex\"").map(|(at, _)| &page[at..at + 60]).collect();
