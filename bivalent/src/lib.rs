@@ -81,7 +81,7 @@
 //!
 //! let spec = parse_spec(SPEC).unwrap();
 //! let outcome = check(&Lock, &CheckConfig::builder().spec(&spec).threads(2).build()).unwrap();
-//! assert_eq!(judge(&outcome, &spec.expect), Judgement::Met);
+//! assert_eq!(judge(&outcome, &spec.expect, spec.expect_written), Judgement::Met);
 //! assert_eq!(outcome.stats.distinct_states, 3); // free, held by 1, held by 2
 //! assert_eq!(entry().example_model().unwrap().info().actions, ["Acquire", "Release"]);
 //! ```

@@ -23,7 +23,7 @@ fn counterexample<'a>(outcome: &'a Outcome, name: &str) -> &'a Counterexample {
 fn peterson_is_safe_and_starvation_free_over_the_states_python_counts() {
     for threads in [1, 2] {
         let (spec, outcome) = run(include_str!("../specs/peterson.cfg"), threads);
-        assert_eq!(judge(&outcome, &spec.expect), Judgement::Met);
+        assert_eq!(judge(&outcome, &spec.expect, spec.expect_written), Judgement::Met);
         let stats = &outcome.stats;
         // python3 peterson.py: Peterson (58, 117, 12)
         assert_eq!((stats.distinct_states, stats.generated_states, stats.depth), (58, 117, 12));
@@ -34,7 +34,7 @@ fn peterson_is_safe_and_starvation_free_over_the_states_python_counts() {
 #[test]
 fn without_fairness_a_process_that_stops_starves_the_other() {
     let (spec, outcome) = run(include_str!("../specs/peterson-unfair.cfg"), 2);
-    assert_eq!(judge(&outcome, &spec.expect), Judgement::Met);
+    assert_eq!(judge(&outcome, &spec.expect, spec.expect_written), Judgement::Met);
     assert!(matches!(counterexample(&outcome, "StarvationFree"), Counterexample::Lasso(_)));
 }
 
@@ -42,7 +42,7 @@ fn without_fairness_a_process_that_stops_starves_the_other() {
 fn turn_first_breaks_mutual_exclusion_in_nine_steps() {
     for threads in [1, 2] {
         let (spec, outcome) = run(include_str!("../specs/peterson-bug-turn-first.cfg"), threads);
-        assert_eq!(judge(&outcome, &spec.expect), Judgement::Met);
+        assert_eq!(judge(&outcome, &spec.expect, spec.expect_written), Judgement::Met);
         let trace = counterexample(&outcome, "MutualExclusion");
         // Hand count (src/model.rs): 4 steps for the first process to enter,
         // 5 for the second, which must pass a3b; 9 steps, 10 states.
