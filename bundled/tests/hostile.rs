@@ -5,19 +5,12 @@
 
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Child, Output};
 use std::time::{Duration, Instant};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("cli/ has a parent").to_path_buf()
-}
-
-fn bivalent(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_bivalent"));
-    command.args(args).current_dir(root()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    command
-}
+mod common;
+use common::{bivalent, root};
 
 /// Waits for `child` at most `seconds`; kills it and fails the test if it is
 /// still running then.

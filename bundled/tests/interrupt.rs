@@ -7,18 +7,11 @@
 //! this package's integration tests are given.)
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("bundled/ has a parent").to_path_buf()
-}
-
-fn bivalent(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_bivalent"));
-    command.args(args).current_dir(root()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    command
-}
+mod common;
+use common::{bivalent, root};
 
 /// `(distinct, generated, depth)` from the one JSON line of a run.
 fn counts(output: &Output) -> (u64, u64, u64) {

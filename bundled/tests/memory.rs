@@ -3,12 +3,10 @@
 //! 3 and a peak resident set (from `wait4`) within 10% of the limit.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("cli/ has a parent").to_path_buf()
-}
+mod common;
+use common::root;
 
 /// Runs the binary; returns its exit code, its one JSON line and its peak
 /// resident set in bytes.
