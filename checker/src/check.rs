@@ -6,7 +6,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use crate::config::{CheckConfig, FingerprintBits, Formula, Named, Span, StoreKind, Strategy};
 use crate::error::{CheckError, ConfigError, ModelError, ModelErrorKind};
 use crate::fingerprint::{collision_probability, Fingerprint};
-use crate::liveness::{self, Expr, Fair, Temporal};
+use crate::liveness::{self, Expr, Fair, Split, Temporal};
 use crate::model::{ConstraintKind, InvariantKind, Model, PropertyKind, StatePredicate, StepPredicate, SymmetryKind};
 use crate::outcome::{ActionCoverage, Check, CheckKind, Counterexample, Outcome, Stats, StopReason, Trace, Verdict};
 use crate::store::{ShardedStore, Store, Table};
@@ -404,21 +404,39 @@ impl<'m, M: Model> Plan<'m, M> {
                 .into());
             }
         }
-        for fairness in model.fairness() {
-            let action = plan.action_names.iter().position(|a| *a == fairness.action).unwrap_or_else(|| {
-                panic!("the model's fairness names action {}, which is not in action_names", fairness.action)
-            });
-            plan.fairness.push(Fair {
-                strength: fairness.strength,
-                action: action as u32,
-                per_instance: fairness.per_instance,
-            });
+        if config.model_fairness {
+            for fairness in model.fairness() {
+                let index = |action: &str| {
+                    plan.action_names.iter().position(|a| *a == action).unwrap_or_else(|| {
+                        panic!("the model's fairness names action {action}, which is not in action_names")
+                    }) as u32
+                };
+                let split = if !fairness.parameters.is_empty() {
+                    Split::Names(fairness.parameters.clone())
+                } else if fairness.per_instance {
+                    Split::Instance
+                } else {
+                    Split::Union
+                };
+                let actions = std::iter::once(fairness.action).chain(fairness.or.iter().copied()).map(index).collect();
+                plan.fairness.push(Fair { strength: fairness.strength, actions, split, span: None });
+            }
         }
         for fairness in &config.fairness {
-            find_named("action", &fairness.action, &plan.action_names, |a| a)?;
-            let action = plan.action_names.iter().position(|a| *a == fairness.action.name).expect("just found");
-            let fair = Fair { strength: fairness.strength, action: action as u32, per_instance: fairness.per_instance };
-            if !plan.fairness.contains(&fair) {
+            let mut actions = Vec::new();
+            for named in std::iter::once(&fairness.action).chain(&fairness.or) {
+                find_named("action", named, &plan.action_names, |a| a)?;
+                actions.push(plan.action_names.iter().position(|a| *a == named.name).expect("just found") as u32);
+            }
+            let split = if !fairness.arguments.is_empty() {
+                Split::Positions(fairness.arguments.iter().map(|a| (a.count, a.selected.clone())).collect())
+            } else if fairness.per_instance {
+                Split::Instance
+            } else {
+                Split::Union
+            };
+            let fair = Fair { strength: fairness.strength, actions, split, span: Some(fairness.action.span) };
+            if !plan.fairness.iter().any(|f| f.same(&fair)) {
                 plan.fairness.push(fair);
             }
         }

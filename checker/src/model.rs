@@ -268,7 +268,9 @@ pub enum Strength {
     Strong,
 }
 
-/// A fairness condition on the steps of one `Next` disjunct.
+/// A fairness condition on the steps of one `Next` disjunct, or of a union of
+/// several (`WF(A \/ B)`), split per instance or per value of selected
+/// parameters if asked.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Fairness {
     /// `WF` or `SF`.
@@ -278,24 +280,50 @@ pub struct Fairness {
     /// `true` for `\A p: WF(A(p))`: every parameter instance of the action is fair
     /// on its own. `false` for `WF(A)`, fairness of the union of the instances.
     pub per_instance: bool,
+    /// The further actions of a union, `B` and `C` in `WF(A \/ B \/ C)`: the
+    /// condition is enabled when a step of any of them is, and met by a step
+    /// of any of them. Empty for `WF(A)`. ([`Fairness::or`])
+    pub or: Vec<&'static str>,
+    /// Parameters, by their names in [`Model::action_parameters`], that split
+    /// the condition: one condition per value of these parameters, each on
+    /// the steps that have that value (`\A i : WF(\E m : Receive(i, m))`).
+    /// Empty for no split. ([`Fairness::per`])
+    pub parameters: Vec<&'static str>,
 }
 
 impl Fairness {
     /// `WF(action)`.
     pub fn weak(action: &'static str) -> Self {
-        Fairness { strength: Strength::Weak, action, per_instance: false }
+        Fairness { strength: Strength::Weak, action, per_instance: false, or: Vec::new(), parameters: Vec::new() }
     }
     /// `SF(action)`.
     pub fn strong(action: &'static str) -> Self {
-        Fairness { strength: Strength::Strong, action, per_instance: false }
+        Fairness { strength: Strength::Strong, action, per_instance: false, or: Vec::new(), parameters: Vec::new() }
     }
     /// `\A p: WF(action(p))`.
     pub fn weak_each(action: &'static str) -> Self {
-        Fairness { strength: Strength::Weak, action, per_instance: true }
+        Fairness { per_instance: true, ..Fairness::weak(action) }
     }
     /// `\A p: SF(action(p))`.
     pub fn strong_each(action: &'static str) -> Self {
-        Fairness { strength: Strength::Strong, action, per_instance: true }
+        Fairness { per_instance: true, ..Fairness::strong(action) }
+    }
+    /// The union with one more action: `Fairness::weak("A").or("B")` is
+    /// `WF(A \/ B)`, which is weaker than `WF(A) /\ WF(B)` (a behaviour that
+    /// keeps taking `B` meets it while `A` stays enabled and never taken).
+    pub fn or(mut self, action: &'static str) -> Self {
+        self.or.push(action);
+        self
+    }
+    /// One condition per value of the named parameters (names from
+    /// [`Model::action_parameters`], which every action of the condition must
+    /// give): `Fairness::weak("Receive").per(&["i"])` is
+    /// `\A i : WF(\E m : Receive(i, m))`, fair to each receiver, not to each
+    /// message. Replaces [`Fairness::weak_each`]'s split by instance.
+    pub fn per(mut self, parameters: &[&'static str]) -> Self {
+        self.per_instance = false;
+        self.parameters = parameters.to_vec();
+        self
     }
 }
 

@@ -48,6 +48,7 @@ impl CheckConfig {
                 action_constraints: Vec::new(),
                 symmetry: None,
                 fairness: Vec::new(),
+                model_fairness: true,
                 check_deadlock: true,
                 strategy: Strategy::Bfs,
                 threads: 1,
@@ -84,6 +85,7 @@ impl CheckConfigBuilder {
         c.action_constraints = spec.action_constraints.clone();
         c.symmetry = spec.symmetry.clone();
         c.fairness = spec.fairness.clone();
+        c.model_fairness = spec.model_fairness;
         c.check_deadlock = spec.check_deadlock;
         self
     }
@@ -128,6 +130,13 @@ impl CheckConfigBuilder {
     /// Fairness conditions added to the model's own.
     pub fn fairness(mut self, fairness: Vec<FairnessSpec>) -> Self {
         self.config.fairness = fairness;
+        self
+    }
+
+    /// Whether the model's own fairness conditions apply (default `true`);
+    /// `false` checks the spec without them (`MODEL_FAIRNESS FALSE`).
+    pub fn model_fairness(mut self, model_fairness: bool) -> Self {
+        self.config.model_fairness = model_fairness;
         self
     }
 

@@ -152,15 +152,44 @@ impl Constants {
     }
 }
 
-/// `WF(A)`, `SF(A)` or `\A p: WF(A(p))` written in a check spec's `FAIRNESS` line.
+/// A fairness condition written in a check spec's `FAIRNESS` line: `WF(A)`,
+/// `SF(A)`, a union `WF(A \/ B)`, each instance `\A p : WF(A(p))`, or each
+/// value of selected parameters `\A i : WF(\E m : Receive(i, m))`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FairnessSpec {
     /// Weak or strong.
     pub strength: crate::model::Strength,
-    /// The action name.
+    /// The action name (the first action of a union).
     pub action: Named,
-    /// `\A p: ...` form: each instance fair on its own.
+    /// `\A p: WF(A(p))` form: each instance fair on its own.
     pub per_instance: bool,
+    /// The further actions of a union `WF(A \/ B \/ C)`: `B`, `C`.
+    pub or: Vec<Named>,
+    /// A split by parameters, `\A i : WF(\E m : Receive(i, m))`: for each
+    /// action of the condition (`action`, then `or`), the arguments it is
+    /// applied to. Empty for no such split.
+    pub arguments: Vec<FairArguments>,
+}
+
+/// The arguments an action is applied to in a fairness condition split by
+/// parameters; they stand for the action's parameters
+/// ([`crate::Model::action_parameters`]) by position.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FairArguments {
+    /// How many arguments: the number of parameters the action must have.
+    pub count: usize,
+    /// The positions of the `\A`-bound variables among the arguments, in the
+    /// order `\A` binds them: steps with equal values there share a condition.
+    pub selected: Vec<usize>,
+    /// Where the action is applied, for errors.
+    pub span: Span,
+}
+
+impl FairnessSpec {
+    /// `WF(action)` or `SF(action)` on one action, split by nothing.
+    pub fn on(strength: crate::model::Strength, action: Named) -> FairnessSpec {
+        FairnessSpec { strength, action, per_instance: false, or: Vec::new(), arguments: Vec::new() }
+    }
 }
 
 /// A temporal formula written in a check spec: `PROPERTY Name == formula`,
@@ -222,6 +251,10 @@ pub struct SpecFile {
     pub symmetry: Option<Named>,
     /// `FAIRNESS`.
     pub fairness: Vec<FairnessSpec>,
+    /// `MODEL_FAIRNESS`: whether the model's own fairness conditions
+    /// ([`crate::Model::fairness`]) apply; `MODEL_FAIRNESS FALSE` drops them,
+    /// as TLC checks `Spec` rather than `FairSpec`. The default is `TRUE`.
+    pub model_fairness: bool,
     /// `CHECK_DEADLOCK`; TLC's default is `TRUE`.
     pub check_deadlock: bool,
     /// `EXPECT`; the default is `OK`.
@@ -335,6 +368,8 @@ pub struct CheckConfig {
     pub symmetry: Option<Named>,
     /// Fairness conditions from the spec, added to the model's own.
     pub fairness: Vec<FairnessSpec>,
+    /// Whether the model's own fairness conditions apply (`MODEL_FAIRNESS`).
+    pub model_fairness: bool,
     /// Report states without successors.
     pub check_deadlock: bool,
     /// Exploration strategy.

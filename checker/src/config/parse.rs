@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 mod formula;
 
-use super::{Constant, Constants, Expect, FairnessSpec, Formula, Named, Span, SpecFile};
+use super::{Constant, Constants, Expect, FairArguments, FairnessSpec, Formula, Named, Span, SpecFile};
 use crate::error::ConfigError;
 use crate::model::Strength;
 use crate::value::Value;
@@ -43,6 +43,7 @@ const KEYWORDS: &[&str] = &[
     "ACTION_CONSTRAINTS",
     "SYMMETRY",
     "FAIRNESS",
+    "MODEL_FAIRNESS",
     "CHECK_DEADLOCK",
     "EXPECT",
 ];
@@ -401,6 +402,12 @@ fn is_word_char(c: char) -> bool {
 // Parser
 // ---------------------------------------------------------------------------
 
+/// The variables a `\A` or `\E` binds, and how it was written (`\A r \in RM`).
+struct Binder {
+    variables: Vec<Named>,
+    written: String,
+}
+
 /// What the sections have given so far. Single-valued keys keep the span of
 /// their keyword, so that a duplicate can name the line of the first.
 #[derive(Default)]
@@ -418,6 +425,7 @@ struct Sections {
     symmetry: Option<(Named, Span)>,
     fairness: Vec<FairnessSpec>,
     check_deadlock: Option<(bool, Span)>,
+    model_fairness: Option<(bool, Span)>,
     expect: Option<(Expect, Span)>,
 }
 
@@ -476,6 +484,7 @@ impl Sections {
             action_constraints: self.action_constraints,
             symmetry: self.symmetry.map(|(named, _)| named),
             fairness: self.fairness,
+            model_fairness: !matches!(self.model_fairness, Some((false, _))),
             check_deadlock: !matches!(self.check_deadlock, Some((false, _))),
             expect,
             expect_span,
@@ -623,28 +632,11 @@ impl Parser {
             "FAIRNESS" => self.fairness(&mut sections.fairness)?,
             "CHECK_DEADLOCK" => {
                 once(sections.check_deadlock.map(|c| c.1), "CHECK_DEADLOCK", "at most one", span)?;
-                let token = self.bump();
-                let check = match token.kind {
-                    TokenKind::Word(word) if word == "TRUE" || word == "FALSE" => word == "TRUE",
-                    TokenKind::Word(word) if !is_keyword(&word) => {
-                        return Err(ConfigError::Unsupported {
-                            span: token.span,
-                            message: format!(
-                                "bivalent's CHECK_DEADLOCK takes TRUE or FALSE, not `{word}`, since it evaluates no \
-                                 TLA+ expressions"
-                            ),
-                        })
-                    }
-                    other => {
-                        return Err(syntax(
-                            token.span,
-                            format!("expected TRUE or FALSE after CHECK_DEADLOCK, found {}", describe(&other)),
-                        ))
-                    }
-                };
-                let written = format!("CHECK_DEADLOCK {}", if check { "TRUE" } else { "FALSE" });
-                self.end_of_line_section(token.span.line, &written, "CHECK_DEADLOCK takes only TRUE or FALSE")?;
-                sections.check_deadlock = Some((check, span));
+                sections.check_deadlock = Some((self.boolean("CHECK_DEADLOCK")?, span));
+            }
+            "MODEL_FAIRNESS" => {
+                once(sections.model_fairness.map(|c| c.1), "MODEL_FAIRNESS", "at most one", span)?;
+                sections.model_fairness = Some((self.boolean("MODEL_FAIRNESS")?, span));
             }
             "EXPECT" => {
                 once(sections.expect.as_ref().map(|e| e.1), "EXPECT", "at most one", span)?;
@@ -664,6 +656,31 @@ impl Parser {
             }
         }
         Ok(())
+    }
+
+    /// `TRUE` or `FALSE` after a keyword, alone on its line.
+    fn boolean(&mut self, keyword: &str) -> Result<bool, ConfigError> {
+        let token = self.bump();
+        let value = match token.kind {
+            TokenKind::Word(word) if word == "TRUE" || word == "FALSE" => word == "TRUE",
+            TokenKind::Word(word) if !is_keyword(&word) => {
+                return Err(ConfigError::Unsupported {
+                    span: token.span,
+                    message: format!(
+                        "bivalent's {keyword} takes TRUE or FALSE, not `{word}`, since it evaluates no TLA+ expressions"
+                    ),
+                })
+            }
+            other => {
+                return Err(syntax(
+                    token.span,
+                    format!("expected TRUE or FALSE after {keyword}, found {}", describe(&other)),
+                ))
+            }
+        };
+        let written = format!("{keyword} {}", if value { "TRUE" } else { "FALSE" });
+        self.end_of_line_section(token.span.line, &written, &format!("{keyword} takes only TRUE or FALSE"))?;
+        Ok(value)
     }
 
     /// `PROPERTY` items up to the next keyword: names of the model's
@@ -959,11 +976,21 @@ impl Parser {
             let condition = match token.kind {
                 TokenKind::Word(word) if word == "WF" || word == "SF" => {
                     self.bump();
-                    self.fair_action(&word)?
+                    self.fair_condition(&word, None)?
                 }
                 TokenKind::Backslash(word) if word == "A" || word == "forall" => {
                     self.bump();
-                    self.fair_each(&word)?
+                    let forall = self.binder(&word)?;
+                    let token = self.bump();
+                    match token.kind {
+                        TokenKind::Word(word) if word == "WF" || word == "SF" => self.fair_condition(&word, Some(forall))?,
+                        other => {
+                            return Err(syntax(
+                                token.span,
+                                format!("expected WF or SF after `{} :`, found {}", forall.written, describe(&other)),
+                            ))
+                        }
+                    }
                 }
                 TokenKind::Word(word) if count > 0 && is_keyword(&word) => return Ok(()),
                 TokenKind::Eof if count > 0 => return Ok(()),
@@ -992,90 +1019,179 @@ impl Parser {
         }
     }
 
-    /// `(Action)` after `WF` or `SF`.
-    fn fair_action(&mut self, strength: &str) -> Result<FairnessSpec, ConfigError> {
-        self.expect_punct("(", &format!("after {strength}"))?;
-        let action = self.name(&format!("an action name after `{strength}(`"))?;
-        let token = self.bump();
-        match token.kind {
-            TokenKind::Punct(")") => Ok(FairnessSpec { strength: strength_of(strength), action, per_instance: false }),
-            TokenKind::Punct("(") => Err(syntax(
-                token.span,
-                format!(
-                    "expected `)` after `{strength}({0}`, found `(`; to make each instance of {0} fair, write \
-                     `\\A x : {strength}({0}(x))`",
-                    action.name
-                ),
-            )),
-            other => Err(syntax(
-                token.span,
-                format!("expected `)` after `{strength}({}`, found {}", action.name, describe(&other)),
-            )),
+    /// `x, y : ` or `x, y \in S : ` after `\A` or `\E` (written `\{quantifier}`).
+    fn binder(&mut self, quantifier: &str) -> Result<Binder, ConfigError> {
+        let mut variables = vec![self.name(&format!("a bound variable after `\\{quantifier}`"))?];
+        while self.peek_is(",") {
+            self.bump();
+            let written = variables.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(", ");
+            variables.push(self.name(&format!("a bound variable after `\\{quantifier} {written},`"))?);
         }
+        for (i, variable) in variables.iter().enumerate() {
+            if variables[..i].iter().any(|v| v.name == variable.name) {
+                return Err(syntax(
+                    variable.span,
+                    format!("expected distinct bound variables after `\\{quantifier}`, found {} twice", variable.name),
+                ));
+            }
+        }
+        let names = variables.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(", ");
+        let written = format!("\\{quantifier} {names}");
+        let token = self.bump();
+        let written = match token.kind {
+            TokenKind::Punct(":") => written,
+            TokenKind::Backslash(word) if word == "in" => {
+                // The set is the parameters' domain; bivalent fairness is
+                // always over every value, so the name is read but not kept.
+                let set = self.name(&format!("a set name after `{written} \\in`"))?;
+                let written = format!("{written} \\in {}", set.name);
+                self.expect_punct(":", &format!("after `{written}`"))?;
+                written
+            }
+            other => {
+                return Err(syntax(
+                    token.span,
+                    format!("expected `:` or `\\in` after `{written}`, found {}", describe(&other)),
+                ))
+            }
+        };
+        Ok(Binder { variables, written })
     }
 
-    /// `x : WF(Action(x))` or `x \in S : WF(Action(x))` after `\A`.
-    fn fair_each(&mut self, forall: &str) -> Result<FairnessSpec, ConfigError> {
-        let variable = self.name(&format!("a bound variable after `\\{forall}`"))?;
-        let bound = format!("\\{forall} {}", variable.name);
-        let token = self.bump();
-        let bound = match token.kind {
-            TokenKind::Punct(":") => bound,
-            TokenKind::Backslash(word) if word == "in" => {
-                // The set is the action's parameter domain; bivalent fairness is
-                // always over every instance, so the name is read but not kept.
-                let set = self.name(&format!("a set name after `{bound} \\in`"))?;
-                let bound = format!("{bound} \\in {}", set.name);
-                self.expect_punct(":", &format!("after `{bound}`"))?;
-                bound
+    /// `(A)`, `(A \/ B)`, and under `\A` `(A(x) \/ B(x))` or
+    /// `(\E m : A(x, m))`, after `WF` or `SF`.
+    fn fair_condition(&mut self, strength: &str, forall: Option<Binder>) -> Result<FairnessSpec, ConfigError> {
+        self.expect_punct("(", &format!("after {strength}"))?;
+        let exists = match self.peek().kind.clone() {
+            TokenKind::Backslash(word) if (word == "E" || word == "exists") && forall.is_some() => {
+                self.bump();
+                Some(self.binder(&word)?)
             }
-            other => {
+            _ => None,
+        };
+        let opened = match &exists {
+            None => format!("{strength}("),
+            Some(exists) => format!("{strength}({} : ", exists.written),
+        };
+        // The actions of the union, each with its arguments (if applied).
+        let mut actions: Vec<(Named, Option<(Span, Vec<Named>)>)> = Vec::new();
+        let mut written = opened.clone();
+        loop {
+            let what = if actions.is_empty() { format!("an action name after `{opened}`") } else {
+                format!("an action name after `{written} \\/`")
+            };
+            let action = self.name(&what)?;
+            written = if actions.is_empty() { format!("{written}{}", action.name) } else {
+                format!("{written} \\/ {}", action.name)
+            };
+            let token = self.peek().clone();
+            let mut arguments = None;
+            if token.kind == TokenKind::Punct("(") {
+                let Some(forall) = &forall else {
+                    return Err(syntax(
+                        token.span,
+                        format!(
+                            "expected `)` after `{written}`, found `(`; to make each instance of {0} fair, write \
+                             `\\A x : {strength}({0}(x))`",
+                            action.name
+                        ),
+                    ));
+                };
+                self.bump();
+                let mut list: Vec<Named> = Vec::new();
+                loop {
+                    let argument = self.name(&format!("a bound variable as an argument of {}", action.name))?;
+                    let bound = forall.variables.iter().chain(exists.iter().flat_map(|e| &e.variables));
+                    if !bound.clone().any(|v| v.name == argument.name) {
+                        let names: Vec<&str> = bound.map(|v| v.name.as_str()).collect();
+                        return Err(syntax(
+                            argument.span,
+                            format!(
+                                "expected a bound variable ({}) as an argument of {}, found `{}`",
+                                names.join(", "),
+                                action.name,
+                                argument.name
+                            ),
+                        ));
+                    }
+                    if list.iter().any(|a| a.name == argument.name) {
+                        return Err(syntax(
+                            argument.span,
+                            format!("expected each bound variable once in {}(...), found {} twice", action.name, argument.name),
+                        ));
+                    }
+                    list.push(argument);
+                    let shown = list.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ");
+                    let token = self.bump();
+                    match token.kind {
+                        TokenKind::Punct(",") => {}
+                        TokenKind::Punct(")") => {
+                            written = format!("{written}({shown})");
+                            break;
+                        }
+                        other => {
+                            return Err(syntax(
+                                token.span,
+                                format!("expected `,` or `)` after `{written}({shown}`, found {}", describe(&other)),
+                            ))
+                        }
+                    }
+                }
+                arguments = Some((action.span, list));
+            } else if let Some(forall) = &forall {
                 return Err(syntax(
                     token.span,
-                    format!("expected `:` or `\\in` after `{bound}`, found {}", describe(&other)),
-                ))
+                    format!(
+                        "expected `(` after `{written}`, found {}; per-instance fairness applies the action to the \
+                         bound variable, as in `{} : {strength}({}({}))`",
+                        describe(&token.kind),
+                        forall.written,
+                        action.name,
+                        forall.variables[0].name
+                    ),
+                ));
             }
-        };
-        let token = self.bump();
-        let strength_word = match token.kind {
-            TokenKind::Word(word) if word == "WF" || word == "SF" => word,
-            other => {
-                return Err(syntax(
-                    token.span,
-                    format!("expected WF or SF after `{bound} :`, found {}", describe(&other)),
-                ))
+            actions.push((action, arguments));
+            if self.peek_is("\\/") {
+                self.bump();
+                continue;
             }
-        };
-        let strength = strength_of(&strength_word);
-        self.expect_punct("(", &format!("after {strength_word}"))?;
-        let action = self.name(&format!("an action name after `{strength_word}(`"))?;
-        let written = format!("{strength_word}({}", action.name);
-        let token = self.bump();
-        if token.kind != TokenKind::Punct("(") {
-            return Err(syntax(
-                token.span,
-                format!(
-                    "expected `(` after `{written}`, found {}; per-instance fairness applies the action to the bound \
-                     variable, as in `{bound} : {written}({}))`",
-                    describe(&token.kind),
-                    variable.name
-                ),
-            ));
+            break;
         }
-        let argument =
-            self.name(&format!("the bound variable {} as the argument of {}", variable.name, action.name))?;
-        if argument.name != variable.name {
-            return Err(syntax(
-                argument.span,
-                format!(
-                    "expected the bound variable {} as the argument of {}, found `{}`",
-                    variable.name, action.name, argument.name
-                ),
-            ));
+        self.expect_punct(")", &format!("after `{written}`"))?;
+        let mut actions = actions.into_iter();
+        let (action, first_arguments) = actions.next().expect("a condition names one action at least");
+        let rest: Vec<(Named, Option<(Span, Vec<Named>)>)> = actions.collect();
+        let mut spec = FairnessSpec::on(strength_of(strength), action);
+        spec.or = rest.iter().map(|(a, _)| a.clone()).collect();
+        let Some(forall) = forall else { return Ok(spec) };
+        let applied: Vec<(Span, Vec<Named>)> =
+            std::iter::once(first_arguments).chain(rest.into_iter().map(|(_, a)| a)).flatten().collect();
+        // `\A x : WF(A(x))`, one action applied to one variable: each instance.
+        if exists.is_none() && applied.len() == 1 && forall.variables.len() == 1 && applied[0].1.len() == 1 {
+            spec.per_instance = true;
+            return Ok(spec);
         }
-        self.expect_punct(")", &format!("after `{written}({}`", variable.name))?;
-        self.expect_punct(")", &format!("after `{written}({})`", variable.name))?;
-        Ok(FairnessSpec { strength, action, per_instance: true })
+        for (span, arguments) in &applied {
+            let mut selected = Vec::new();
+            for variable in &forall.variables {
+                match arguments.iter().position(|a| a.name == variable.name) {
+                    Some(position) => selected.push(position),
+                    None => {
+                        return Err(syntax(
+                            *span,
+                            format!(
+                                "expected every variable of `{}` among the arguments of each action, found no {} \
+                                 here; a condition that does not depend on it needs no `\\A` for it",
+                                forall.written, variable.name
+                            ),
+                        ))
+                    }
+                }
+            }
+            spec.arguments.push(FairArguments { count: arguments.len(), selected, span: *span });
+        }
+        Ok(spec)
     }
 
     /// What follows `EXPECT`.

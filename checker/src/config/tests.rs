@@ -74,10 +74,11 @@ fn the_two_phase_commit_example_parses_completely() {
         action_constraints: vec![],
         symmetry: Some(named("RM", 7, 10)),
         fairness: vec![
-            FairnessSpec { strength: Strength::Weak, action: named("TMCommit", 6, 13), per_instance: false },
-            FairnessSpec { strength: Strength::Weak, action: named("TMAbort", 6, 26), per_instance: false },
-            FairnessSpec { strength: Strength::Weak, action: named("RMPrepare", 6, 45), per_instance: true },
+            FairnessSpec::on(Strength::Weak, named("TMCommit", 6, 13)),
+            FairnessSpec::on(Strength::Weak, named("TMAbort", 6, 26)),
+            FairnessSpec { per_instance: true, ..FairnessSpec::on(Strength::Weak, named("RMPrepare", 6, 45)) },
         ],
+        model_fairness: true,
         check_deadlock: false,
         expect: Expect::Ok,
         expect_span: span(9, 1),
@@ -216,9 +217,8 @@ FAIRNESS WF(A) SF(B)
 ",
     );
     let fair = |strength, name, line, column, per_instance| FairnessSpec {
-        strength,
-        action: named(name, line, column),
         per_instance,
+        ..FairnessSpec::on(strength, named(name, line, column))
     };
     assert_eq!(
         spec.fairness,
@@ -892,7 +892,7 @@ fn check_deadlock_with_another_value_is_unsupported() {
 fn per_instance_fairness_must_apply_the_action_to_the_bound_variable() {
     assert_eq!(
         error("MODEL M\nFAIRNESS \\A r : WF(RMPrepare(s))"),
-        "2:30: syntax error: expected the bound variable r as the argument of RMPrepare, found `s`"
+        "2:30: syntax error: expected a bound variable (r) as an argument of RMPrepare, found `s`"
     );
     assert_eq!(
         error("MODEL M\nFAIRNESS \\A r : WF(RMPrepare)"),
@@ -901,7 +901,7 @@ fn per_instance_fairness_must_apply_the_action_to_the_bound_variable() {
     );
     assert_eq!(
         error("MODEL M\nFAIRNESS \\A r \\in RM : WF(RMPrepare(r, s))"),
-        "2:38: syntax error: expected `)` after `WF(RMPrepare(r`, found `,`"
+        "2:40: syntax error: expected a bound variable (r) as an argument of RMPrepare, found `s`"
     );
     assert_eq!(
         error("MODEL M\nFAIRNESS \\A r : WF(RMPrepare(r)"),
@@ -946,7 +946,8 @@ fn malformed_fairness_conditions_are_syntax_errors() {
     );
     assert_eq!(
         error("MODEL M\nFAIRNESS \\A r, s : WF(A(r))"),
-        "2:14: syntax error: expected `:` or `\\in` after `\\A r`, found `,`"
+        "2:23: syntax error: expected every variable of `\\A r, s` among the arguments of each action, found no s \
+         here; a condition that does not depend on it needs no `\\A` for it"
     );
     assert_eq!(
         error("MODEL M\nFAIRNESS \\A r \\in : WF(A(r))"),

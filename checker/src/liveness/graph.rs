@@ -15,6 +15,7 @@
 
 use std::collections::HashMap;
 
+use super::Split;
 use crate::check::Plan;
 use crate::config::Limits;
 use crate::fingerprint::Fingerprint;
@@ -43,6 +44,9 @@ pub(crate) struct Graph<S> {
     pub instance_names: Vec<u32>,
     /// A readable form of each instance, `RMPrepare(r2)`.
     pub instance_labels: Vec<String>,
+    /// The parameters of each instance ([`Model::action_parameters`]), when
+    /// a fairness condition is split by parameters; empty otherwise.
+    pub instance_parameters: Vec<Vec<(&'static str, crate::value::Value)>>,
     pub initial: Vec<u32>,
     /// `exit_offsets[u]..exit_offsets[u + 1]` indexes `exit_labels`: the
     /// action instances of the steps from `u` that leave the constraints,
@@ -138,6 +142,7 @@ pub(crate) fn build<M: Model, F: Fingerprint>(
         labels: Vec::new(),
         instance_names: Vec::new(),
         instance_labels: Vec::new(),
+        instance_parameters: Vec::new(),
         initial: Vec::new(),
         exit_offsets: vec![0],
         exit_labels: Vec::new(),
@@ -166,12 +171,16 @@ pub(crate) fn build<M: Model, F: Fingerprint>(
         graph.parent.push(parent);
         Ok((id, true))
     };
+    let parameters = plan.fairness.iter().any(|f| matches!(f.split, Split::Names(_) | Split::Positions(_)));
     let mut instance = |graph: &mut Graph<M::State>, action: M::Action| match instances.get(&action) {
         Some(&label) => label,
         None => {
             let label = instances.len() as u32;
             graph.instance_names.push(plan.action_index(&action) as u32);
             graph.instance_labels.push(model.format_action(&action));
+            if parameters {
+                graph.instance_parameters.push(model.action_parameters(&action));
+            }
             instances.insert(action, label);
             label
         }

@@ -50,7 +50,9 @@ mod validate;
 use std::collections::VecDeque;
 
 use crate::check::Plan;
-use crate::config::Limits;
+use crate::config::{Limits, Span};
+use crate::error::ConfigError;
+use crate::value::Value;
 use crate::error::{CheckError, ModelError, ModelErrorKind};
 use crate::fingerprint::Fingerprint;
 use crate::limits::Watch;
@@ -121,15 +123,105 @@ impl Expr {
 }
 
 /// A fairness condition resolved against the model's action names.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub(crate) struct Fair {
     pub strength: Strength,
-    /// Index into the model's action names.
-    pub action: u32,
-    pub per_instance: bool,
+    /// The action-name indices of the union (one for `WF(A)`).
+    pub actions: Vec<u32>,
+    /// How the steps are split into conditions.
+    pub split: Split,
+    /// Where a check spec writes the condition; `None` for the model's own.
+    pub span: Option<Span>,
 }
 
-/// A fairness condition on the graph: an action name or one instance.
+/// How the steps of a fairness condition's actions are split into conditions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Split {
+    /// One condition on all of them (`WF(A \/ B)`).
+    Union,
+    /// One per action instance (`\A p : WF(A(p))`).
+    Instance,
+    /// One per value of the named parameters (the model's `Fairness::per`).
+    Names(Vec<&'static str>),
+    /// One per value of the `\A`-bound arguments, for each action of the
+    /// union: how many arguments it takes and where the bound ones are.
+    Positions(Vec<(usize, Vec<usize>)>),
+}
+
+impl Fair {
+    /// The same condition, wherever it is written.
+    pub fn same(&self, other: &Fair) -> bool {
+        self.strength == other.strength && self.actions == other.actions && self.split == other.split
+    }
+
+    /// Which action of the union an action-name index is, if any.
+    pub fn member(&self, action: u32) -> Option<usize> {
+        self.actions.iter().position(|&a| a == action)
+    }
+
+    /// `WF(A \/ B)`, without the split.
+    pub fn written(&self, action_names: &[&'static str]) -> String {
+        let prefix = if self.strength == Strength::Weak { "WF" } else { "SF" };
+        let union: Vec<&str> = self.actions.iter().map(|&a| action_names[a as usize]).collect();
+        format!("{prefix}({})", union.join(" \\/ "))
+    }
+
+    /// For a split by parameters: the selected parameters of a step of the
+    /// union's action `member`, whose parameters are `parameters`, by name.
+    pub fn selected(
+        &self,
+        member: usize,
+        name: &str,
+        parameters: &[(&'static str, Value)],
+    ) -> Result<Vec<(&'static str, Value)>, String> {
+        let names = || {
+            let names: Vec<&str> = parameters.iter().map(|(n, _)| *n).collect();
+            if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            }
+        };
+        match &self.split {
+            Split::Union | Split::Instance => Ok(Vec::new()),
+            Split::Names(wanted) => wanted
+                .iter()
+                .map(|w| {
+                    parameters.iter().find(|(n, _)| n == w).cloned().ok_or_else(|| {
+                        format!("action {name} has no parameter `{w}` (its parameters, from action_parameters: {})", names())
+                    })
+                })
+                .collect(),
+            Split::Positions(arguments) => {
+                let (count, selected) = &arguments[member];
+                if parameters.len() != *count {
+                    return Err(format!(
+                        "{name} is applied to {count} argument{} here, but its steps have {} parameter{} ({})",
+                        if *count == 1 { "" } else { "s" },
+                        parameters.len(),
+                        if parameters.len() == 1 { "" } else { "s" },
+                        names()
+                    ));
+                }
+                Ok(selected.iter().map(|&i| parameters[i].clone()).collect())
+            }
+        }
+    }
+
+    /// A split-by-parameters error as a configuration error at the
+    /// condition's place (the model's own conditions have none).
+    pub fn error(&self, action_names: &[&'static str], message: String) -> ConfigError {
+        match self.span {
+            Some(span) => ConfigError::Unsupported { span, message: format!("fairness {}: {message}", self.written(action_names)) },
+            None => ConfigError::Unsupported {
+                span: Span::default(),
+                message: format!("the model's fairness {}: {message}", self.written(action_names)),
+            },
+        }
+    }
+}
+
+/// A fairness condition on the graph: the instance labels it is about.
 #[derive(Clone, Debug)]
 struct Condition {
     strength: Strength,
@@ -137,18 +229,13 @@ struct Condition {
     label: String,
 }
 
-#[derive(Clone, Copy, Debug)]
-enum Match {
-    Name(u32),
-    Instance(u32),
-}
+/// Which instance labels a condition is about.
+#[derive(Clone, Debug)]
+struct Match(Vec<bool>);
 
 impl Match {
-    fn hits<S>(self, graph: &Graph<S>, label: u32) -> bool {
-        match self {
-            Match::Name(name) => graph.instance_names[label as usize] == name,
-            Match::Instance(instance) => label == instance,
-        }
+    fn hits<S>(&self, _graph: &Graph<S>, label: u32) -> bool {
+        self.0[label as usize]
     }
 }
 
@@ -240,7 +327,7 @@ pub(crate) fn check<M: Model, F: Fingerprint>(plan: &Plan<'_, M>, limits: &Limit
             }
         }
     }
-    let conditions = conditions(plan, &graph);
+    let conditions = conditions(plan, &graph)?;
     tracing::debug!(conditions = ?conditions.iter().map(|c| &c.label).collect::<Vec<_>>(), "fairness");
     // The cycle searches look at the limits too.
     let mut search = Search { limits, watch: Watch::default() };
@@ -387,32 +474,63 @@ fn always_trace<M: Model, F>(
     Ok(trace::render(plan, &path))
 }
 
-/// The graph-level fairness conditions: one per `WF(A)`/`SF(A)`, and one per
-/// instance of `A` for the per-instance forms.
-fn conditions<M: Model, S>(plan: &Plan<'_, M>, graph: &Graph<S>) -> Vec<Condition> {
+/// The graph-level fairness conditions: one per `WF`/`SF` on an action or a
+/// union, one per instance for the per-instance forms, and one per value of
+/// the selected parameters for a split by parameters.
+fn conditions<M: Model, S>(plan: &Plan<'_, M>, graph: &Graph<S>) -> Result<Vec<Condition>, ConfigError> {
+    let labels = graph.instance_names.len();
     let mut conditions = Vec::new();
     for fair in &plan.fairness {
-        let prefix = if fair.strength == Strength::Weak { "WF" } else { "SF" };
-        let name = plan.action_names[fair.action as usize];
-        if fair.per_instance {
-            for (instance, &action) in graph.instance_names.iter().enumerate() {
-                if action == fair.action {
+        let written = fair.written(&plan.action_names);
+        let members = |label: usize| fair.member(graph.instance_names[label]);
+        match &fair.split {
+            Split::Union => {
+                let hits = (0..labels).map(|l| members(l).is_some()).collect();
+                conditions.push(Condition { strength: fair.strength, matches: Match(hits), label: written });
+            }
+            Split::Instance => {
+                for label in (0..labels).filter(|&l| members(l).is_some()) {
+                    let mut hits = vec![false; labels];
+                    hits[label] = true;
+                    let prefix = if fair.strength == Strength::Weak { "WF" } else { "SF" };
                     conditions.push(Condition {
                         strength: fair.strength,
-                        matches: Match::Instance(instance as u32),
-                        label: format!("{prefix}({})", graph.instance_labels[instance]),
+                        matches: Match(hits),
+                        label: format!("{prefix}({})", graph.instance_labels[label]),
                     });
                 }
             }
-        } else {
-            conditions.push(Condition {
-                strength: fair.strength,
-                matches: Match::Name(fair.action),
-                label: format!("{prefix}({name})"),
-            });
+            Split::Names(_) | Split::Positions(_) => {
+                // The conditions of this fairness, by the selected values.
+                let mut split: Vec<(Vec<(&'static str, Value)>, Vec<bool>)> = Vec::new();
+                for label in 0..labels {
+                    let Some(member) = members(label) else { continue };
+                    let name = plan.action_names[graph.instance_names[label] as usize];
+                    let key = fair
+                        .selected(member, name, &graph.instance_parameters[label])
+                        .map_err(|message| fair.error(&plan.action_names, message))?;
+                    let same = |k: &[(&'static str, Value)]| k.iter().map(|(_, v)| v).eq(key.iter().map(|(_, v)| v));
+                    match split.iter_mut().find(|(k, _)| same(k)) {
+                        Some((_, hits)) => hits[label] = true,
+                        None => {
+                            let mut hits = vec![false; labels];
+                            hits[label] = true;
+                            split.push((key, hits));
+                        }
+                    }
+                }
+                for (key, hits) in split {
+                    let values: Vec<String> = key.iter().map(|(n, v)| format!("{n} = {v}")).collect();
+                    conditions.push(Condition {
+                        strength: fair.strength,
+                        matches: Match(hits),
+                        label: format!("{written} for {}", values.join(", ")),
+                    });
+                }
+            }
         }
     }
-    conditions
+    Ok(conditions)
 }
 
 /// A fair cycle and how it is reached.

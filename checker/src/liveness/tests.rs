@@ -416,11 +416,7 @@ fn spec_fairness_adds_to_the_models() {
     let m = GraphModel { initial: vec![0], edges: vec![(0, "Go", 0, 1)], p: vec![1], ..Default::default() };
     let mut c = config(&[], 2);
     c.properties = named(&["EventuallyP"]);
-    c.fairness = vec![FairnessSpec {
-        strength: Strength::Weak,
-        action: Named { name: "Go".into(), span: Span::default() },
-        per_instance: false,
-    }];
+    c.fairness = vec![FairnessSpec::on(Strength::Weak, Named { name: "Go".into(), span: Span::default() })];
     assert_eq!(check(&m, &c).unwrap().check("EventuallyP").unwrap().verdict, Verdict::Holds);
 }
 

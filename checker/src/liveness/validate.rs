@@ -9,7 +9,7 @@
 //! emits a state-changing step of `A`, whether or not the constraints keep it;
 //! a cycle of one state stutters, which takes nothing.
 
-use super::{diverged, Graph};
+use super::{diverged, Graph, Split};
 use crate::check::Plan;
 use crate::error::CheckError;
 use crate::model::{Model, Strength};
@@ -50,21 +50,39 @@ pub(super) fn unfair<M: Model>(plan: &Plan<'_, M>, path: &Path<M>, loop_start: u
         }
     }
     for fair in &plan.fairness {
-        let name = fair.action as usize;
-        let of_name = |a: &M::Action| plan.action_index(a) == name;
-        // One condition for the action name, or one per instance seen on the cycle.
-        let mut instances: Vec<Option<&M::Action>> = Vec::new();
-        if fair.per_instance {
+        // The condition a step of `next` belongs to: none if its action is
+        // not in the union; else the whole union, its instance, or the
+        // values of the selected parameters, read from the model itself.
+        let condition_of = |a: &M::Action| -> Option<Result<Key<M::Action>, String>> {
+            let index = plan.action_index(a);
+            let member = fair.member(index as u32)?;
+            Some(match &fair.split {
+                Split::Union => Ok(Key::Union),
+                Split::Instance => Ok(Key::Instance(a.clone())),
+                Split::Names(_) | Split::Positions(_) => fair
+                    .selected(member, plan.action_names[index], &model.action_parameters(a))
+                    .map(|key| Key::Values(key.into_iter().map(|(n, v)| (n, v)).collect())),
+            })
+        };
+        // One condition for the union, or one per instance (or value) seen on the cycle.
+        let mut keys: Vec<Key<M::Action>> = Vec::new();
+        if fair.split == Split::Union {
+            keys.push(Key::Union);
+        } else {
             for (a, _) in steps.iter().flatten() {
-                if of_name(a) && !instances.contains(&Some(a)) {
-                    instances.push(Some(a));
+                match condition_of(a) {
+                    None => {}
+                    Some(Err(message)) => return Some(message),
+                    Some(Ok(key)) => {
+                        if !keys.contains(&key) {
+                            keys.push(key);
+                        }
+                    }
                 }
             }
-        } else {
-            instances.push(None);
         }
-        for instance in instances {
-            let matches = |a: &M::Action| of_name(a) && instance.is_none_or(|i| i == a);
+        for key in keys {
+            let matches = |a: &M::Action| matches!(condition_of(a), Some(Ok(k)) if k == key);
             let enabled: Vec<bool> = steps.iter().map(|steps| steps.iter().any(|(a, _)| matches(a))).collect();
             let taken = transitions
                 .iter()
@@ -76,12 +94,39 @@ pub(super) fn unfair<M: Model>(plan: &Plan<'_, M>, path: &Path<M>, loop_start: u
                 };
             if !met {
                 let prefix = if fair.strength == Strength::Weak { "WF" } else { "SF" };
-                let label = instance.map_or_else(|| plan.action_names[name].to_string(), |a| model.format_action(a));
-                return Some(format!("{prefix}({label}) is not met on the cycle"));
+                let label = match &key {
+                    Key::Union => fair.written(&plan.action_names),
+                    Key::Instance(a) => format!("{prefix}({})", model.format_action(a)),
+                    Key::Values(values) => {
+                        let values: Vec<String> = values.iter().map(|(n, v)| format!("{n} = {v}")).collect();
+                        format!("{} for {}", fair.written(&plan.action_names), values.join(", "))
+                    }
+                };
+                return Some(format!("{label} is not met on the cycle"));
             }
         }
     }
     None
+}
+
+/// Which condition of a fairness a step belongs to.
+#[derive(Clone, Debug)]
+enum Key<A> {
+    Union,
+    Instance(A),
+    /// The selected parameters' values (names only label them).
+    Values(Vec<(&'static str, crate::value::Value)>),
+}
+
+impl<A: PartialEq> PartialEq for Key<A> {
+    fn eq(&self, other: &Key<A>) -> bool {
+        match (self, other) {
+            (Key::Union, Key::Union) => true,
+            (Key::Instance(a), Key::Instance(b)) => a == b,
+            (Key::Values(a), Key::Values(b)) => a.iter().map(|(_, v)| v).eq(b.iter().map(|(_, v)| v)),
+            _ => false,
+        }
+    }
 }
 
 /// The error for a lasso found unfair: a model error if `next` no longer
