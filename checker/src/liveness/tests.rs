@@ -6,6 +6,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::check;
+use crate::config::CheckConfig;
 use crate::config::{FairnessSpec, Named, Span};
 use crate::fingerprint::Fingerprint;
 use crate::fixtures::{config, named};
@@ -55,6 +56,11 @@ impl Model for GraphModel {
 
     fn format_action(&self, action: &(&'static str, u8)) -> String {
         format!("{}({})", action.0, action.1)
+    }
+
+    /// The parameter `p` as two: `r = p / 10` and `m = p % 10`.
+    fn action_parameters(&self, action: &(&'static str, u8)) -> Vec<(&'static str, crate::Value)> {
+        vec![("r", crate::Value::Int(i64::from(action.1 / 10))), ("m", crate::Value::Int(i64::from(action.1 % 10)))]
     }
 
     fn properties(&self) -> Vec<Property<Self>> {
@@ -201,6 +207,167 @@ fn per_instance_fairness_is_not_union_fairness() {
     assert!(!holds(&m, "EventuallyP"));
     m.fairness = vec![Fairness::weak_each("Tick")];
     assert!(holds(&m, "EventuallyP"));
+}
+
+/// The verdict of `property` under fairness written in a check spec's
+/// `FAIRNESS` line (and `MODEL_FAIRNESS`), on 1 and 2 threads.
+fn spec_verdict(model: &GraphModel, property: &str, fairness: &str) -> Result<Verdict, String> {
+    let spec = crate::parse_spec(&format!("MODEL Graph\nPROPERTY {property}\n{fairness}\n")).unwrap();
+    let run = |threads| {
+        let c = CheckConfig::builder().spec(&spec).threads(threads).build();
+        match check(model, &c) {
+            Ok(outcome) => Ok(outcome.check(property).unwrap().verdict.clone()),
+            Err(e) => Err(e.to_string()),
+        }
+    };
+    let one = run(1);
+    assert_eq!(one, run(2), "1 and 2 threads disagree on {property} under {fairness}");
+    one
+}
+
+fn spec_holds(model: &GraphModel, property: &str, fairness: &str) -> bool {
+    match spec_verdict(model, property, fairness).unwrap() {
+        Verdict::Holds => true,
+        Verdict::Violated(_) => false,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn union_fairness_can_hold_where_fairness_of_each_action_fails() {
+    // C toggles 0 <-> 1; A is enabled at 0 only and B at 1 only, both to 2,
+    // where P holds. On the cycle 0 1 0 neither A nor B is continuously
+    // enabled, so WF(A) /\ WF(B) allows it and <>P is violated. A \/ B is
+    // enabled at 0 and at 1, continuously, and never taken on it, so under
+    // WF(A \/ B) that cycle is unfair (and so is stuttering at 0 or 1): <>P holds.
+    let mut m = GraphModel {
+        initial: vec![0],
+        edges: vec![(0, "C", 0, 1), (1, "C", 0, 0), (0, "A", 0, 2), (1, "B", 0, 2)],
+        p: vec![2],
+        fairness: vec![Fairness::weak("A"), Fairness::weak("B")],
+        ..Default::default()
+    };
+    assert_eq!(lasso(&m, "EventuallyP"), (vec!["0".to_string(), "1".to_string()], 0));
+    m.fairness = vec![Fairness::weak("A").or("B")];
+    assert!(holds(&m, "EventuallyP"));
+    // The same written in a check spec.
+    let m = GraphModel { fairness: vec![], ..m };
+    assert!(!spec_holds(&m, "EventuallyP", "FAIRNESS WF(A) WF(B)"));
+    assert!(spec_holds(&m, "EventuallyP", "FAIRNESS WF(A \\/ B)"));
+    assert!(spec_holds(&m, "EventuallyP", "FAIRNESS SF(B \\/ A)"));
+}
+
+#[test]
+fn a_behaviour_fair_to_the_union_may_starve_one_of_its_actions() {
+    // B toggles 0 <-> 1; A goes from 0 and from 1 to 2, where P holds. The
+    // cycle 0 1 0 takes B, so it is fair to A \/ B while A stays enabled and
+    // is never taken: <>P is violated under WF(A \/ B), holds under WF(A).
+    let mut m = GraphModel {
+        initial: vec![0],
+        edges: vec![(0, "B", 0, 1), (1, "B", 0, 0), (0, "A", 0, 2), (1, "A", 0, 2)],
+        p: vec![2],
+        fairness: vec![Fairness::weak("A").or("B")],
+        ..Default::default()
+    };
+    let Verdict::Violated(Counterexample::Lasso(lasso)) = verdict(&m, "EventuallyP", 1) else { panic!() };
+    assert_eq!(lasso.loop_start, 0);
+    assert_eq!(lasso.notes[0], "WF(A \\/ B): taken on the cycle");
+    m.fairness = vec![Fairness::weak("A"), Fairness::weak("B")];
+    assert!(holds(&m, "EventuallyP"));
+    let m = GraphModel { fairness: vec![], ..m };
+    assert!(!spec_holds(&m, "EventuallyP", "FAIRNESS WF(A \\/ B)"));
+    assert!(spec_holds(&m, "EventuallyP", "FAIRNESS WF(A) WF(B)"));
+}
+
+/// Two receivers r1 and r2 (`A(r, m)`, parameter `10 r + m`): r1 takes
+/// message 0 at state 0 and message 1 at state 1, moving 0 <-> 1; r2 can
+/// take message 0 at 0 and message 1 at 1, either to 3, where P holds.
+fn two_receivers() -> GraphModel {
+    GraphModel {
+        initial: vec![0],
+        edges: vec![(0, "A", 10, 1), (1, "A", 11, 0), (0, "A", 20, 3), (1, "A", 21, 3)],
+        p: vec![3],
+        ..Default::default()
+    }
+}
+
+#[test]
+fn fairness_per_selected_parameter_is_fairness_to_each_receiver() {
+    // On the cycle 0 1 0, only r1 receives. WF(A) is met by r1's steps; each
+    // instance A(20), A(21) is disabled at one state of the cycle, so
+    // per-instance fairness is met too: <>P is violated under both. Per
+    // receiver, r2's condition (A(20) or A(21)) is enabled at 0 and at 1 and
+    // never taken: the cycle is unfair, and <>P holds.
+    let mut m = two_receivers();
+    m.fairness = vec![Fairness::weak("A")];
+    assert!(!holds(&m, "EventuallyP"));
+    m.fairness = vec![Fairness::weak_each("A")];
+    assert!(!holds(&m, "EventuallyP"));
+    m.fairness = vec![Fairness::weak("A").per(&["r"])];
+    assert!(holds(&m, "EventuallyP"));
+    // Per message, r1 takes message 0 (A(10)) and message 1 (A(11)) on the
+    // cycle, which meets both conditions: violated.
+    m.fairness = vec![Fairness::weak("A").per(&["m"])];
+    let Verdict::Violated(Counterexample::Lasso(lasso)) = verdict(&m, "EventuallyP", 1) else { panic!() };
+    assert_eq!(lasso.notes[..2], ["WF(A) for m = 0: taken on the cycle", "WF(A) for m = 1: taken on the cycle"]);
+    // Per receiver, the lasso's notes name the starved receiver.
+    m.fairness = vec![Fairness::weak("A").per(&["r"]), Fairness::weak("C")];
+    m.edges.push((1, "C", 0, 4));
+    m.edges.push((4, "C", 0, 0));
+    let Verdict::Violated(Counterexample::Lasso(lasso)) = verdict(&m, "EventuallyP", 1) else { panic!() };
+    assert_eq!(
+        lasso.notes[..3],
+        [
+            "WF(A) for r = 1: taken on the cycle",
+            "WF(A) for r = 2: not taken, but disabled at cycle state 3 (weak fairness asks no more)",
+            "WF(C): taken on the cycle",
+        ]
+    );
+    m.edges.truncate(4);
+    // The same written in a check spec: the arguments stand for the
+    // parameters (r, m) by position.
+    let m = GraphModel { fairness: vec![], ..m };
+    assert!(spec_holds(&m, "EventuallyP", "FAIRNESS \\A r : WF(\\E m : A(r, m))"));
+    assert!(spec_holds(&m, "EventuallyP", "FAIRNESS \\A x \\in R : WF(\\E y \\in M : A(x, y))"));
+    assert!(!spec_holds(&m, "EventuallyP", "FAIRNESS \\A m : WF(\\E r : A(r, m))"));
+    assert!(!spec_holds(&m, "EventuallyP", "FAIRNESS \\A p : WF(A(p))"));
+    assert!(!spec_holds(&m, "EventuallyP", "FAIRNESS \\A r, m : WF(A(r, m))"));
+    assert!(!spec_holds(&m, "EventuallyP", "FAIRNESS WF(A)"));
+}
+
+#[test]
+fn a_split_by_parameters_the_actions_do_not_have_is_an_error() {
+    let m = two_receivers();
+    assert_eq!(
+        spec_verdict(&m, "EventuallyP", "FAIRNESS \\A r : WF(\\E m, k : A(r, m, k))").unwrap_err(),
+        "unsupported: fairness WF(A): A is applied to 3 arguments here, but its steps have 2 parameters (r, m)"
+    );
+    let m = GraphModel { fairness: vec![Fairness::weak("A").per(&["node"])], ..m };
+    let c = CheckConfig::builder().properties(["EventuallyP"]).build();
+    assert_eq!(
+        check(&m, &c).unwrap_err().to_string(),
+        "unsupported: the model's fairness WF(A): action A has no parameter `node` (its parameters, from \
+         action_parameters: r, m)"
+    );
+}
+
+#[test]
+fn model_fairness_false_drops_the_models_fairness_and_keeps_the_specs() {
+    // 0 -Go-> 1, P = {1}: <>P holds under the model's WF(Go) only.
+    let m = GraphModel {
+        initial: vec![0],
+        edges: vec![(0, "Go", 0, 1)],
+        p: vec![1],
+        fairness: vec![Fairness::weak("Go")],
+        ..Default::default()
+    };
+    assert!(spec_holds(&m, "EventuallyP", ""));
+    assert!(spec_holds(&m, "EventuallyP", "MODEL_FAIRNESS TRUE"));
+    assert!(!spec_holds(&m, "EventuallyP", "MODEL_FAIRNESS FALSE"));
+    assert!(spec_holds(&m, "EventuallyP", "MODEL_FAIRNESS FALSE\nFAIRNESS WF(Go)"));
+    // And the builder's setting.
+    let c = CheckConfig::builder().properties(["EventuallyP"]).model_fairness(false).build();
+    assert!(matches!(check(&m, &c).unwrap().check("EventuallyP").unwrap().verdict, Verdict::Violated(_)));
 }
 
 #[test]
