@@ -1,7 +1,7 @@
 //! Unit tests for the check spec parser: every keyword, every value form,
 //! comments, spans, and every error with its exact message and position.
 
-use super::{parse_spec, Constant, Constants, Expect, FairnessSpec, Formula, Named, Span, SpecFile};
+use super::{parse_spec, Constant, Constants, Expect, FairArguments, FairnessSpec, Formula, Named, Span, SpecFile};
 use crate::error::ConfigError;
 use crate::model::Strength;
 use crate::value::Value;
@@ -229,6 +229,108 @@ FAIRNESS WF(A) SF(B)
             fair(Strength::Strong, "D", 4, 23, true),
             fair(Strength::Weak, "E", 5, 17, true),
         ]
+    );
+}
+
+#[test]
+fn fairness_accepts_unions_and_splits_by_selected_parameters() {
+    let spec = parse(
+        r"MODEL M
+FAIRNESS WF(A \/ B) SF(C \/ D \/ E)
+  \A i : WF(\E m : Receive(i, m))
+  \A r \in RM : WF(Commit(r) \/ Abort(r))
+  \A i, j \in S : SF(\exists m \in Msgs : Send(m, j, i))
+",
+    );
+    let arguments = |count, selected: &[usize], line, column| FairArguments {
+        count,
+        selected: selected.to_vec(),
+        span: span(line, column),
+    };
+    assert_eq!(
+        spec.fairness,
+        vec![
+            FairnessSpec { or: vec![named("B", 2, 18)], ..FairnessSpec::on(Strength::Weak, named("A", 2, 13)) },
+            FairnessSpec {
+                or: vec![named("D", 2, 29), named("E", 2, 34)],
+                ..FairnessSpec::on(Strength::Strong, named("C", 2, 24))
+            },
+            FairnessSpec {
+                arguments: vec![arguments(2, &[0], 3, 20)],
+                ..FairnessSpec::on(Strength::Weak, named("Receive", 3, 20))
+            },
+            FairnessSpec {
+                or: vec![named("Abort", 4, 33)],
+                arguments: vec![arguments(1, &[0], 4, 20), arguments(1, &[0], 4, 33)],
+                ..FairnessSpec::on(Strength::Weak, named("Commit", 4, 20))
+            },
+            FairnessSpec {
+                arguments: vec![arguments(3, &[2, 1], 5, 43)],
+                ..FairnessSpec::on(Strength::Strong, named("Send", 5, 43))
+            },
+        ]
+    );
+}
+
+#[test]
+fn model_fairness_is_on_unless_a_spec_turns_it_off() {
+    assert!(parse("MODEL M").model_fairness);
+    assert!(parse("MODEL M\nMODEL_FAIRNESS TRUE").model_fairness);
+    assert!(!parse("MODEL M\nMODEL_FAIRNESS FALSE\nFAIRNESS WF(A)").model_fairness);
+    assert_eq!(
+        error("MODEL M\nMODEL_FAIRNESS NONE"),
+        "2:16: unsupported: bivalent's MODEL_FAIRNESS takes TRUE or FALSE, not `NONE`, since it evaluates no TLA+ \
+         expressions"
+    );
+    assert_eq!(error("MODEL M\nMODEL_FAIRNESS"), "2:15: syntax error: expected TRUE or FALSE after MODEL_FAIRNESS, found the end of the file");
+    assert_eq!(
+        error("MODEL M\nMODEL_FAIRNESS FALSE\nMODEL_FAIRNESS FALSE"),
+        "3:1: syntax error: expected at most one MODEL_FAIRNESS line, found a second one; the first is on line 2"
+    );
+    assert_eq!(
+        error("MODEL M\nMODEL_FAIRNESS FALSE WF"),
+        "2:22: syntax error: expected a keyword after `MODEL_FAIRNESS FALSE`, found `WF`; MODEL_FAIRNESS takes only \
+         TRUE or FALSE"
+    );
+}
+
+#[test]
+fn malformed_unions_and_splits_are_syntax_errors() {
+    assert_eq!(error("MODEL M\nFAIRNESS WF(A \\/)"), "2:17: syntax error: expected an action name after `WF(A \\/`, found `)`");
+    assert_eq!(
+        error("MODEL M\nFAIRNESS WF(A \\/ B(r))"),
+        "2:19: syntax error: expected `)` after `WF(A \\/ B`, found `(`; to make each instance of B fair, write \
+         `\\A x : WF(B(x))`"
+    );
+    assert_eq!(
+        error("MODEL M\nFAIRNESS WF(\\E m : A(m))"),
+        "2:13: syntax error: expected an action name after `WF(`, found `\\E`"
+    );
+    assert_eq!(
+        error("MODEL M\nFAIRNESS \\A r : WF(A(r) \\/ B)"),
+        "2:29: syntax error: expected `(` after `WF(A(r) \\/ B`, found `)`; per-instance fairness applies the action \
+         to the bound variable, as in `\\A r : WF(B(r))`"
+    );
+    assert_eq!(
+        error("MODEL M\nFAIRNESS \\A r : WF(A(r) \\/ B(s))"),
+        "2:30: syntax error: expected a bound variable (r) as an argument of B, found `s`"
+    );
+    assert_eq!(
+        error("MODEL M\nFAIRNESS \\A r : WF(\\E m : A(r, r))"),
+        "2:32: syntax error: expected each bound variable once in A(...), found r twice"
+    );
+    assert_eq!(
+        error("MODEL M\nFAIRNESS \\A r : WF(\\E m : A(m))"),
+        "2:27: syntax error: expected every variable of `\\A r` among the arguments of each action, found no r \
+         here; a condition that does not depend on it needs no `\\A` for it"
+    );
+    assert_eq!(
+        error("MODEL M\nFAIRNESS \\A r, r : WF(A(r))"),
+        "2:16: syntax error: expected distinct bound variables after `\\A`, found r twice"
+    );
+    assert_eq!(
+        error("MODEL M\nFAIRNESS \\A r : WF(A(r m))"),
+        "2:24: syntax error: expected `,` or `)` after `WF(A(r`, found `m`"
     );
 }
 
@@ -621,7 +723,7 @@ fn a_hundred_thousand_constants_parse_in_file_order_and_a_repeat_names_the_first
 #[test]
 fn an_unknown_keyword_suggests_the_nearest_supported_one() {
     let valid = "valid keywords: MODEL, CONSTANT, CONSTANTS, INVARIANT, INVARIANTS, PROPERTY, PROPERTIES, CONSTRAINT, \
-                 CONSTRAINTS, ACTION_CONSTRAINT, ACTION_CONSTRAINTS, SYMMETRY, FAIRNESS, CHECK_DEADLOCK, EXPECT";
+                 CONSTRAINTS, ACTION_CONSTRAINT, ACTION_CONSTRAINTS, SYMMETRY, FAIRNESS, MODEL_FAIRNESS, CHECK_DEADLOCK, EXPECT";
     assert_eq!(
         error("MODEL M\nINVARIENTS I"),
         format!("2:1: unknown keyword `INVARIENTS`; did you mean `INVARIANTS`? ({valid})")
