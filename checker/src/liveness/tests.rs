@@ -26,6 +26,8 @@ struct GraphModel {
     bound: Option<u8>,
     /// An action constraint, named `Allowed`, that forbids these steps.
     blocked: Vec<(u8, &'static str, u8, u8)>,
+    /// Fairness passed as a check spec's `FAIRNESS` (see [`as_spec`]).
+    spec_fairness: Vec<Fairness>,
 }
 
 const ACTIONS: &[&str] = &["A", "B", "C", "L", "R", "J", "Back", "Go", "Idle", "Tick"];
@@ -99,7 +101,28 @@ fn constrained(model: &GraphModel, threads: usize) -> crate::config::CheckConfig
     if !model.blocked.is_empty() {
         c.action_constraints = named(&["Allowed"]);
     }
+    c.fairness = model.spec_fairness.iter().map(as_spec).collect();
     c
+}
+
+/// A model's fairness condition as a check spec writes it: a split by the
+/// parameters `r`, `m` (positions 0, 1) as `\A` over the arguments.
+fn as_spec(f: &Fairness) -> FairnessSpec {
+    let named = |name: &str| Named { name: name.into(), span: Span::default() };
+    let count = f.or.len() + 1;
+    let selected: Vec<usize> = f.parameters.iter().map(|p| if *p == "r" { 0 } else { 1 }).collect();
+    FairnessSpec {
+        per_instance: f.per_instance,
+        or: f.or.iter().map(|a| named(a)).collect(),
+        arguments: if selected.is_empty() {
+            Vec::new()
+        } else {
+            (0..count)
+                .map(|_| crate::config::FairArguments { count: 2, selected: selected.clone(), span: Span::default() })
+                .collect()
+        },
+        ..FairnessSpec::on(f.strength, named(f.action))
+    }
 }
 
 fn verdict(model: &GraphModel, property: &str, threads: usize) -> Verdict {
@@ -689,6 +712,23 @@ enum Expected {
     Vacuous,
 }
 
+/// Which condition of fairness `f` a step `(action, parameter)` belongs to:
+/// none if its action is not one of `f`'s; else a key, the same for the
+/// steps of one condition (all of them, the instance, or the values of the
+/// selected parameters `r = p / 10`, `m = p % 10`).
+fn naive_key(f: &Fairness, a: &(&str, u8)) -> Option<Vec<i64>> {
+    if f.action != a.0 && !f.or.contains(&a.0) {
+        return None;
+    }
+    Some(if !f.parameters.is_empty() {
+        f.parameters.iter().map(|p| i64::from(if *p == "r" { a.1 / 10 } else { a.1 % 10 })).collect()
+    } else if f.per_instance {
+        vec![ACTIONS.iter().position(|x| *x == a.0).expect("a known action") as i64, i64::from(a.1)]
+    } else {
+        Vec::new()
+    })
+}
+
 /// The naive oracle, written from the definitions (TLC's semantics under
 /// constraints): behaviours are the paths of the graph inside the constraints
 /// (initial states inside `Bound`; steps that `Allowed` permits, to states
@@ -711,19 +751,20 @@ fn naive(m: &GraphModel, property: &str) -> Expected {
     let initial: Vec<u8> = m.initial.iter().copied().filter(|&s| in_bound(s)).collect();
     let in_p = |s: u8| m.p.contains(&s);
     let in_q = |s: u8| m.q.contains(&s);
-    let matches =
-        |f: &Fairness, a: &(&str, u8), instance: &(&str, u8)| f.action == a.0 && (!f.per_instance || a == instance);
-    // Fairness conditions, expanded per instance over every step of `next`.
-    let mut conditions: Vec<(Strength, Fairness, (&str, u8))> = Vec::new();
-    for f in &m.fairness {
+    // Fairness conditions, expanded per instance (or per value of the
+    // selected parameters) over every step of `next`.
+    let mut conditions: Vec<(Strength, Fairness, Vec<i64>)> = Vec::new();
+    for f in m.fairness.iter().chain(&m.spec_fairness) {
         for e in &all {
-            if e.1 .0 == f.action && (f.per_instance || !conditions.iter().any(|c| c.1 == *f)) {
-                conditions.push((f.strength, f.clone(), e.1));
+            if let Some(key) = naive_key(f, &e.1) {
+                if !conditions.iter().any(|c| c.1 == *f && c.2 == key) {
+                    conditions.push((f.strength, f.clone(), key));
+                }
             }
         }
     }
-    let enabled =
-        |s: u8, c: &(Strength, Fairness, (&str, u8))| all.iter().any(|e| e.0 == s && matches(&c.1, &e.1, &c.2));
+    let matches = |c: &(Strength, Fairness, Vec<i64>), a: &(&str, u8)| naive_key(&c.1, a).as_ref() == Some(&c.2);
+    let enabled = |s: u8, c: &(Strength, Fairness, Vec<i64>)| all.iter().any(|e| e.0 == s && matches(c, &e.1));
     // Reachability inside the constraints, within a node set.
     let reach = |from: &[u8], allowed: &dyn Fn(u8) -> bool| -> Vec<bool> {
         let mut seen = vec![false; n];
@@ -770,7 +811,7 @@ fn naive(m: &GraphModel, property: &str) -> Expected {
     }
     let fair = |nodes: &[u8], chosen: &[usize]| {
         conditions.iter().all(|c| {
-            let taken = chosen.iter().any(|&i| matches(&c.1, &edges[i].1, &c.2));
+            let taken = chosen.iter().any(|&i| matches(c, &edges[i].1));
             match c.0 {
                 Strength::Weak => taken || nodes.iter().any(|&s| !enabled(s, c)),
                 Strength::Strong => taken || nodes.iter().all(|&s| !enabled(s, c)),
@@ -887,4 +928,59 @@ fn verdicts_agree_with_the_naive_oracle_on_random_graphs_with_constraints() {
     }
     // The corpus exercises every outcome.
     assert!(seen.iter().all(|&count| count > 100), "{seen:?}");
+}
+
+/// A random graph whose steps carry two parameters (`r`, `m`, each 0 or
+/// 1), with random unions and splits of fairness, given by the model or by
+/// the check spec.
+fn random_split_graph(rng: &mut ChaCha8Rng, nodes: u8) -> GraphModel {
+    let actions = ["A", "B", "C"];
+    let parameters = [0u8, 1, 10, 11];
+    let edges = (0..rng.gen_range(0..=7))
+        .map(|_| {
+            let parameter = parameters[rng.gen_range(0..4)];
+            (rng.gen_range(0..nodes), actions[rng.gen_range(0..3)], parameter, rng.gen_range(0..nodes))
+        })
+        .collect();
+    let subset = |rng: &mut ChaCha8Rng| (0..nodes).filter(|_| rng.gen_bool(0.4)).collect::<Vec<u8>>();
+    let mut m = GraphModel { initial: vec![0], edges, p: subset(rng), q: subset(rng), ..Default::default() };
+    for _ in 0..rng.gen_range(1..=2) {
+        let first = actions[rng.gen_range(0..3)];
+        let mut f = if rng.gen_bool(0.5) { Fairness::weak(first) } else { Fairness::strong(first) };
+        for other in actions {
+            if other != first && rng.gen_bool(0.4) {
+                f = f.or(other);
+            }
+        }
+        let split: &[&[&str]] = &[&[], &["r"], &["m"], &["r", "m"], &["m", "r"]];
+        match rng.gen_range(0..6) {
+            5 => f.per_instance = true,
+            k if k > 0 => f = f.per(split[k]),
+            _ => {}
+        }
+        // A check spec writes per-instance fairness on one action only.
+        if rng.gen_bool(0.5) && !(f.per_instance && !f.or.is_empty()) {
+            m.spec_fairness.push(f);
+        } else {
+            m.fairness.push(f);
+        }
+    }
+    m
+}
+
+#[test]
+fn verdicts_agree_with_the_naive_oracle_on_unions_and_splits_by_parameter() {
+    let mut rng = ChaCha8Rng::seed_from_u64(17);
+    let mut seen = [0usize; 3];
+    for round in 0..300 {
+        let nodes = rng.gen_range(1..=5u8);
+        let m = random_split_graph(&mut rng, nodes);
+        for property in ["EventuallyP", "InfinitelyOftenP", "EventuallyAlwaysP", "PLeadsToQ"] {
+            let expected = naive(&m, property);
+            seen[expected as usize] += 1;
+            assert_eq!(engine(&m, property), expected, "round {round}, {property}: {m:?}");
+        }
+    }
+    // The corpus exercises both outcomes.
+    assert!(seen[0] > 200 && seen[1] > 200, "{seen:?}");
 }
