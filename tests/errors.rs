@@ -129,6 +129,58 @@ fn fairness_on_an_unknown_action_gives_151() {
 }
 
 #[test]
+fn fairness_applying_an_action_to_more_arguments_than_its_parameters_gives_151() {
+    // RMPrepare has one parameter, rm; the condition applies it to two.
+    let (_dir, path) = spec(
+        "a.cfg",
+        "MODEL TwoPhase\nCONSTANTS RM = {r1}\nPROPERTY Termination\nFAIRNESS \\A r : WF(\\E x : RMPrepare(r, x))\n",
+    );
+    let run = check(&path, &[]);
+    assert_eq!(run.code, 151, "{}", run.stderr);
+    assert_eq!(
+        first_error(&run, &path),
+        "[dir]/a.cfg:4:27: error: unsupported: fairness WF(RMPrepare): RMPrepare is applied to 2 arguments here, but \
+         its steps have 1 parameter (rm)"
+    );
+}
+
+#[test]
+fn a_malformed_union_in_fairness_gives_150_and_an_unknown_action_in_it_151() {
+    let (_dir, path) =
+        spec("u.cfg", "MODEL TwoPhase\nCONSTANTS RM = {r1}\nPROPERTY Termination\nFAIRNESS WF(TMCommit \\/)\n");
+    let run = check(&path, &[]);
+    assert_eq!(run.code, 150, "{}", run.stderr);
+    assert_eq!(
+        first_error(&run, &path),
+        "[dir]/u.cfg:4:24: error: syntax error: expected an action name after `WF(TMCommit \\/`, found `)`"
+    );
+    let (_dir, path) =
+        spec("n.cfg", "MODEL TwoPhase\nCONSTANTS RM = {r1}\nPROPERTY Termination\nFAIRNESS WF(TMCommit \\/ TMAbrt)\n");
+    let run = check(&path, &[]);
+    assert_eq!(run.code, 151, "{}", run.stderr);
+    assert!(
+        first_error(&run, &path).starts_with("[dir]/n.cfg:4:25: error: unknown action `TMAbrt`; did you mean `TMAbort`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn model_fairness_takes_true_or_false() {
+    let (_dir, path) = spec("m.cfg", "MODEL TwoPhase\nCONSTANTS RM = {r1}\nMODEL_FAIRNESS\n");
+    let run = check(&path, &[]);
+    assert_eq!(run.code, 150, "{}", run.stderr);
+    assert_eq!(
+        first_error(&run, &path),
+        "[dir]/m.cfg:3:15: error: syntax error: expected TRUE or FALSE after MODEL_FAIRNESS, found the end of the file"
+    );
+    let (_dir, path) = spec("m.cfg", "MODEL TwoPhase\nCONSTANTS RM = {r1}\nMODEL_FAIRNESS OFF\n");
+    let run = check(&path, &[]);
+    assert_eq!(run.code, 151, "{}", run.stderr);
+    assert!(first_error(&run, &path).starts_with("[dir]/m.cfg:3:16: error: unsupported: bivalent's MODEL_FAIRNESS takes TRUE or FALSE, not `OFF`"), "{}", run.stderr);
+}
+
+#[test]
 fn an_unexpected_liveness_violation_gives_13_with_a_lasso() {
     let (_dir, path) =
         spec("t.cfg", "MODEL TwoPhase\nCONSTANTS RM = {r1, r2}\nPROPERTY Termination\nFAIRNESS WF(TMAbort)\n");
