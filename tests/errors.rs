@@ -159,7 +159,8 @@ fn a_malformed_union_in_fairness_gives_150_and_an_unknown_action_in_it_151() {
     let run = check(&path, &[]);
     assert_eq!(run.code, 151, "{}", run.stderr);
     assert!(
-        first_error(&run, &path).starts_with("[dir]/n.cfg:4:25: error: unknown action `TMAbrt`; did you mean `TMAbort`?"),
+        first_error(&run, &path)
+            .starts_with("[dir]/n.cfg:4:25: error: unknown action `TMAbrt`; did you mean `TMAbort`?"),
         "{}",
         run.stderr
     );
@@ -177,7 +178,13 @@ fn model_fairness_takes_true_or_false() {
     let (_dir, path) = spec("m.cfg", "MODEL TwoPhase\nCONSTANTS RM = {r1}\nMODEL_FAIRNESS OFF\n");
     let run = check(&path, &[]);
     assert_eq!(run.code, 151, "{}", run.stderr);
-    assert!(first_error(&run, &path).starts_with("[dir]/m.cfg:3:16: error: unsupported: bivalent's MODEL_FAIRNESS takes TRUE or FALSE, not `OFF`"), "{}", run.stderr);
+    assert!(
+        first_error(&run, &path).starts_with(
+            "[dir]/m.cfg:3:16: error: unsupported: bivalent's MODEL_FAIRNESS takes TRUE or FALSE, not `OFF`"
+        ),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -75,8 +75,8 @@ mod value;
 pub use check::{check, check_with_progress, Progress};
 pub use checkpoint::{reseal as reseal_checkpoint, CheckpointStorage, Checkpointing};
 pub use config::{
-    parse_spec, CheckConfig, CheckConfigBuilder, Constant, Constants, Expect, FairArguments, FairnessSpec, FingerprintBits, Formula,
-    Limits, Named, Span, SpecFile, StoreKind, Strategy,
+    parse_spec, CheckConfig, CheckConfigBuilder, Constant, Constants, Expect, FairArguments, FairnessSpec,
+    FingerprintBits, Formula, Limits, Named, Span, SpecFile, StoreKind, Strategy,
 };
 pub use dyn_model::{DynModel, ModelInfo};
 pub use error::{nearest, CheckError, ConfigError, ModelError, ModelErrorKind};

@@ -408,6 +408,10 @@ struct Binder {
     written: String,
 }
 
+/// An action in a fairness condition, with the arguments it is applied to
+/// (where they are, and the bound variables), if any.
+type Applied = (Named, Option<(Span, Vec<Named>)>);
+
 /// What the sections have given so far. Single-valued keys keep the span of
 /// their keyword, so that a duplicate can name the line of the first.
 #[derive(Default)]
@@ -983,7 +987,9 @@ impl Parser {
                     let forall = self.binder(&word)?;
                     let token = self.bump();
                     match token.kind {
-                        TokenKind::Word(word) if word == "WF" || word == "SF" => self.fair_condition(&word, Some(forall))?,
+                        TokenKind::Word(word) if word == "WF" || word == "SF" => {
+                            self.fair_condition(&word, Some(forall))?
+                        }
                         other => {
                             return Err(syntax(
                                 token.span,
@@ -1074,14 +1080,18 @@ impl Parser {
             Some(exists) => format!("{strength}({} : ", exists.written),
         };
         // The actions of the union, each with its arguments (if applied).
-        let mut actions: Vec<(Named, Option<(Span, Vec<Named>)>)> = Vec::new();
+        let mut actions: Vec<Applied> = Vec::new();
         let mut written = opened.clone();
         loop {
-            let what = if actions.is_empty() { format!("an action name after `{opened}`") } else {
+            let what = if actions.is_empty() {
+                format!("an action name after `{opened}`")
+            } else {
                 format!("an action name after `{written} \\/`")
             };
             let action = self.name(&what)?;
-            written = if actions.is_empty() { format!("{written}{}", action.name) } else {
+            written = if actions.is_empty() {
+                format!("{written}{}", action.name)
+            } else {
                 format!("{written} \\/ {}", action.name)
             };
             let token = self.peek().clone();
@@ -1117,7 +1127,10 @@ impl Parser {
                     if list.iter().any(|a| a.name == argument.name) {
                         return Err(syntax(
                             argument.span,
-                            format!("expected each bound variable once in {}(...), found {} twice", action.name, argument.name),
+                            format!(
+                                "expected each bound variable once in {}(...), found {} twice",
+                                action.name, argument.name
+                            ),
                         ));
                     }
                     list.push(argument);
@@ -1161,7 +1174,7 @@ impl Parser {
         self.expect_punct(")", &format!("after `{written}`"))?;
         let mut actions = actions.into_iter();
         let (action, first_arguments) = actions.next().expect("a condition names one action at least");
-        let rest: Vec<(Named, Option<(Span, Vec<Named>)>)> = actions.collect();
+        let rest: Vec<Applied> = actions.collect();
         let mut spec = FairnessSpec::on(strength_of(strength), action);
         spec.or = rest.iter().map(|(a, _)| a.clone()).collect();
         let Some(forall) = forall else { return Ok(spec) };

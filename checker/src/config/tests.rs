@@ -282,7 +282,10 @@ fn model_fairness_is_on_unless_a_spec_turns_it_off() {
         "2:16: unsupported: bivalent's MODEL_FAIRNESS takes TRUE or FALSE, not `NONE`, since it evaluates no TLA+ \
          expressions"
     );
-    assert_eq!(error("MODEL M\nMODEL_FAIRNESS"), "2:15: syntax error: expected TRUE or FALSE after MODEL_FAIRNESS, found the end of the file");
+    assert_eq!(
+        error("MODEL M\nMODEL_FAIRNESS"),
+        "2:15: syntax error: expected TRUE or FALSE after MODEL_FAIRNESS, found the end of the file"
+    );
     assert_eq!(
         error("MODEL M\nMODEL_FAIRNESS FALSE\nMODEL_FAIRNESS FALSE"),
         "3:1: syntax error: expected at most one MODEL_FAIRNESS line, found a second one; the first is on line 2"
@@ -296,7 +299,10 @@ fn model_fairness_is_on_unless_a_spec_turns_it_off() {
 
 #[test]
 fn malformed_unions_and_splits_are_syntax_errors() {
-    assert_eq!(error("MODEL M\nFAIRNESS WF(A \\/)"), "2:17: syntax error: expected an action name after `WF(A \\/`, found `)`");
+    assert_eq!(
+        error("MODEL M\nFAIRNESS WF(A \\/)"),
+        "2:17: syntax error: expected an action name after `WF(A \\/`, found `)`"
+    );
     assert_eq!(
         error("MODEL M\nFAIRNESS WF(A \\/ B(r))"),
         "2:19: syntax error: expected `)` after `WF(A \\/ B`, found `(`; to make each instance of B fair, write \

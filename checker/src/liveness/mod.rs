@@ -52,13 +52,13 @@ use std::collections::VecDeque;
 use crate::check::Plan;
 use crate::config::{Limits, Span};
 use crate::error::ConfigError;
-use crate::value::Value;
 use crate::error::{CheckError, ModelError, ModelErrorKind};
 use crate::fingerprint::Fingerprint;
 use crate::limits::Watch;
 use crate::model::{Model, Strength};
 use crate::outcome::{Counterexample, Lasso, StopReason, Verdict};
 use crate::trace::{self, Path};
+use crate::value::Value;
 use graph::Graph;
 
 const NONE: u32 = u32::MAX;
@@ -188,7 +188,10 @@ impl Fair {
                 .iter()
                 .map(|w| {
                     parameters.iter().find(|(n, _)| n == w).cloned().ok_or_else(|| {
-                        format!("action {name} has no parameter `{w}` (its parameters, from action_parameters: {})", names())
+                        format!(
+                            "action {name} has no parameter `{w}` (its parameters, from action_parameters: {})",
+                            names()
+                        )
                     })
                 })
                 .collect(),
@@ -212,7 +215,10 @@ impl Fair {
     /// condition's place (the model's own conditions have none).
     pub fn error(&self, action_names: &[&'static str], message: String) -> ConfigError {
         match self.span {
-            Some(span) => ConfigError::Unsupported { span, message: format!("fairness {}: {message}", self.written(action_names)) },
+            Some(span) => ConfigError::Unsupported {
+                span,
+                message: format!("fairness {}: {message}", self.written(action_names)),
+            },
             None => ConfigError::Unsupported {
                 span: Span::default(),
                 message: format!("the model's fairness {}: {message}", self.written(action_names)),
@@ -220,6 +226,9 @@ impl Fair {
         }
     }
 }
+
+/// The selected parameters of a step, by name.
+type Selected = Vec<(&'static str, Value)>;
 
 /// A fairness condition on the graph: the instance labels it is about.
 #[derive(Clone, Debug)]
@@ -502,7 +511,7 @@ fn conditions<M: Model, S>(plan: &Plan<'_, M>, graph: &Graph<S>) -> Result<Vec<C
             }
             Split::Names(_) | Split::Positions(_) => {
                 // The conditions of this fairness, by the selected values.
-                let mut split: Vec<(Vec<(&'static str, Value)>, Vec<bool>)> = Vec::new();
+                let mut split: Vec<(Selected, Vec<bool>)> = Vec::new();
                 for label in 0..labels {
                     let Some(member) = members(label) else { continue };
                     let name = plan.action_names[graph.instance_names[label] as usize];

@@ -959,7 +959,8 @@ fn random_split_graph(rng: &mut ChaCha8Rng, nodes: u8) -> GraphModel {
             _ => {}
         }
         // A check spec writes per-instance fairness on one action only.
-        if rng.gen_bool(0.5) && !(f.per_instance && !f.or.is_empty()) {
+        let in_spec = rng.gen_bool(0.5);
+        if in_spec && (f.or.is_empty() || !f.per_instance) {
             m.spec_fairness.push(f);
         } else {
             m.fairness.push(f);

@@ -59,9 +59,9 @@ pub(super) fn unfair<M: Model>(plan: &Plan<'_, M>, path: &Path<M>, loop_start: u
             Some(match &fair.split {
                 Split::Union => Ok(Key::Union),
                 Split::Instance => Ok(Key::Instance(a.clone())),
-                Split::Names(_) | Split::Positions(_) => fair
-                    .selected(member, plan.action_names[index], &model.action_parameters(a))
-                    .map(|key| Key::Values(key.into_iter().map(|(n, v)| (n, v)).collect())),
+                Split::Names(_) | Split::Positions(_) => {
+                    fair.selected(member, plan.action_names[index], &model.action_parameters(a)).map(Key::Values)
+                }
             })
         };
         // One condition for the union, or one per instance (or value) seen on the cycle.
@@ -73,11 +73,8 @@ pub(super) fn unfair<M: Model>(plan: &Plan<'_, M>, path: &Path<M>, loop_start: u
                 match condition_of(a) {
                     None => {}
                     Some(Err(message)) => return Some(message),
-                    Some(Ok(key)) => {
-                        if !keys.contains(&key) {
-                            keys.push(key);
-                        }
-                    }
+                    Some(Ok(key)) if !keys.contains(&key) => keys.push(key),
+                    Some(Ok(_)) => {}
                 }
             }
         }
