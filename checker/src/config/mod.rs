@@ -173,7 +173,7 @@ pub struct FairnessSpec {
 
 /// The arguments an action is applied to in a fairness condition split by
 /// parameters; they stand for the action's parameters
-/// ([`crate::Model::action_parameters`]) by position.
+/// ([`crate::model::Model::action_parameters`]) by position.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FairArguments {
     /// How many arguments: the number of parameters the action must have.
@@ -252,7 +252,7 @@ pub struct SpecFile {
     /// `FAIRNESS`.
     pub fairness: Vec<FairnessSpec>,
     /// `MODEL_FAIRNESS`: whether the model's own fairness conditions
-    /// ([`crate::Model::fairness`]) apply; `MODEL_FAIRNESS FALSE` drops them,
+    /// ([`crate::model::Model::fairness`]) apply; `MODEL_FAIRNESS FALSE` drops them,
     /// as TLC checks `Spec` rather than `FairSpec`. The default is `TRUE`.
     pub model_fairness: bool,
     /// `CHECK_DEADLOCK`; TLC's default is `TRUE`.
