@@ -238,13 +238,22 @@ struct Condition {
     label: String,
 }
 
-/// Which instance labels a condition is about.
+/// Which instance labels a condition is about: one, or those of a group in
+/// a table from label to group that the conditions of one fairness share
+/// (so that a split into many conditions costs one table, not one per
+/// condition).
 #[derive(Clone, Debug)]
-struct Match(Vec<bool>);
+enum Match {
+    Instance(u32),
+    Group(std::sync::Arc<Vec<u32>>, u32),
+}
 
 impl Match {
     fn hits<S>(&self, _graph: &Graph<S>, label: u32) -> bool {
-        self.0[label as usize]
+        match self {
+            Match::Instance(instance) => label == *instance,
+            Match::Group(groups, group) => groups[label as usize] == *group,
+        }
     }
 }
 
@@ -494,45 +503,44 @@ fn conditions<M: Model, S>(plan: &Plan<'_, M>, graph: &Graph<S>) -> Result<Vec<C
         let members = |label: usize| fair.member(graph.instance_names[label]);
         match &fair.split {
             Split::Union => {
-                let hits = (0..labels).map(|l| members(l).is_some()).collect();
-                conditions.push(Condition { strength: fair.strength, matches: Match(hits), label: written });
+                let groups = (0..labels).map(|l| if members(l).is_some() { 0 } else { NONE }).collect();
+                let matches = Match::Group(std::sync::Arc::new(groups), 0);
+                conditions.push(Condition { strength: fair.strength, matches, label: written });
             }
             Split::Instance => {
                 for label in (0..labels).filter(|&l| members(l).is_some()) {
-                    let mut hits = vec![false; labels];
-                    hits[label] = true;
                     let prefix = if fair.strength == Strength::Weak { "WF" } else { "SF" };
                     conditions.push(Condition {
                         strength: fair.strength,
-                        matches: Match(hits),
+                        matches: Match::Instance(label as u32),
                         label: format!("{prefix}({})", graph.instance_labels[label]),
                     });
                 }
             }
             Split::Names(_) | Split::Positions(_) => {
-                // The conditions of this fairness, by the selected values.
-                let mut split: Vec<(Selected, Vec<bool>)> = Vec::new();
-                for label in 0..labels {
+                // The groups of this fairness, one per value of the selected
+                // parameters, in the order their first instance appears.
+                let mut groups = vec![NONE; labels];
+                let mut ids: std::collections::HashMap<Vec<Value>, u32> = std::collections::HashMap::new();
+                let mut keys: Vec<Selected> = Vec::new();
+                for (label, group) in groups.iter_mut().enumerate() {
                     let Some(member) = members(label) else { continue };
                     let name = plan.action_names[graph.instance_names[label] as usize];
                     let key = fair
                         .selected(member, name, &graph.instance_parameters[label])
                         .map_err(|message| fair.error(&plan.action_names, message))?;
-                    let same = |k: &[(&'static str, Value)]| k.iter().map(|(_, v)| v).eq(key.iter().map(|(_, v)| v));
-                    match split.iter_mut().find(|(k, _)| same(k)) {
-                        Some((_, hits)) => hits[label] = true,
-                        None => {
-                            let mut hits = vec![false; labels];
-                            hits[label] = true;
-                            split.push((key, hits));
-                        }
-                    }
+                    let values: Vec<Value> = key.iter().map(|(_, v)| v.clone()).collect();
+                    *group = *ids.entry(values).or_insert_with(|| {
+                        keys.push(key);
+                        keys.len() as u32 - 1
+                    });
                 }
-                for (key, hits) in split {
+                let groups = std::sync::Arc::new(groups);
+                for (id, key) in keys.iter().enumerate() {
                     let values: Vec<String> = key.iter().map(|(n, v)| format!("{n} = {v}")).collect();
                     conditions.push(Condition {
                         strength: fair.strength,
-                        matches: Match(hits),
+                        matches: Match::Group(groups.clone(), id as u32),
                         label: format!("{written} for {}", values.join(", ")),
                     });
                 }
