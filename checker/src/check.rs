@@ -419,7 +419,7 @@ impl<'m, M: Model> Plan<'m, M> {
                     Split::Union
                 };
                 let actions = std::iter::once(fairness.action).chain(fairness.or.iter().copied()).map(index).collect();
-                plan.fairness.push(Fair { strength: fairness.strength, actions, split, span: None });
+                plan.fairness.push(Fair { strength: fairness.strength, actions, split, spans: Vec::new() });
             }
         }
         for fairness in &config.fairness {
@@ -435,7 +435,8 @@ impl<'m, M: Model> Plan<'m, M> {
             } else {
                 Split::Union
             };
-            let fair = Fair { strength: fairness.strength, actions, split, span: Some(fairness.action.span) };
+            let spans = std::iter::once(&fairness.action).chain(&fairness.or).map(|a| a.span).collect();
+            let fair = Fair { strength: fairness.strength, actions, split, spans };
             if !plan.fairness.iter().any(|f| f.same(&fair)) {
                 plan.fairness.push(fair);
             }

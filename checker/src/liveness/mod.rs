@@ -130,8 +130,9 @@ pub(crate) struct Fair {
     pub actions: Vec<u32>,
     /// How the steps are split into conditions.
     pub split: Split,
-    /// Where a check spec writes the condition; `None` for the model's own.
-    pub span: Option<Span>,
+    /// Where a check spec writes each action of the union; empty for the
+    /// model's own conditions.
+    pub spans: Vec<Span>,
 }
 
 /// How the steps of a fairness condition's actions are split into conditions.
@@ -211,11 +212,12 @@ impl Fair {
         }
     }
 
-    /// A split-by-parameters error as a configuration error at the
-    /// condition's place (the model's own conditions have none).
-    pub fn error(&self, action_names: &[&'static str], message: String) -> ConfigError {
-        match self.span {
-            Some(span) => ConfigError::Unsupported {
+    /// A split-by-parameters error about action `member` of the union, as a
+    /// configuration error where the spec writes it (the model's own
+    /// conditions have no place).
+    pub fn error(&self, action_names: &[&'static str], member: usize, message: String) -> ConfigError {
+        match self.spans.get(member) {
+            Some(&span) => ConfigError::Unsupported {
                 span,
                 message: format!("fairness {}: {message}", self.written(action_names)),
             },
@@ -528,7 +530,7 @@ fn conditions<M: Model, S>(plan: &Plan<'_, M>, graph: &Graph<S>) -> Result<Vec<C
                     let name = plan.action_names[graph.instance_names[label] as usize];
                     let key = fair
                         .selected(member, name, &graph.instance_parameters[label])
-                        .map_err(|message| fair.error(&plan.action_names, message))?;
+                        .map_err(|message| fair.error(&plan.action_names, member, message))?;
                     let values: Vec<Value> = key.iter().map(|(_, v)| v.clone()).collect();
                     *group = *ids.entry(values).or_insert_with(|| {
                         keys.push(key);

@@ -365,6 +365,20 @@ fn a_split_by_parameters_the_actions_do_not_have_is_an_error() {
         spec_verdict(&m, "EventuallyP", "FAIRNESS \\A r : WF(\\E m, k : A(r, m, k))").unwrap_err(),
         "unsupported: fairness WF(A): A is applied to 3 arguments here, but its steps have 2 parameters (r, m)"
     );
+    // In a union, the error points at the action whose steps do not match.
+    let mut with_b = m.clone();
+    with_b.edges.push((3, "B", 1, 0));
+    let spec = crate::parse_spec("MODEL Graph\nPROPERTY EventuallyP\nFAIRNESS \\A r : WF(\\E m : A(r, m) \\/ B(r))\n")
+        .unwrap();
+    let crate::CheckError::Config(error) = check(&with_b, &CheckConfig::builder().spec(&spec).build()).unwrap_err()
+    else {
+        panic!("not a config error")
+    };
+    assert_eq!(error.span(), Span { line: 3, column: 38 });
+    assert_eq!(
+        error.to_string(),
+        "unsupported: fairness WF(A \\/ B): B is applied to 1 argument here, but its steps have 2 parameters (r, m)"
+    );
     let m = GraphModel { fairness: vec![Fairness::weak("A").per(&["node"])], ..m };
     let c = CheckConfig::builder().properties(["EventuallyP"]).build();
     assert_eq!(
