@@ -34,8 +34,11 @@
 //! cycle that satisfies `WF(A)` iff it has an internal `A` step or a state where
 //! `A` is disabled; `SF(A)` iff it has an internal `A` step or no state where `A`
 //! is enabled, and otherwise the states enabling `A` are removed and the rest
-//! is decomposed again (the Streett refinement). Stuttering never takes or
-//! enables an action. The lasso's cycle is built through one waypoint per
+//! is decomposed again (the Streett refinement). Here `A` is a set of action
+//! instances: all those of one action or of a union of actions (`WF(A \/ B)`),
+//! one instance (`\A p : WF(A(p))`), or those whose selected parameters have
+//! one value (`\A i : WF(\E m : A(i, m))`), one condition per instance or
+//! value. Stuttering never takes or enables an action. The lasso's cycle is built through one waypoint per
 //! fairness condition, so it satisfies each by construction; the whole lasso
 //! is then replayed through `next`, checked against the property again, and
 //! checked against every fairness condition by [`validate`], which sees only

@@ -7,7 +7,11 @@
 //! taken on a step of the cycle or disabled at one of its states; for
 //! `SF(A)`, taken, or disabled at all of them. `ENABLED A` means that `next`
 //! emits a state-changing step of `A`, whether or not the constraints keep it;
-//! a cycle of one state stutters, which takes nothing.
+//! a cycle of one state stutters, which takes nothing. `A` may be a union of
+//! actions (`WF(A \/ B)`: a step of either), and a fairness split per
+//! instance or per value of selected parameters is one such condition for
+//! each instance or value that `next` emits along the cycle, the values read
+//! from `Model::action_parameters`.
 
 use super::{diverged, Graph, Split};
 use crate::check::Plan;
