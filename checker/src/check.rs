@@ -406,11 +406,21 @@ impl<'m, M: Model> Plan<'m, M> {
         }
         if config.model_fairness {
             for fairness in model.fairness() {
-                let index = |action: &str| {
-                    plan.action_names.iter().position(|a| *a == action).unwrap_or_else(|| {
-                        panic!("the model's fairness names action {action}, which is not in action_names")
-                    }) as u32
-                };
+                let actions = std::iter::once(fairness.action).chain(fairness.or.iter().copied());
+                if let Some(unknown) = actions.clone().find(|a| !plan.action_names.contains(a)) {
+                    return Err(CheckError::Model(Box::new(ModelError {
+                        kind: ModelErrorKind::BadDeclaration,
+                        message: format!(
+                            "the model's fairness names the action {unknown}, which is not one of its \
+                             action_names ({}); fix Model::fairness or Model::action_names",
+                            plan.action_names.join(", ")
+                        ),
+                        state: None,
+                        action: None,
+                        trace: None,
+                    })));
+                }
+                let index = |action: &str| plan.action_names.iter().position(|a| *a == action).expect("checked") as u32;
                 let split = if !fairness.parameters.is_empty() {
                     Split::Names(fairness.parameters.clone())
                 } else if fairness.per_instance {
@@ -418,7 +428,7 @@ impl<'m, M: Model> Plan<'m, M> {
                 } else {
                     Split::Union
                 };
-                let actions = std::iter::once(fairness.action).chain(fairness.or.iter().copied()).map(index).collect();
+                let actions = actions.map(index).collect();
                 plan.fairness.push(Fair { strength: fairness.strength, actions, split, spans: Vec::new() });
             }
         }

@@ -139,6 +139,9 @@ pub enum ModelErrorKind {
     /// A checked item, or `next`, tells a state from one the symmetry treats
     /// as the same (found by the symmetry audit).
     SymmetryNotRespected,
+    /// The model's declarations contradict each other, such as a fairness
+    /// condition naming an action that is not among its `action_names`.
+    BadDeclaration,
 }
 
 /// A bug in the model (not in the checker), with the state and action that

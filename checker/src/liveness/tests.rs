@@ -408,6 +408,24 @@ fn model_fairness_false_drops_the_models_fairness_and_keeps_the_specs() {
 }
 
 #[test]
+fn a_model_fairness_naming_an_unknown_action_is_a_model_error_not_a_panic() {
+    let m = GraphModel {
+        initial: vec![0],
+        edges: vec![(0, "Go", 0, 1)],
+        p: vec![1],
+        fairness: vec![Fairness::weak("Go").or("Gone")],
+        ..Default::default()
+    };
+    let c = CheckConfig::builder().properties(["EventuallyP"]).build();
+    let Err(crate::CheckError::Model(e)) = check(&m, &c) else { panic!("expected a model error") };
+    assert_eq!(e.kind, crate::ModelErrorKind::BadDeclaration);
+    assert!(e.message.contains("names the action Gone, which is not one of its action_names (A, B,"), "{}", e.message);
+    // Without the model's fairness the declaration is not used, and the run goes on.
+    let c = CheckConfig::builder().properties(["EventuallyP"]).model_fairness(false).build();
+    assert!(check(&m, &c).is_ok());
+}
+
+#[test]
 fn leads_to_and_eventually_always_need_the_right_cycles() {
     // 0 -A-> 1 -A-> 2 -A-> 1; P = {0, 2}, Q = {2}. P ~> Q: from 0 (P, not Q)
     // the behaviour must reach 2 unless it stutters: with WF(A) it does, so it
