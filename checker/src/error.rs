@@ -139,6 +139,8 @@ pub enum ModelErrorKind {
     /// A checked item, or `next`, tells a state from one the symmetry treats
     /// as the same (found by the symmetry audit).
     SymmetryNotRespected,
+    /// [`crate::spec::Model::action_names`] and [`crate::spec::Model::actions`] disagree.
+    ActionNames,
 }
 
 /// A bug in the model (not in the checker), with the state and action that
