@@ -98,7 +98,7 @@ pub use value::Value;
 /// The vocabulary for model authors: everything a `Model` implementation needs,
 /// and nothing of the engine.
 pub mod spec {
-    pub use crate::config::{Constant, Constants, Named, Span};
+    pub use crate::config::{Constant, Constants, Named, RecordConstant, Span};
     pub use crate::error::ConfigError;
     pub use crate::model::{
         ActionNames, ActionTable, Constraint, ConstraintKind, Declare, Envelope, Fairness, Invariant, InvariantKind,
