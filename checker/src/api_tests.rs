@@ -137,3 +137,34 @@ fn a_model_without_action_names_is_a_model_error_that_says_how_to_name_them() {
     assert_eq!(e.kind, ModelErrorKind::Panic);
     assert!(e.message.contains("derive ActionNames for its action type"), "{}", e.message);
 }
+
+/// [`DerivedGrid`] whose `action_name` must not be called: the search finds
+/// an action's index through the table alone.
+struct IndexOnly(DerivedGrid);
+
+impl Model for IndexOnly {
+    type State = (u32, u32);
+    type Action = Step;
+    fn init(&self, states: &mut Vec<(u32, u32)>) {
+        self.0.init(states)
+    }
+    fn next(&self, s: &(u32, u32), steps: &mut Vec<(Step, (u32, u32))>) {
+        self.0.next(s, steps)
+    }
+    fn action_name(&self, _: &Step) -> &'static str {
+        panic!("the search compared names")
+    }
+    fn actions(&self) -> Option<ActionTable<Step>> {
+        Some(ActionTable::derived())
+    }
+}
+
+#[test]
+fn the_search_counts_coverage_by_the_table_without_asking_for_names() {
+    for (strategy, threads) in [(Strategy::Bfs, 2), (Strategy::Dfs, 1), (Strategy::Simulate, 1)] {
+        let config = CheckConfig { strategy, ..config(&[], threads) };
+        let outcome = check(&IndexOnly(DerivedGrid { n: 2 }), &config).unwrap();
+        let fired: Vec<bool> = outcome.coverage.iter().map(|c| c.steps > 0).collect();
+        assert_eq!(fired, [true, true, false], "{strategy:?}");
+    }
+}
