@@ -32,7 +32,8 @@
 //! /// Two processes that each take the lock when it is free, and give it back.
 //! struct Lock;
 //!
-//! #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+//! /// Each variant is a disjunct of `Next`, named like the variant.
+//! #[derive(Clone, Debug, PartialEq, Eq, Hash, ActionNames)]
 //! enum Step {
 //!     Acquire(u8),
 //!     Release,
@@ -50,17 +51,12 @@
 //!             Some(_) => steps.push((Step::Release, None)),
 //!         }
 //!     }
-//!     fn action_name(&self, step: &Step) -> &'static str {
-//!         match step {
-//!             Step::Acquire(_) => "Acquire",
-//!             Step::Release => "Release",
-//!         }
-//!     }
-//!     fn action_names(&self) -> Vec<&'static str> {
-//!         vec!["Acquire", "Release"]
+//!     fn actions(&self) -> Option<ActionTable<Step>> {
+//!         Some(ActionTable::derived())
 //!     }
 //!     fn properties(&self) -> Vec<Property<Self>> {
-//!         vec![Property::always_eventually("Freed", |_, s: &Option<u8>| s.is_none())]
+//!         // `Self::` gives the closure its types: `s` is an `&Option<u8>`.
+//!         vec![Self::always_eventually("Freed", |_, s| s.is_none())]
 //!     }
 //!     fn fairness(&self) -> Vec<Fairness> {
 //!         vec![Fairness::weak("Release")]
@@ -84,6 +80,8 @@
 //! assert_eq!(judge(&outcome, &spec.expect, spec.expect_written), Judgement::Met);
 //! assert_eq!(outcome.stats.distinct_states, 3); // free, held by 1, held by 2
 //! assert_eq!(entry().example_model().unwrap().info().actions, ["Acquire", "Release"]);
+//! let coverage: Vec<(&str, u64)> = outcome.coverage.iter().map(|c| (c.name, c.steps)).collect();
+//! assert_eq!(coverage, [("Acquire", 2), ("Release", 2)]); // 2 from free, 1 from each holder
 //! ```
 #![warn(missing_docs)]
 

@@ -193,6 +193,9 @@ impl<M: Model, F: Fingerprint> Worker<M, F> {
 
     #[inline]
     fn action_index(&mut self, plan: &Plan<'_, M>, action: &M::Action) -> u32 {
+        if let Some(index) = plan.action_table {
+            return index(action) as u32;
+        }
         let name = plan.model.action_name(action);
         let key = (name.as_ptr() as usize, name.len());
         if let Some(&(_, index)) = self.action_names.iter().find(|(k, _)| *k == key) {

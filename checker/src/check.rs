@@ -202,6 +202,9 @@ pub(crate) struct Plan<'m, M: Model> {
     /// The symmetry, resolved, with the items its audit compares.
     pub symmetry: Option<Reduction<M>>,
     pub action_names: Vec<&'static str>,
+    /// The position of an action's name in `action_names`, when the model
+    /// declares its [`crate::spec::ActionTable`]; otherwise names are compared.
+    pub action_table: Option<fn(&M::Action) -> usize>,
     pub seed: u64,
     /// Temporal properties, by check index (a conjunction has one entry per conjunct).
     pub liveness: Vec<(usize, Temporal)>,
@@ -288,6 +291,22 @@ impl<'m, M: Model> Plan<'m, M> {
         }
         formula_names_are_free(model, config)?;
         let action_names = model.action_names();
+        let action_table = model.actions();
+        if let Some(table) = &action_table {
+            if table.names != action_names.as_slice() {
+                return Err(CheckError::Model(Box::new(ModelError {
+                    kind: ModelErrorKind::BadDeclaration,
+                    message: format!(
+                        "Model::action_names lists {action_names:?}, but Model::actions names {:?}; the two must \
+                         agree, in the same order: remove the hand-written action_names (the table gives them)",
+                        table.names
+                    ),
+                    state: None,
+                    action: None,
+                    trace: None,
+                })));
+            }
+        }
         let mut plan = Plan {
             model,
             checks: Vec::new(),
@@ -299,6 +318,7 @@ impl<'m, M: Model> Plan<'m, M> {
             action_constraints: Vec::new(),
             symmetry: None,
             action_names,
+            action_table: action_table.map(|table| table.index),
             seed: config.seed,
             liveness: Vec::new(),
             predicates: Vec::new(),
@@ -696,6 +716,9 @@ impl<'m, M: Model> Plan<'m, M> {
     /// The index of the action's name in `action_names`.
     #[inline]
     pub fn action_index(&self, action: &M::Action) -> usize {
+        if let Some(index) = self.action_table {
+            return index(action);
+        }
         let name = self.model.action_name(action);
         let names = &self.action_names;
         names

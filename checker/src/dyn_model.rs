@@ -4,7 +4,7 @@
 use crate::check::{check_with_progress, Progress};
 use crate::config::CheckConfig;
 use crate::error::CheckError;
-use crate::model::{ConstraintKind, InvariantKind, Model, PropertyKind};
+use crate::model::{ConstraintKind, Fairness, InvariantKind, Model, PropertyKind, Strength};
 use crate::outcome::Outcome;
 
 /// What a model declares, for listings and error messages.
@@ -24,6 +24,11 @@ pub struct ModelInfo {
     pub action_constraints: Vec<&'static str>,
     /// Symmetries.
     pub symmetries: Vec<&'static str>,
+    /// Named state predicates, for a check spec's formulas.
+    pub predicates: Vec<&'static str>,
+    /// The model's own fairness, as a check spec writes it: `WF(TMCommit)`,
+    /// `\A p : WF(Release(p))`.
+    pub fairness: Vec<String>,
 }
 
 /// A model whose types are hidden: what a registry hands to the CLI.
@@ -64,6 +69,26 @@ impl<M: Model> DynModel for M {
             }
         }
         info.symmetries = self.symmetries().iter().map(|s| s.name).collect();
+        info.predicates = self.predicates().iter().map(|p| p.name).collect();
+        info.fairness = self.fairness().iter().map(fairness_text).collect();
         info
+    }
+}
+
+/// A fairness condition as a check spec's `FAIRNESS` line writes it; a split
+/// by the model's parameters names them as the model does (`\A r : WF(A \/ B)`).
+fn fairness_text(fairness: &Fairness) -> String {
+    let strength = match fairness.strength {
+        Strength::Weak => "WF",
+        Strength::Strong => "SF",
+    };
+    let actions = std::iter::once(fairness.action).chain(fairness.or.iter().copied());
+    if fairness.per_instance {
+        let actions: Vec<String> = actions.map(|a| format!("{a}(p)")).collect();
+        format!("\\A p : {strength}({})", actions.join(" \\/ "))
+    } else if !fairness.parameters.is_empty() {
+        format!("\\A {} : {strength}({})", fairness.parameters.join(", "), actions.collect::<Vec<_>>().join(" \\/ "))
+    } else {
+        format!("{strength}({})", actions.collect::<Vec<_>>().join(" \\/ "))
     }
 }

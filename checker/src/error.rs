@@ -139,8 +139,9 @@ pub enum ModelErrorKind {
     /// A checked item, or `next`, tells a state from one the symmetry treats
     /// as the same (found by the symmetry audit).
     SymmetryNotRespected,
-    /// The model's declarations contradict each other, such as a fairness
-    /// condition naming an action that is not among its `action_names`.
+    /// The model's declarations contradict each other: a fairness condition
+    /// names an action that is not among its `action_names`, or
+    /// [`crate::spec::Model::action_names`] and [`crate::spec::Model::actions`] disagree.
     BadDeclaration,
 }
 

@@ -49,6 +49,11 @@
 //! ```
 #![warn(missing_docs)]
 
+// The derives of `spec` name this crate by its path, in it as in its users.
+extern crate self as checker;
+
+#[cfg(test)]
+mod api_tests;
 mod bfs;
 mod check;
 mod checkpoint;
@@ -71,6 +76,7 @@ mod symmetry;
 mod tests;
 mod trace;
 mod value;
+mod value_serde;
 
 pub use check::{check, check_with_progress, Progress};
 pub use checkpoint::{reseal as reseal_checkpoint, CheckpointStorage, Checkpointing};
@@ -92,12 +98,15 @@ pub use value::Value;
 /// The vocabulary for model authors: everything a `Model` implementation needs,
 /// and nothing of the engine.
 pub mod spec {
-    pub use crate::config::{Constant, Constants, Named, Span};
+    pub use crate::config::{Constant, Constants, Named, RecordConstant, Span};
     pub use crate::error::ConfigError;
     pub use crate::model::{
-        Constraint, ConstraintKind, Envelope, Fairness, Invariant, InvariantKind, Model, Permutation, Permutations,
-        Predicate, Property, PropertyKind, StateCodec, StatePredicate, StepMessages, StepPredicate, Strength, Symmetry,
-        SymmetryKind,
+        ActionNames, ActionTable, Constraint, ConstraintKind, Declare, Envelope, Fairness, Invariant, InvariantKind,
+        Model, Permutation, Permutations, Predicate, Property, PropertyKind, StateCodec, StatePredicate, StepMessages,
+        StepPredicate, Strength, Symmetry, SymmetryKind,
     };
     pub use crate::value::Value;
+    pub use crate::value_serde::variables_of;
+    /// `#[derive(ActionNames)]`: see the trait [`ActionNames`].
+    pub use checker_derive::ActionNames;
 }

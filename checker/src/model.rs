@@ -53,11 +53,41 @@ pub trait Model: Sized + Send + Sync {
     fn next(&self, state: &Self::State, steps: &mut Vec<(Self::Action, Self::State)>);
 
     /// The name of the `Next` disjunct `action` belongs to; one of [`Model::action_names`].
-    fn action_name(&self, action: &Self::Action) -> &'static str;
+    ///
+    /// The default reads it from [`Model::actions`]; a model that does not
+    /// declare its [`ActionTable`] implements this method and
+    /// [`Model::action_names`] instead.
+    fn action_name(&self, action: &Self::Action) -> &'static str {
+        match self.actions() {
+            Some(table) => table.name(action),
+            None => panic!(
+                "the model implements neither `Model::action_name` nor `Model::actions`: derive ActionNames for \
+                 its action type and return `Some(ActionTable::derived())` from `Model::actions`"
+            ),
+        }
+    }
 
     /// Every disjunct of `Next`, in the order the source spec lists them.
     /// Coverage is reported per name; a name that never fires is flagged.
-    fn action_names(&self) -> Vec<&'static str>;
+    ///
+    /// The default is the names of [`Model::actions`] (none without one).
+    fn action_names(&self) -> Vec<&'static str> {
+        self.actions().map(|table| table.names.to_vec()).unwrap_or_default()
+    }
+
+    /// The action names as one table, when the action type knows them:
+    /// `Some(ActionTable::derived())` for an action type that derives
+    /// [`ActionNames`], which makes [`Model::action_name`] and
+    /// [`Model::action_names`] unnecessary and lets the search count
+    /// coverage by the variant's index instead of by name. The default,
+    /// `None`, keeps those two methods the source of names.
+    ///
+    /// If the model also implements [`Model::action_names`], the two must
+    /// list the same names in the same order; a check refuses to start
+    /// otherwise.
+    fn actions(&self) -> Option<ActionTable<Self::Action>> {
+        None
+    }
 
     /// The action with its parameters, as shown in traces: `RMPrepare(r2)`.
     fn format_action(&self, action: &Self::Action) -> String {
@@ -141,6 +171,200 @@ pub trait Model: Sized + Send + Sync {
         None
     }
 }
+
+/// An action type whose values each belong to one disjunct of `Next`, with
+/// the disjuncts' names: derive it with `#[derive(ActionNames)]`.
+///
+/// On an enum, each variant is a disjunct, in declaration order, named like
+/// the variant, or `#[action(name = "...")]`, or in the case
+/// `#[action(rename_all = "...")]` on the enum gives (`lowercase`,
+/// `UPPERCASE`, `snake_case`, `camelCase`). On a struct, the one field
+/// marked `#[action]` (of a type that derives `ActionNames`) names the
+/// action and the other fields are its parameters. Two variants of the same
+/// name do not compile. The derive names the trait through the facade crate
+/// `bivalent`; a crate that depends on `checker` directly adds
+/// `#[action(crate = "checker")]` to the type.
+///
+/// ```
+/// use checker::spec::ActionNames;
+///
+/// #[derive(ActionNames)]
+/// #[action(crate = "checker")]
+/// enum Step {
+///     #[action(name = "RMPrepare")]
+///     Prepare(u8),
+///     Commit,
+///     Abort { rm: u8 },
+/// }
+///
+/// assert_eq!(Step::NAMES, ["RMPrepare", "Commit", "Abort"]);
+/// assert_eq!(Step::Abort { rm: 2 }.index(), 2);
+/// assert_eq!(Step::Prepare(1).name(), "RMPrepare");
+///
+/// // A struct: one field names the action, the others are its parameters.
+/// #[derive(ActionNames)]
+/// #[action(crate = "checker")]
+/// struct Labelled {
+///     #[action]
+///     step: Step,
+///     process: u8,
+/// }
+///
+/// assert_eq!(Labelled { step: Step::Commit, process: 0 }.name(), "Commit");
+/// ```
+///
+/// Two variants of one name are a compile error:
+///
+/// ```compile_fail
+/// # use checker::spec::ActionNames;
+/// #[derive(ActionNames)]
+/// #[action(crate = "checker", rename_all = "lowercase")]
+/// enum Step {
+///     Commit,
+///     COMMIT,
+/// }
+/// ```
+///
+/// and so is a struct whose action field is not marked:
+///
+/// ```compile_fail
+/// # use checker::spec::ActionNames;
+/// #[derive(ActionNames)]
+/// #[action(crate = "checker")]
+/// struct Step {
+///     process: u8,
+/// }
+/// ```
+pub trait ActionNames {
+    /// Every disjunct's name, in declaration order.
+    const NAMES: &'static [&'static str];
+
+    /// The position of this action's disjunct in [`ActionNames::NAMES`].
+    fn index(&self) -> usize;
+
+    /// This action's disjunct's name.
+    fn name(&self) -> &'static str {
+        Self::NAMES[self.index()]
+    }
+}
+
+/// The action names of a model and how to find an action's among them
+/// ([`Model::actions`]).
+pub struct ActionTable<A> {
+    /// Every disjunct of `Next`, as [`Model::action_names`] lists them.
+    pub names: &'static [&'static str],
+    /// The position of an action's disjunct in `names`.
+    pub index: fn(&A) -> usize,
+}
+
+impl<A> ActionTable<A> {
+    /// The table of an action type that derives [`ActionNames`].
+    pub fn derived() -> ActionTable<A>
+    where
+        A: ActionNames,
+    {
+        ActionTable { names: A::NAMES, index: A::index }
+    }
+
+    /// The name of `action`'s disjunct.
+    pub fn name(&self, action: &A) -> &'static str {
+        self.names[(self.index)(action)]
+    }
+}
+
+/// Constructors of a model's named items through `Self`, so that their
+/// closures need no type annotations: `Self::invariant("TypeOK", |_, s| s.turn
+/// <= 1)` knows `s` is a `&Self::State`, where `Invariant::state` in a `vec!`
+/// needs `|_, s: &State|` (or `Invariant::<Self>::state`). Every model has
+/// them; `spec::*` brings them into scope.
+///
+/// ```
+/// use checker::spec::*;
+///
+/// struct Counter;
+///
+/// impl Model for Counter {
+///     type State = (u8, bool);
+///     type Action = ();
+///     fn init(&self, states: &mut Vec<(u8, bool)>) {
+///         states.push((0, false));
+///     }
+///     fn next(&self, s: &(u8, bool), steps: &mut Vec<((), (u8, bool))>) {
+///         steps.push(((), ((s.0 + 1) % 3, !s.1)));
+///     }
+///     fn action_name(&self, _: &()) -> &'static str {
+///         "Tick"
+///     }
+///     fn action_names(&self) -> Vec<&'static str> {
+///         vec!["Tick"]
+///     }
+///     fn invariants(&self) -> Vec<Invariant<Self>> {
+///         vec![
+///             Self::invariant("BelowThree", |_, s| s.0 < 3),
+///             Self::step_invariant("Counts", |_, from, _, to| to.0 == (from.0 + 1) % 3),
+///         ]
+///     }
+///     fn predicates(&self) -> Vec<Predicate<Self>> {
+///         vec![Self::predicate("Zero", |_, s| s.0 == 0), Self::predicate("Flag", |_, s| s.1)]
+///     }
+///     fn properties(&self) -> Vec<Property<Self>> {
+///         vec![
+///             Self::always_eventually("ZeroAgain", |_, s| s.0 == 0),
+///             Self::leads_to("ZeroToTwo", |_, s| s.0 == 0, |_, s| s.0 == 2),
+///             Self::sometimes("Two", |_, s| s.0 == 2),
+///         ]
+///     }
+///     fn constraints(&self) -> Vec<Constraint<Self>> {
+///         vec![Self::constraint("Small", |_, s| s.0 < 3), Self::action_constraint("Any", |_, _, _, _| true)]
+///     }
+/// }
+///
+/// assert_eq!(Counter.invariants()[0].name, "BelowThree");
+/// ```
+pub trait Declare: Model {
+    /// [`Invariant::state`]: `[]P`.
+    fn invariant(name: &'static str, predicate: StatePredicate<Self>) -> Invariant<Self> {
+        Invariant::state(name, predicate)
+    }
+    /// [`Invariant::step`]: `[][A]_vars`.
+    fn step_invariant(name: &'static str, predicate: StepPredicate<Self>) -> Invariant<Self> {
+        Invariant::step(name, predicate)
+    }
+    /// [`Predicate::new`]: a state predicate for a check spec's formulas.
+    fn predicate(name: &'static str, holds: StatePredicate<Self>) -> Predicate<Self> {
+        Predicate::new(name, holds)
+    }
+    /// [`Property::eventually`]: `<>P`.
+    fn eventually(name: &'static str, p: StatePredicate<Self>) -> Property<Self> {
+        Property::eventually(name, p)
+    }
+    /// [`Property::always_eventually`]: `[]<>P`.
+    fn always_eventually(name: &'static str, p: StatePredicate<Self>) -> Property<Self> {
+        Property::always_eventually(name, p)
+    }
+    /// [`Property::eventually_always`]: `<>[]P`.
+    fn eventually_always(name: &'static str, p: StatePredicate<Self>) -> Property<Self> {
+        Property::eventually_always(name, p)
+    }
+    /// [`Property::leads_to`]: `P ~> Q`.
+    fn leads_to(name: &'static str, p: StatePredicate<Self>, q: StatePredicate<Self>) -> Property<Self> {
+        Property::leads_to(name, p, q)
+    }
+    /// [`Property::sometimes`]: a state satisfying `P` must be reachable.
+    fn sometimes(name: &'static str, p: StatePredicate<Self>) -> Property<Self> {
+        Property::sometimes(name, p)
+    }
+    /// [`Constraint::state`]: `CONSTRAINT`.
+    fn constraint(name: &'static str, predicate: StatePredicate<Self>) -> Constraint<Self> {
+        Constraint::state(name, predicate)
+    }
+    /// [`Constraint::action`]: `ACTION_CONSTRAINT`.
+    fn action_constraint(name: &'static str, predicate: StepPredicate<Self>) -> Constraint<Self> {
+        Constraint::action(name, predicate)
+    }
+}
+
+impl<M: Model> Declare for M {}
 
 /// Writes states to bytes and reads them back, for checkpoints. Decoding what
 /// `encode` wrote must give an equal state.

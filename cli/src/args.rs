@@ -15,7 +15,8 @@ use clap::{Parser, Subcommand, ValueEnum};
                   bivalent check specs/twophase-bug-3.cfg      a seeded bug: shows the shortest counterexample\n  \
                   bivalent check specs/ --json                 one JSON object per spec, for CI\n  \
                   bivalent check specs/ --junit junit.xml      also JUnit XML, for CI\n  \
-                  bivalent list                              models, constants, actions, invariants\n\n\
+                  bivalent list                              models, constants, actions, invariants\n  \
+                  bivalent list TwoPhase                     one model in full, with a check spec to start from\n\n\
                   Every check writes the HTML report report/index.html (--report DIR to move it,\n\
                   --no-report to skip it), with ITF and DOT files for each counterexample in report/traces/.\n\
                   With GITHUB_ACTIONS=true, failures are also annotations and a job summary.\n\n\
@@ -36,10 +37,18 @@ pub struct Args {
 pub enum Command {
     /// Check specs (files, or directories of *.cfg files).
     Check(Box<CheckArgs>),
-    /// List the models with their constants, actions, invariants and properties.
-    List,
+    /// List the models with their constants, actions, invariants and properties;
+    /// with a model's name, everything it declares and a check spec to start from.
+    List(ListArgs),
     /// Create a crate for a protocol of your own: a model, a check spec, a test and a CI workflow.
     New(NewArgs),
+}
+
+/// Flags of `bivalent list`.
+#[derive(clap::Args, Debug)]
+pub struct ListArgs {
+    /// Show this model only, in full, with an example check spec.
+    pub model: Option<String>,
 }
 
 /// Flags of `bivalent new`.

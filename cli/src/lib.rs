@@ -3,6 +3,7 @@
 //! Only this crate knows files, arguments and exit codes.
 
 pub mod args;
+mod list;
 mod memory;
 mod process;
 mod progress;
@@ -96,45 +97,10 @@ pub fn run_in(
     };
     let code = match &args.command {
         Command::Check(check) => run_check(registry, check, env, out, err),
-        Command::List => list(registry, out, err),
+        Command::List(list) => list::list(registry, list.model.as_deref(), out, err),
         Command::New(new) => scaffold::new(new, out, err),
     };
     code as i32
-}
-
-fn list(registry: &[ModelEntry], out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
-    let mut code = ExitCode::Ok;
-    for entry in registry {
-        let _ = writeln!(out, "{}: {}", entry.name, entry.summary);
-        for (name, about) in entry.constants {
-            let _ = writeln!(out, "  CONSTANT {name}: {about}");
-        }
-        let example = match entry.example_model() {
-            Ok(example) => example,
-            Err(e) => {
-                let span = e.span();
-                let _ = writeln!(err, "{} example spec:{}:{}: error: {e}", entry.name, span.line, span.column);
-                let _ = writeln!(out);
-                code = ExitCode::Semantic;
-                continue;
-            }
-        };
-        {
-            let info = example.info();
-            let line = |items: &[&str]| if items.is_empty() { "-".to_string() } else { items.join(" ") };
-            let _ = writeln!(out, "  actions: {}", line(&info.actions));
-            let _ = writeln!(out, "  invariants: {}", line(&info.invariants));
-            let _ = writeln!(out, "  step invariants: {}", line(&info.step_invariants));
-            let properties: Vec<String> = info.properties.iter().map(|(n, k)| format!("{n} ({k})")).collect();
-            let properties: Vec<&str> = properties.iter().map(String::as_str).collect();
-            let _ = writeln!(out, "  properties: {}", line(&properties));
-            let _ = writeln!(out, "  constraints: {}", line(&info.constraints));
-            let _ = writeln!(out, "  action constraints: {}", line(&info.action_constraints));
-            let _ = writeln!(out, "  symmetries: {}", line(&info.symmetries));
-        }
-        let _ = writeln!(out);
-    }
-    code
 }
 
 /// The spec files named by `paths`: files as given, directories' `*.cfg`

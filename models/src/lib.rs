@@ -128,10 +128,7 @@ static REGISTRY: &[ModelEntry] = &[
             ),
         ),
         build: |constants| Ok(Box::new(Abd::from_constants(constants)?)),
-        example: Example::Model(|| {
-            let names = |prefix: &str, n: usize| (1..=n).map(|i| format!("{prefix}{i}")).collect();
-            Box::new(Abd::new(names("r", 3), names("c", 2), 1, 2, 2, abd::Bug::None, net::Faults::reliable(5)))
-        }),
+        example: Example::Spec(include_str!("../../specs/abd-3x2x1.cfg")),
     },
     ModelEntry {
         name: "Dynamo",
@@ -148,10 +145,7 @@ static REGISTRY: &[ModelEntry] = &[
             ),
         ),
         build: |constants| Ok(Box::new(Dynamo::from_constants(constants)?)),
-        example: Example::Model(|| {
-            let names = |prefix: &str, n: usize| (1..=n).map(|i| format!("{prefix}{i}")).collect();
-            Box::new(Dynamo::new(names("r", 3), names("c", 2), 1, 2, 2, false, net::Faults::reliable(5)))
-        }),
+        example: Example::Spec(include_str!("../../specs/dynamo-3x2x1.cfg")),
     },
     ModelEntry {
         name: "GCounter",
@@ -164,7 +158,7 @@ static REGISTRY: &[ModelEntry] = &[
             ),
         ),
         build: |constants| Ok(Box::new(Crdt::<GCounter>::from_constants(constants)?)),
-        example: Example::Model(|| Box::new(Crdt::new(GCounter { bug: crdt::GCounterBug::None }, example_replicas(), 1, 2))),
+        example: Example::Spec(include_str!("../../specs/crdt-gcounter-2x2.cfg")),
     },
     ModelEntry {
         name: "LWWRegister",
@@ -178,10 +172,7 @@ static REGISTRY: &[ModelEntry] = &[
             ),
         ),
         build: |constants| Ok(Box::new(Crdt::<LWWRegister>::from_constants(constants)?)),
-        example: Example::Model(|| {
-            let kind = LWWRegister { values: vec!["v1".into(), "v2".into()], bug: crdt::LWWBug::None };
-            Box::new(Crdt::new(kind, example_replicas(), 1, 2))
-        }),
+        example: Example::Spec(include_str!("../../specs/crdt-lwwregister-2x1.cfg")),
     },
     ModelEntry {
         name: "ORSet",
@@ -196,17 +187,14 @@ static REGISTRY: &[ModelEntry] = &[
             ),
         ),
         build: |constants| Ok(Box::new(Crdt::<ORSet>::from_constants(constants)?)),
-        example: Example::Model(|| {
-            let kind = ORSet { elements: vec!["e1".into(), "e2".into()], bug: crdt::ORSetBug::None };
-            Box::new(Crdt::new(kind, example_replicas(), 1, 2))
-        }),
+        example: Example::Spec(include_str!("../../specs/crdt-orset-2x2.cfg")),
     },
     ModelEntry {
         name: "PNCounter",
         summary: "Positive-negative counter, a state-based CRDT over a faulty network (Shapiro et al.)",
         constants: crdt_constants!(),
         build: |constants| Ok(Box::new(Crdt::<PNCounter>::from_constants(constants)?)),
-        example: Example::Model(|| Box::new(Crdt::new(PNCounter, example_replicas(), 1, 2))),
+        example: Example::Spec(include_str!("../../specs/crdt-pncounter-2x1.cfg")),
     },
     ModelEntry {
         name: "Paxos",
@@ -229,11 +217,7 @@ static REGISTRY: &[ModelEntry] = &[
             ),
         ],
         build: |constants| Ok(Box::new(Paxos::from_constants(constants)?)),
-        example: Example::Model(|| {
-            let names = |prefix: &str, n: usize| (1..=n).map(|i| format!("{prefix}{i}")).collect();
-            let majorities = Paxos::majorities(3);
-            Box::new(Paxos::new(names("a", 3), names("v", 2), 1, majorities.clone(), majorities, paxos::Bug::None))
-        }),
+        example: Example::Spec(include_str!("../../specs/paxos-3x2-1.cfg")),
     },
     ModelEntry {
         name: "Raft",
@@ -260,10 +244,7 @@ static REGISTRY: &[ModelEntry] = &[
             ),
         ],
         build: |constants| Ok(Box::new(Raft::from_constants(constants)?)),
-        example: Example::Model(|| {
-            let names = |prefix: &str, n: usize| (1..=n).map(|i| format!("{prefix}{i}")).collect();
-            Box::new(Raft::new(names("s", 3), names("v", 1), raft::Settings::bounded(3, 2, 3)))
-        }),
+        example: Example::Spec(include_str!("../../specs/raft-2.cfg")),
     },
     ModelEntry {
         name: "TCommit",
@@ -271,7 +252,7 @@ static REGISTRY: &[ModelEntry] = &[
             "Transaction commit, the specification (TCommit.tla; Gray and Lamport, Consensus on Transaction Commit)",
         constants: &[("RM", "the resource managers, a set of 1 to 16 model values such as {r1, r2, r3}; required")],
         build: |constants| Ok(Box::new(TCommit::from_constants(constants)?)),
-        example: Example::Model(|| Box::new(TCommit::new(example_rms()))),
+        example: Example::Spec(include_str!("../../specs/tcommit-3.cfg")),
     },
     ModelEntry {
         name: "TwoPSet",
@@ -281,7 +262,7 @@ static REGISTRY: &[ModelEntry] = &[
             ("Element", "the elements, a set of 1 to 8 model values such as {e1, e2}; required"),
         ),
         build: |constants| Ok(Box::new(Crdt::<TwoPSet>::from_constants(constants)?)),
-        example: Example::Model(|| Box::new(Crdt::new(TwoPSet { elements: vec!["e1".into(), "e2".into()] }, example_replicas(), 1, 2))),
+        example: Example::Spec(include_str!("../../specs/crdt-twopset-2x2.cfg")),
     },
     ModelEntry {
         name: "TwoPhase",
@@ -300,7 +281,7 @@ static REGISTRY: &[ModelEntry] = &[
             ),
         ],
         build: |constants| Ok(Box::new(TwoPhase::from_constants(constants)?)),
-        example: Example::Model(|| Box::new(TwoPhase::new(example_rms(), two_phase_commit::Bug::None))),
+        example: Example::Spec(include_str!("../../specs/twophase-3.cfg")),
     },
 ];
 
@@ -317,16 +298,6 @@ const RESTART: (&str, &str) = (
     "after a crash: \"Persistent\" (default) restarts with the replica's payload, \"Never\" not at all; \
      \"Amnesia\" is refused (a replica would reuse its update ids)",
 );
-/// `{r1, r2}`, for the example CRDT instances.
-fn example_replicas() -> Vec<String> {
-    ["r1", "r2"].map(String::from).to_vec()
-}
-
-/// `{r1, r2, r3}`, for the example instances.
-fn example_rms() -> Vec<String> {
-    ["r1", "r2", "r3"].map(String::from).to_vec()
-}
-
 /// Every model, in alphabetical order.
 pub fn registry() -> &'static [ModelEntry] {
     REGISTRY
@@ -335,4 +306,19 @@ pub fn registry() -> &'static [ModelEntry] {
 /// The model named `name` (exact, case-sensitive), if there is one.
 pub fn find(name: &str) -> Option<&'static ModelEntry> {
     REGISTRY.iter().find(|entry| entry.name == name)
+}
+
+#[cfg(test)]
+mod registry_tests {
+    /// `bivalent list` builds each entry's example from a bundled spec's
+    /// constants, and shows those constants as the values to start from.
+    #[test]
+    fn every_entry_builds_its_example_from_a_bundled_spec_of_its_own() {
+        for entry in super::registry() {
+            let checker::Example::Spec(text) = entry.example else { panic!("{}: not a spec", entry.name) };
+            let spec = checker::parse_spec(text).unwrap_or_else(|e| panic!("{}: {e}", entry.name));
+            assert_eq!(spec.model.name, entry.name);
+            assert!(entry.example_model().is_ok(), "{}", entry.name);
+        }
+    }
 }

@@ -2,11 +2,13 @@
 //! and the resolved [`CheckConfig`] that [`crate::check`] runs.
 
 mod builder;
+mod constants;
 mod parse;
 #[cfg(test)]
 mod tests;
 
 pub use builder::CheckConfigBuilder;
+pub use constants::RecordConstant;
 pub use parse::parse_spec;
 
 use crate::error::ConfigError;

@@ -46,6 +46,7 @@
 
 use bivalent::spec::*;
 use bivalent::{Example, ModelEntry};
+use serde::Serialize;
 
 /// The model; its one constant selects the seeded bug.
 pub struct Peterson {
@@ -62,8 +63,11 @@ pub enum Bug {
     TurnFirst,
 }
 
-/// A process's program counter: the label it is at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// A process's program counter: the label it is at, which names the action
+/// the process takes next (`a3a`, as the TLA+ spec spells it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ActionNames, Serialize)]
+#[action(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
 pub enum Label {
     A0,
     A1,
@@ -74,23 +78,8 @@ pub enum Label {
     A4,
 }
 
-impl Label {
-    /// The label as the TLA+ spec spells it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Label::A0 => "a0",
-            Label::A1 => "a1",
-            Label::A2 => "a2",
-            Label::A3a => "a3a",
-            Label::A3b => "a3b",
-            Label::Cs => "cs",
-            Label::A4 => "a4",
-        }
-    }
-}
-
 /// The variables `pc`, `flag` and `turn`, indexed by process 0 and 1.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct State {
     pub pc: [Label; 2],
     pub flag: [bool; 2],
@@ -98,8 +87,9 @@ pub struct State {
 }
 
 /// One step: process `process` executes the statement at `label`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ActionNames)]
 pub struct Action {
+    #[action]
     pub label: Label,
     pub process: u8,
 }
@@ -167,12 +157,8 @@ impl Model for Peterson {
         }
     }
 
-    fn action_name(&self, action: &Action) -> &'static str {
-        action.label.name()
-    }
-
-    fn action_names(&self) -> Vec<&'static str> {
-        vec!["a0", "a1", "a2", "a3a", "a3b", "cs", "a4"]
+    fn actions(&self) -> Option<ActionTable<Action>> {
+        Some(ActionTable::derived())
     }
 
     fn format_action(&self, action: &Action) -> String {
@@ -180,20 +166,15 @@ impl Model for Peterson {
     }
 
     fn variables(&self, s: &State) -> Vec<(&'static str, Value)> {
-        let by_process = |value: &dyn Fn(usize) -> Value| Value::map((0..2).map(|i| (Value::Int(i as i64), value(i))));
-        vec![
-            ("pc", by_process(&|i| Value::str(s.pc[i].name()))),
-            ("flag", by_process(&|i| Value::Bool(s.flag[i]))),
-            ("turn", Value::Int(s.turn.into())),
-        ]
+        variables_of(s)
     }
 
     fn invariants(&self) -> Vec<Invariant<Self>> {
         vec![
             // pc and flag are typed by Rust; turn \in {0, 1}.
-            Invariant::state("TypeOK", |_, s: &State| s.turn <= 1),
-            Invariant::state("MutualExclusion", |_, s: &State| !(s.pc[0] == Label::Cs && s.pc[1] == Label::Cs)),
-            Invariant::state("I", |_, s: &State| {
+            Self::invariant("TypeOK", |_, s| s.turn <= 1),
+            Self::invariant("MutualExclusion", |_, s| !(s.pc[0] == Label::Cs && s.pc[1] == Label::Cs)),
+            Self::invariant("I", |_, s| {
                 (0..2).all(|i| {
                     let flag_up =
                         !matches!(s.pc[i], Label::A2 | Label::A3a | Label::A3b | Label::Cs | Label::A4) || s.flag[i];
@@ -208,10 +189,10 @@ impl Model for Peterson {
 
     fn predicates(&self) -> Vec<Predicate<Self>> {
         vec![
-            Predicate::new("Trying0", |_, s: &State| s.pc[0] == Label::A1),
-            Predicate::new("InCS0", |_, s: &State| s.pc[0] == Label::Cs),
-            Predicate::new("Trying1", |_, s: &State| s.pc[1] == Label::A1),
-            Predicate::new("InCS1", |_, s: &State| s.pc[1] == Label::Cs),
+            Self::predicate("Trying0", |_, s| s.pc[0] == Label::A1),
+            Self::predicate("InCS0", |_, s| s.pc[0] == Label::Cs),
+            Self::predicate("Trying1", |_, s| s.pc[1] == Label::A1),
+            Self::predicate("InCS1", |_, s| s.pc[1] == Label::Cs),
         ]
     }
 }

@@ -49,7 +49,7 @@ fn turn_first_breaks_mutual_exclusion_in_nine_steps() {
         assert_eq!(trace.len(), 10);
         let last = &trace.trace().steps.last().expect("a state").state;
         let pc = &last.iter().find(|(name, _)| *name == "pc").expect("pc").1;
-        let both_in_cs = Value::map([(Value::Int(0), Value::str("cs")), (Value::Int(1), Value::str("cs"))]);
+        let both_in_cs = Value::Seq(vec![Value::str("cs"), Value::str("cs")]);
         assert_eq!(*pc, both_in_cs);
     }
 }

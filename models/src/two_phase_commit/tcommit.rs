@@ -26,7 +26,7 @@
 
 use std::fmt;
 
-use checker::spec::{ConfigError, Constants, Invariant, Model, StateCodec, Value};
+use checker::spec::{ActionNames, ActionTable, ConfigError, Constants, Declare, Invariant, Model, StateCodec, Value};
 
 use super::{resource_managers, rm_state_value, Rm, RmState};
 
@@ -55,7 +55,8 @@ pub struct TCommitState(u32);
 /// `Decide(r)` names both of its disjuncts, as the TLA+ operator does: when RM
 /// `r` is prepared and every RM is prepared, `Decide(r)` may commit it or abort
 /// it, and `next` emits both steps under the same action.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ActionNames)]
+#[action(crate = "checker")]
 pub enum TCommitAction {
     /// `Prepare(r)`.
     Prepare(Rm),
@@ -228,15 +229,9 @@ impl Model for TCommit {
         }
     }
 
-    fn action_name(&self, action: &TCommitAction) -> &'static str {
-        match action {
-            TCommitAction::Prepare(_) => "Prepare",
-            TCommitAction::Decide(_) => "Decide",
-        }
-    }
-
-    fn action_names(&self) -> Vec<&'static str> {
-        vec!["Prepare", "Decide"]
+    /// `Prepare` and `Decide`, named by the variants (`ActionNames`).
+    fn actions(&self) -> Option<ActionTable<TCommitAction>> {
+        Some(ActionTable::derived())
     }
 
     fn format_action(&self, action: &TCommitAction) -> String {
@@ -256,8 +251,8 @@ impl Model for TCommit {
 
     fn invariants(&self) -> Vec<Invariant<Self>> {
         vec![
-            Invariant::state("TCTypeOK", |m, s| m.tc_type_ok(*s)),
-            Invariant::state("TCConsistent", |m, s| m.tc_consistent(*s)),
+            Self::invariant("TCTypeOK", |m, s| m.tc_type_ok(*s)),
+            Self::invariant("TCConsistent", |m, s| m.tc_consistent(*s)),
         ]
     }
 }
