@@ -109,15 +109,18 @@ fn a_run_interrupted_mid_level_resumes_to_the_uninterrupted_outcome() {
         let spec = parse(&root().join("specs").join(name));
         let full = comparable(outcome_of(&spec, &config_of(&spec, Strategy::Bfs, 2)));
         let mut interrupted = 0;
-        for delay in [0, 1, 2, 4, 8, 16] {
+        // `None` raises the flag before the run starts, so that at least one
+        // run is interrupted however loaded the machine is; the delays land
+        // interrupts at other points of the search.
+        for delay in [None, Some(0), Some(1), Some(2), Some(4), Some(8), Some(16)] {
             let storage = Arc::new(Memory::default());
-            let flag = Arc::new(AtomicBool::new(false));
+            let flag = Arc::new(AtomicBool::new(delay.is_none()));
             let mut config = checkpointed(&spec, 2, &storage, false);
             config.limits.interrupt = Some(flag.clone());
             let raiser = {
                 let flag = flag.clone();
                 std::thread::spawn(move || {
-                    std::thread::sleep(Duration::from_millis(delay));
+                    std::thread::sleep(Duration::from_millis(delay.unwrap_or(0)));
                     flag.store(true, Ordering::SeqCst);
                 })
             };
@@ -128,7 +131,7 @@ fn a_run_interrupted_mid_level_resumes_to_the_uninterrupted_outcome() {
                 assert!(storage.bytes.lock().unwrap().is_some(), "{name}: an interrupt writes a checkpoint");
             }
             let resumed = comparable(outcome_of(&spec, &checkpointed(&spec, 2, &storage, true)));
-            assert_eq!(full, resumed, "{name}, interrupted after {delay} ms");
+            assert_eq!(full, resumed, "{name}, interrupted after {delay:?} ms");
         }
         assert!(interrupted > 0, "{name}: no run was interrupted; the test proves nothing");
     }
