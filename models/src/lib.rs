@@ -17,6 +17,9 @@
 //!   `Voting.tla`; tlaplus/Examples), with flexible quorums.
 //! - [`raft`]: `Raft` (Ongaro's `raft.tla`, leader election and log
 //!   replication), with seeded bugs and a liveness timing assumption.
+//! - [`three_phase_commit`]: `ThreePhase`, Skeen's three-phase commit with
+//!   a termination protocol, non-blocking under a coordinator crash and
+//!   unsafe under a partition (`Phases = 2` runs 2PC for contrast).
 //! - [`two_phase_commit`]: `TCommit` and `TwoPhase` (Gray and Lamport,
 //!   "Consensus on Transaction Commit"; tlaplus/Examples).
 //! - [`common`]: what models share: the network and fault layer
@@ -56,6 +59,7 @@ pub mod crdt;
 pub mod dynamo;
 pub mod paxos;
 pub mod raft;
+pub mod three_phase_commit;
 pub mod two_phase_commit;
 
 #[cfg(test)]
@@ -69,6 +73,7 @@ pub use crdt::{Crdt, GCounter, LWWRegister, ORSet, PNCounter, TwoPSet};
 pub use dynamo::Dynamo;
 pub use paxos::Paxos;
 pub use raft::Raft;
+pub use three_phase_commit::ThreePhase;
 pub use two_phase_commit::{TCommit, TwoPhase};
 
 /// The constants of a quorum-register model ([`abd`], [`dynamo`]): `Replica`,
@@ -272,6 +277,27 @@ static REGISTRY: &[ModelEntry] = &[
         constants: &[("RM", "the resource managers, a set of 1 to 16 model values such as {r1, r2, r3}; required")],
         build: |constants| Ok(Box::new(TCommit::from_constants(constants)?)),
         example: Example::Model(|| Box::new(TCommit::new(example_rms()))),
+    },
+    ModelEntry {
+        name: "ThreePhase",
+        summary: "Three-phase commit with a termination protocol (Skeen, Nonblocking Commit Protocols), over the \
+                  shared network and fault layer: non-blocking under a coordinator crash, unsafe under a partition",
+        constants: &[
+            ("RM", "the resource managers, a set of 1 to 7 model values such as {r1, r2, r3}; required"),
+            (
+                "Phases",
+                "3 (default), or 2 for two-phase commit with the cooperative termination protocol, \
+                 which blocks after a coordinator crash",
+            ),
+            net::FIFO_DOC,
+            net::MAX_IN_FLIGHT_DOC,
+            net::LOSS_DOC,
+            net::DUPLICATION_DOC,
+            ("MaxCrashes", "at most this many coordinator crashes (crash-stop; RMs do not crash); default 0"),
+            net::PARTITIONS_DOC,
+        ],
+        build: |constants| Ok(Box::new(ThreePhase::from_constants(constants)?)),
+        example: Example::Model(|| Box::new(ThreePhase::new(example_rms(), 3, net::Faults::reliable(4)))),
     },
     ModelEntry {
         name: "TwoPSet",
