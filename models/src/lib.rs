@@ -7,6 +7,9 @@
 //!
 //! - [`abd`]: `Abd`, the ABD atomic register (Attiya, Bar-Noy and Dolev),
 //!   multi-writer, with seeded bugs that break linearizability.
+//! - [`chain_replication`]: `ChainReplication` (van Renesse and Schneider),
+//!   with a master that removes crashed servers; reads from the tail are
+//!   checked for linearizability, with seeded stale reads and a lost update.
 //! - [`crdt`]: `GCounter`, `PNCounter`, `LWWRegister`, `ORSet` and `TwoPSet`,
 //!   state-based CRDTs (Shapiro et al., INRIA RR-7506) over a lossy,
 //!   duplicating, reordering network, one generic model per type.
@@ -54,6 +57,7 @@ pub use checker::{Example, ModelEntry};
 use common::net;
 
 pub mod abd;
+pub mod chain_replication;
 pub mod common;
 pub mod crdt;
 pub mod dynamo;
@@ -69,6 +73,7 @@ mod naive;
 mod naive_tests;
 
 pub use abd::Abd;
+pub use chain_replication::ChainReplication;
 pub use crdt::{Crdt, GCounter, LWWRegister, ORSet, PNCounter, TwoPSet};
 pub use dynamo::Dynamo;
 pub use paxos::Paxos;
@@ -136,6 +141,33 @@ static REGISTRY: &[ModelEntry] = &[
         example: Example::Model(|| {
             let names = |prefix: &str, n: usize| (1..=n).map(|i| format!("{prefix}{i}")).collect();
             Box::new(Abd::new(names("r", 3), names("c", 2), 1, 2, 2, abd::Bug::None, net::Faults::reliable(5)))
+        }),
+    },
+    ModelEntry {
+        name: "ChainReplication",
+        summary: "Chain replication (van Renesse and Schneider, OSDI 2004) of a register, with a master that \
+                  removes crashed servers, over the shared network and fault layer (FIFO links), checked for \
+                  linearizability and the Update Propagation Invariant",
+        constants: &[
+            ("Replica", "the chain, head first, a set of 1 to 5 model values such as {r1, r2, r3}; required"),
+            ("Client", "the clients, a set of 1 to 3 model values such as {c1, c2}; required"),
+            ("Ops", "the operations (reads or writes) each client does, 1 to 4, at most 8 in all; required"),
+            (
+                "Bug",
+                "a seeded bug: \"None\" (default), \"ReadAnyNode\" (reads served by any server, not only the \
+                 tail: a stale read, violating Linearizable) or \"DropInFlight\" (removing a middle server does \
+                 not resend its successor's missing updates, violating UpdatePropagation)",
+            ),
+            net::MAX_IN_FLIGHT_DOC,
+            net::LOSS_DOC,
+            net::DUPLICATION_DOC,
+            ("MaxCrashes", "at most this many server crashes (fail-stop; the master removes them); default 0"),
+            net::PARTITIONS_DOC,
+        ],
+        build: |constants| Ok(Box::new(ChainReplication::from_constants(constants)?)),
+        example: Example::Model(|| {
+            let names = |prefix: &str, n: usize| (1..=n).map(|i| format!("{prefix}{i}")).collect();
+            Box::new(ChainReplication::new(names("r", 3), names("c", 2), 1, chain_replication::Bug::None, net::Faults::reliable(5)))
         }),
     },
     ModelEntry {
