@@ -35,6 +35,7 @@ fn typed(spec: &SpecFile, visitor: &mut impl Visit) {
         "ChainReplication" => {
             visitor.visit(&models::ChainReplication::from_constants(constants).expect("valid constants"), spec)
         }
+        "Saga" => visitor.visit(&models::Saga::from_constants(constants).expect("valid constants"), spec),
         "ThreePhase" => visitor.visit(&models::ThreePhase::from_constants(constants).expect("valid constants"), spec),
         other => panic!("tests/agree.rs does not know model {other}: add it to `typed`"),
     }

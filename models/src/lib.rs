@@ -20,6 +20,9 @@
 //!   `Voting.tla`; tlaplus/Examples), with flexible quorums.
 //! - [`raft`]: `Raft` (Ongaro's `raft.tla`, leader election and log
 //!   replication), with seeded bugs and a liveness timing assumption.
+//! - [`saga`]: `Saga` (Garcia-Molina and Salem), an orchestrated saga with
+//!   compensating transactions, timeouts and late replies over a duplicating
+//!   network, with seeded bugs in its compensation.
 //! - [`three_phase_commit`]: `ThreePhase`, Skeen's three-phase commit with
 //!   a termination protocol, non-blocking under a coordinator crash and
 //!   unsafe under a partition (`Phases = 2` runs 2PC for contrast).
@@ -63,6 +66,7 @@ pub mod crdt;
 pub mod dynamo;
 pub mod paxos;
 pub mod raft;
+pub mod saga;
 pub mod three_phase_commit;
 pub mod two_phase_commit;
 
@@ -78,6 +82,7 @@ pub use crdt::{Crdt, GCounter, LWWRegister, ORSet, PNCounter, TwoPSet};
 pub use dynamo::Dynamo;
 pub use paxos::Paxos;
 pub use raft::Raft;
+pub use saga::Saga;
 pub use three_phase_commit::ThreePhase;
 pub use two_phase_commit::{TCommit, TwoPhase};
 
@@ -300,6 +305,30 @@ static REGISTRY: &[ModelEntry] = &[
         example: Example::Model(|| {
             let names = |prefix: &str, n: usize| (1..=n).map(|i| format!("{prefix}{i}")).collect();
             Box::new(Raft::new(names("s", 3), names("v", 1), raft::Settings::bounded(3, 2, 3)))
+        }),
+    },
+    ModelEntry {
+        name: "Saga",
+        summary: "A saga with compensating transactions (Garcia-Molina and Salem, Sagas), run by an orchestrator \
+                  with timeouts over the shared network and fault layer: all committed or all compensated",
+        constants: &[
+            ("Step", "the participants, in saga order, a set of 1 to 6 model values such as {s1, s2, s3}; required"),
+            (
+                "Bug",
+                "a seeded bug: \"None\" (default), \"NonIdempotentCompensation\" (a duplicated Compensate undoes \
+                 twice, violating EffectBounded) or \"NoCompensateOnTimeout\" (a timeout does not compensate the \
+                 step it waited for, whose late commit stays, violating SagaAtomic)",
+            ),
+            net::FIFO_DOC,
+            net::MAX_IN_FLIGHT_DOC,
+            net::LOSS_DOC,
+            net::DUPLICATION_DOC,
+            net::PARTITIONS_DOC,
+        ],
+        build: |constants| Ok(Box::new(Saga::from_constants(constants)?)),
+        example: Example::Model(|| {
+            let steps = ["s1", "s2", "s3"].map(String::from).to_vec();
+            Box::new(Saga::new(steps, saga::Bug::None, net::Faults::reliable(4)))
         }),
     },
     ModelEntry {
