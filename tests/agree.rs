@@ -32,6 +32,11 @@ fn typed(spec: &SpecFile, visitor: &mut impl Visit) {
         "Abd" => visitor.visit(&models::Abd::from_constants(constants).expect("valid constants"), spec),
         "Raft" => visitor.visit(&models::Raft::from_constants(constants).expect("valid constants"), spec),
         "Dynamo" => visitor.visit(&models::Dynamo::from_constants(constants).expect("valid constants"), spec),
+        "ChainReplication" => {
+            visitor.visit(&models::ChainReplication::from_constants(constants).expect("valid constants"), spec)
+        }
+        "Saga" => visitor.visit(&models::Saga::from_constants(constants).expect("valid constants"), spec),
+        "ThreePhase" => visitor.visit(&models::ThreePhase::from_constants(constants).expect("valid constants"), spec),
         other => panic!("tests/agree.rs does not know model {other}: add it to `typed`"),
     }
 }

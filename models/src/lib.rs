@@ -7,6 +7,9 @@
 //!
 //! - [`abd`]: `Abd`, the ABD atomic register (Attiya, Bar-Noy and Dolev),
 //!   multi-writer, with seeded bugs that break linearizability.
+//! - [`chain_replication`]: `ChainReplication` (van Renesse and Schneider),
+//!   with a master that removes crashed servers; reads from the tail are
+//!   checked for linearizability, with seeded stale reads and a lost update.
 //! - [`crdt`]: `GCounter`, `PNCounter`, `LWWRegister`, `ORSet` and `TwoPSet`,
 //!   state-based CRDTs (Shapiro et al., INRIA RR-7506) over a lossy,
 //!   duplicating, reordering network, one generic model per type.
@@ -17,6 +20,12 @@
 //!   `Voting.tla`; tlaplus/Examples), with flexible quorums.
 //! - [`raft`]: `Raft` (Ongaro's `raft.tla`, leader election and log
 //!   replication), with seeded bugs and a liveness timing assumption.
+//! - [`saga`]: `Saga` (Garcia-Molina and Salem), an orchestrated saga with
+//!   compensating transactions, timeouts and late replies over a duplicating
+//!   network, with seeded bugs in its compensation.
+//! - [`three_phase_commit`]: `ThreePhase`, Skeen's three-phase commit with
+//!   a termination protocol, non-blocking under a coordinator crash and
+//!   unsafe under a partition (`Phases = 2` runs 2PC for contrast).
 //! - [`two_phase_commit`]: `TCommit` and `TwoPhase` (Gray and Lamport,
 //!   "Consensus on Transaction Commit"; tlaplus/Examples).
 //! - [`common`]: what models share: the network and fault layer
@@ -51,11 +60,14 @@ pub use checker::{Example, ModelEntry};
 use common::net;
 
 pub mod abd;
+pub mod chain_replication;
 pub mod common;
 pub mod crdt;
 pub mod dynamo;
 pub mod paxos;
 pub mod raft;
+pub mod saga;
+pub mod three_phase_commit;
 pub mod two_phase_commit;
 
 #[cfg(test)]
@@ -65,10 +77,13 @@ mod naive;
 mod naive_tests;
 
 pub use abd::Abd;
+pub use chain_replication::ChainReplication;
 pub use crdt::{Crdt, GCounter, LWWRegister, ORSet, PNCounter, TwoPSet};
 pub use dynamo::Dynamo;
 pub use paxos::Paxos;
 pub use raft::Raft;
+pub use saga::Saga;
+pub use three_phase_commit::ThreePhase;
 pub use two_phase_commit::{TCommit, TwoPhase};
 
 /// The constants of a quorum-register model ([`abd`], [`dynamo`]): `Replica`,
@@ -129,6 +144,30 @@ static REGISTRY: &[ModelEntry] = &[
         ),
         build: |constants| Ok(Box::new(Abd::from_constants(constants)?)),
         example: Example::Spec(include_str!("../../specs/abd-3x2x1.cfg")),
+    },
+    ModelEntry {
+        name: "ChainReplication",
+        summary: "Chain replication (van Renesse and Schneider, OSDI 2004) of a register, with a master that \
+                  removes crashed servers, over the shared network and fault layer (FIFO links), checked for \
+                  linearizability and the Update Propagation Invariant",
+        constants: &[
+            ("Replica", "the chain, head first, a set of 1 to 5 model values such as {r1, r2, r3}; required"),
+            ("Client", "the clients, a set of 1 to 3 model values such as {c1, c2}; required"),
+            ("Ops", "the operations (reads or writes) each client does, 1 to 4, at most 8 in all; required"),
+            (
+                "Bug",
+                "a seeded bug: \"None\" (default), \"ReadAnyNode\" (reads served by any server, not only the \
+                 tail: a stale read, violating Linearizable) or \"DropInFlight\" (removing a middle server does \
+                 not resend its successor's missing updates, violating UpdatePropagation)",
+            ),
+            net::MAX_IN_FLIGHT_DOC,
+            net::LOSS_DOC,
+            net::DUPLICATION_DOC,
+            ("MaxCrashes", "at most this many server crashes (fail-stop; the master removes them); default 0"),
+            net::PARTITIONS_DOC,
+        ],
+        build: |constants| Ok(Box::new(ChainReplication::from_constants(constants)?)),
+        example: Example::Spec(include_str!("../../specs/chain-3x2x2.cfg")),
     },
     ModelEntry {
         name: "Dynamo",
@@ -247,12 +286,54 @@ static REGISTRY: &[ModelEntry] = &[
         example: Example::Spec(include_str!("../../specs/raft-2.cfg")),
     },
     ModelEntry {
+        name: "Saga",
+        summary: "A saga with compensating transactions (Garcia-Molina and Salem, Sagas), run by an orchestrator \
+                  with timeouts over the shared network and fault layer: all committed or all compensated",
+        constants: &[
+            ("Step", "the participants, in saga order, a set of 1 to 6 model values such as {s1, s2, s3}; required"),
+            (
+                "Bug",
+                "a seeded bug: \"None\" (default), \"NonIdempotentCompensation\" (a duplicated Compensate undoes \
+                 twice, violating EffectBounded) or \"NoCompensateOnTimeout\" (a timeout does not compensate the \
+                 step it waited for, whose late commit stays, violating SagaAtomic)",
+            ),
+            net::FIFO_DOC,
+            net::MAX_IN_FLIGHT_DOC,
+            net::LOSS_DOC,
+            net::DUPLICATION_DOC,
+            net::PARTITIONS_DOC,
+        ],
+        build: |constants| Ok(Box::new(Saga::from_constants(constants)?)),
+        example: Example::Spec(include_str!("../../specs/saga-3.cfg")),
+    },
+    ModelEntry {
         name: "TCommit",
         summary:
             "Transaction commit, the specification (TCommit.tla; Gray and Lamport, Consensus on Transaction Commit)",
         constants: &[("RM", "the resource managers, a set of 1 to 16 model values such as {r1, r2, r3}; required")],
         build: |constants| Ok(Box::new(TCommit::from_constants(constants)?)),
         example: Example::Spec(include_str!("../../specs/tcommit-3.cfg")),
+    },
+    ModelEntry {
+        name: "ThreePhase",
+        summary: "Three-phase commit with a termination protocol (Skeen, Nonblocking Commit Protocols), over the \
+                  shared network and fault layer: non-blocking under a coordinator crash, unsafe under a partition",
+        constants: &[
+            ("RM", "the resource managers, a set of 1 to 7 model values such as {r1, r2, r3}; required"),
+            (
+                "Phases",
+                "3 (default), or 2 for two-phase commit with the cooperative termination protocol, \
+                 which blocks after a coordinator crash",
+            ),
+            net::FIFO_DOC,
+            net::MAX_IN_FLIGHT_DOC,
+            net::LOSS_DOC,
+            net::DUPLICATION_DOC,
+            ("MaxCrashes", "at most this many coordinator crashes (crash-stop; RMs do not crash); default 0"),
+            net::PARTITIONS_DOC,
+        ],
+        build: |constants| Ok(Box::new(ThreePhase::from_constants(constants)?)),
+        example: Example::Spec(include_str!("../../specs/threephase-3.cfg")),
     },
     ModelEntry {
         name: "TwoPSet",
