@@ -7,12 +7,19 @@
 //!
 //! - [`abd`]: `Abd`, the ABD atomic register (Attiya, Bar-Noy and Dolev),
 //!   multi-writer, with seeded bugs that break linearizability.
+//! - [`causal`]: `CausalStore`, a causally consistent key-value store over
+//!   causal broadcast with vector clocks (Ahamad et al., causal memory), with
+//!   seeded bugs (Lamport clocks, no dependency check) that break causal
+//!   consistency.
 //! - [`crdt`]: `GCounter`, `PNCounter`, `LWWRegister`, `ORSet` and `TwoPSet`,
 //!   state-based CRDTs (Shapiro et al., INRIA RR-7506) over a lossy,
 //!   duplicating, reordering network, one generic model per type.
 //! - [`dynamo`]: `Dynamo`, a Dynamo-style leaderless register (DeCandia et
 //!   al.): tunable `N`, `R`, `W`, last-writer-wins versions, read repair and
 //!   anti-entropy, with an available mode that shows the CAP trade-off.
+//! - [`gossip`]: `Gossip`, epidemic dissemination (Demers et al.): push,
+//!   pull and push-pull anti-entropy and rumor mongering, with a stop rule
+//!   that lets a rumor die as the seeded bug.
 //! - [`paxos`]: `Paxos` (Lamport's `Paxos.tla`, single-decree Paxos refining
 //!   `Voting.tla`; tlaplus/Examples), with flexible quorums.
 //! - [`raft`]: `Raft` (Ongaro's `raft.tla`, leader election and log
@@ -51,9 +58,11 @@ pub use checker::{Example, ModelEntry};
 use common::net;
 
 pub mod abd;
+pub mod causal;
 pub mod common;
 pub mod crdt;
 pub mod dynamo;
+pub mod gossip;
 pub mod paxos;
 pub mod raft;
 pub mod two_phase_commit;
@@ -65,8 +74,10 @@ mod naive;
 mod naive_tests;
 
 pub use abd::Abd;
+pub use causal::CausalStore;
 pub use crdt::{Crdt, GCounter, LWWRegister, ORSet, PNCounter, TwoPSet};
 pub use dynamo::Dynamo;
+pub use gossip::Gossip;
 pub use paxos::Paxos;
 pub use raft::Raft;
 pub use two_phase_commit::{TCommit, TwoPhase};
@@ -134,6 +145,34 @@ static REGISTRY: &[ModelEntry] = &[
         }),
     },
     ModelEntry {
+        name: "CausalStore",
+        summary: "A causally consistent key-value store over causal broadcast with vector clocks (Ahamad et al., \
+                  Causal memory), checked for causal consistency of the clients' history",
+        constants: &[
+            ("Replica", "the replicas, each serving one client session, a set of 2 to 4 model values such as {r1, r2}; required"),
+            ("Key", "the keys, a set of 1 to 4 model values such as {x, y}; required"),
+            ("Ops", "the operations (reads or writes) each replica's client does, 1 to 8, at most 32 in all; required"),
+            (
+                "Bug",
+                "a seeded bug: \"None\" (default), \"LamportClocks\" (a scalar clock: a concurrent write makes a \
+                 later update look next) or \"NoDependencyCheck\" (updates applied on arrival), each violating \
+                 CausallyConsistent",
+            ),
+            net::FIFO_DOC,
+            net::MAX_IN_FLIGHT_DOC,
+            net::LOSS_DOC,
+            net::DUPLICATION_DOC,
+            net::MAX_CRASHES_DOC,
+            ("Restart", "after a crash: \"Persistent\" (default) or \"Never\"; \"Amnesia\" is refused"),
+            net::PARTITIONS_DOC,
+        ],
+        build: |constants| Ok(Box::new(CausalStore::from_constants(constants)?)),
+        example: Example::Model(|| {
+            let names = |prefix: &str, n: usize| (1..=n).map(|i| format!("{prefix}{i}")).collect();
+            Box::new(CausalStore::new(names("r", 2), vec!["x".into(), "y".into()], 2, causal::Bug::None, net::Faults::reliable(2)))
+        }),
+    },
+    ModelEntry {
         name: "Dynamo",
         summary: "A Dynamo-style leaderless register (DeCandia et al., Dynamo: Amazon's Highly Available Key-value \
                   Store): N replicas, R/W quorums, last-writer-wins versions, read repair and anti-entropy",
@@ -165,6 +204,38 @@ static REGISTRY: &[ModelEntry] = &[
         ),
         build: |constants| Ok(Box::new(Crdt::<GCounter>::from_constants(constants)?)),
         example: Example::Model(|| Box::new(Crdt::new(GCounter { bug: crdt::GCounterBug::None }, example_replicas(), 1, 2))),
+    },
+    ModelEntry {
+        name: "Gossip",
+        summary: "Epidemic dissemination (Demers et al., Epidemic algorithms for replicated database maintenance): \
+                  push, pull and push-pull anti-entropy and rumor mongering, under loss and partitions that heal",
+        constants: &[
+            ("Node", "the nodes, a set of 2 to 4 model values such as {n1, n2, n3}; required"),
+            ("Updates", "how many updates, 1 to |Node|; update u starts at the u-th node; required"),
+            (
+                "Mode",
+                "\"Push\", \"Pull\", \"PushPull\" (default; anti-entropy) or \"Rumor\" (rumor mongering: push hot \
+                 rumors with feedback, stop once every node confirmed)",
+            ),
+            (
+                "Bug",
+                "a seeded bug: \"None\" (default) or \"LoseInterest\" (Mode = \"Rumor\": stop spreading a rumor on the \
+                 first feedback that the peer knew it), violating RumorAlive and EventualConsistency",
+            ),
+            ("MaxInFlight", "at most this many messages in flight; a gossip round beyond it is disabled; required"),
+            net::FIFO_DOC,
+            net::LOSS_DOC,
+            net::DUPLICATION_DOC,
+            net::MAX_CRASHES_DOC,
+            ("Restart", "after a crash: \"Persistent\" (default) or \"Never\"; \"Amnesia\" is refused"),
+            net::PARTITIONS_DOC,
+        ],
+        build: |constants| Ok(Box::new(Gossip::from_constants(constants)?)),
+        example: Example::Model(|| {
+            let names = |prefix: &str, n: usize| (1..=n).map(|i| format!("{prefix}{i}")).collect();
+            let faults = net::Faults { max_in_flight: Some(2), ..net::Faults::reliable(3) };
+            Box::new(Gossip::new(names("n", 3), 1, gossip::Mode::PushPull, gossip::Bug::None, faults))
+        }),
     },
     ModelEntry {
         name: "LWWRegister",

@@ -157,7 +157,9 @@ fn check_choice(history: &History, reads: &[(usize, Option<usize>)]) -> Option<B
         return Some(BadPattern::CyclicCO);
     }
     let writes_of = |key| -> OpSet {
-        (0..n).filter(|&j| included(j) && matches!(ops[j].call, Some(Call::Write(k, _)) if k == key)).fold(0, |s, j| s | 1 << j)
+        (0..n)
+            .filter(|&j| included(j) && matches!(ops[j].call, Some(Call::Write(k, _)) if k == key))
+            .fold(0, |s, j| s | 1 << j)
     };
     for &(r, source) in reads {
         let Some(Call::Read(key)) = ops[r].call else { unreachable!("checker bug: a read slot holds a read") };

@@ -34,7 +34,12 @@ fn a_read_that_misses_a_write_in_its_causal_past_is_a_violation() {
     let h = history(
         2,
         2,
-        &[(0, Call::Write(X, 1), Some(1)), (0, Call::Write(Y, 2), Some(2)), (1, Call::Read(Y), Some(2)), (1, Call::Read(X), Some(0))],
+        &[
+            (0, Call::Write(X, 1), Some(1)),
+            (0, Call::Write(Y, 2), Some(2)),
+            (1, Call::Read(Y), Some(2)),
+            (1, Call::Read(X), Some(0)),
+        ],
     );
     assert_eq!(bad_pattern(&h, 0), Some(BadPattern::WriteCOInitRead));
     assert!(!causally_consistent(&h, 0));
@@ -68,7 +73,12 @@ fn reading_an_overwritten_value_is_a_violation() {
     let h = history(
         2,
         2,
-        &[(0, Call::Write(X, 1), Some(1)), (0, Call::Write(X, 2), Some(2)), (1, Call::Read(X), Some(2)), (1, Call::Read(X), Some(1))],
+        &[
+            (0, Call::Write(X, 1), Some(1)),
+            (0, Call::Write(X, 2), Some(2)),
+            (1, Call::Read(X), Some(2)),
+            (1, Call::Read(X), Some(1)),
+        ],
     );
     assert_eq!(bad_pattern(&h, 0), Some(BadPattern::WriteCORead));
 }
