@@ -32,6 +32,7 @@ fn typed(spec: &SpecFile, visitor: &mut impl Visit) {
         "Abd" => visitor.visit(&models::Abd::from_constants(constants).expect("valid constants"), spec),
         "Raft" => visitor.visit(&models::Raft::from_constants(constants).expect("valid constants"), spec),
         "Dynamo" => visitor.visit(&models::Dynamo::from_constants(constants).expect("valid constants"), spec),
+        "Pbft" => visitor.visit(&models::Pbft::from_constants(constants).expect("valid constants"), spec),
         "Gossip" => visitor.visit(&models::Gossip::from_constants(constants).expect("valid constants"), spec),
         "CausalStore" => visitor.visit(&models::CausalStore::from_constants(constants).expect("valid constants"), spec),
         other => panic!("tests/agree.rs does not know model {other}: add it to `typed`"),

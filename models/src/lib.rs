@@ -22,6 +22,9 @@
 //!   that lets a rumor die as the seeded bug.
 //! - [`paxos`]: `Paxos` (Lamport's `Paxos.tla`, single-decree Paxos refining
 //!   `Voting.tla`; tlaplus/Examples), with flexible quorums.
+//! - [`pbft`]: `Pbft`, Practical Byzantine Fault Tolerance (Castro and
+//!   Liskov), normal case and view change for one sequence number, with
+//!   byzantine replicas as a fault knob and seeded bugs that break agreement.
 //! - [`raft`]: `Raft` (Ongaro's `raft.tla`, leader election and log
 //!   replication), with seeded bugs and a liveness timing assumption.
 //! - [`two_phase_commit`]: `TCommit` and `TwoPhase` (Gray and Lamport,
@@ -64,6 +67,7 @@ pub mod crdt;
 pub mod dynamo;
 pub mod gossip;
 pub mod paxos;
+pub mod pbft;
 pub mod raft;
 pub mod two_phase_commit;
 
@@ -79,6 +83,7 @@ pub use crdt::{Crdt, GCounter, LWWRegister, ORSet, PNCounter, TwoPSet};
 pub use dynamo::Dynamo;
 pub use gossip::Gossip;
 pub use paxos::Paxos;
+pub use pbft::Pbft;
 pub use raft::Raft;
 pub use two_phase_commit::{TCommit, TwoPhase};
 
@@ -304,6 +309,30 @@ static REGISTRY: &[ModelEntry] = &[
             let names = |prefix: &str, n: usize| (1..=n).map(|i| format!("{prefix}{i}")).collect();
             let majorities = Paxos::majorities(3);
             Box::new(Paxos::new(names("a", 3), names("v", 2), 1, majorities.clone(), majorities, paxos::Bug::None))
+        }),
+    },
+    ModelEntry {
+        name: "Pbft",
+        summary: "Practical Byzantine Fault Tolerance (Castro and Liskov, OSDI 1999), normal case and view change for \
+                  one sequence number, with byzantine replicas that equivocate",
+        constants: &[
+            ("Replica", "the replicas, a set of 2 to 4 model values such as {r1, r2, r3, r4}; required"),
+            ("F", "the byzantine faults tolerated, f >= 1 with |Replica| > 2f; quorums are |Replica| - F; required"),
+            ("Byzantine", "the byzantine replicas, a subset of Replica; default {}"),
+            ("Value", "the client requests, a set of 1 to 3 model values such as {v1, v2}; required"),
+            ("MaxView", "views are 0..MaxView, 0 to 2; required"),
+            ("MaxByzantineMessages", "the most messages the byzantine replicas send in all; default: no bound"),
+            (
+                "Bug",
+                "a seeded bug: \"None\" (default), \"SmallPreparedCertificate\" (2f matching messages instead of \
+                 2f + 1) or \"IgnorePreparedCertificates\" (the new primary proposes any request), each violating \
+                 Agreement; so does Replica with 3F members",
+            ),
+        ],
+        build: |constants| Ok(Box::new(Pbft::from_constants(constants)?)),
+        example: Example::Model(|| {
+            let names = |prefix: &str, n: usize| (1..=n).map(|i| format!("{prefix}{i}")).collect();
+            Box::new(Pbft::new(names("r", 4), 1, 1, names("v", 2), 1, pbft::Bug::None))
         }),
     },
     ModelEntry {
