@@ -164,15 +164,12 @@ fn check_choice(history: &History, reads: &[(usize, Option<usize>)]) -> Option<B
     for &(r, source) in reads {
         let Some(Call::Read(key)) = ops[r].call else { unreachable!("checker bug: a read slot holds a read") };
         let writes = writes_of(key) & before[r];
+        // For a read of w's value: a write of the key after w and before r.
+        let overwritten = |w: usize| (0..n).any(|w2| writes >> w2 & 1 == 1 && before[w2] >> w & 1 == 1);
         match source {
             None if writes != 0 => return Some(BadPattern::WriteCOInitRead),
-            None => {}
-            Some(w) => {
-                // A write of the key after w and before r.
-                if (0..n).any(|w2| writes >> w2 & 1 == 1 && before[w2] >> w & 1 == 1) {
-                    return Some(BadPattern::WriteCORead);
-                }
-            }
+            Some(w) if overwritten(w) => return Some(BadPattern::WriteCORead),
+            None | Some(_) => {}
         }
     }
     None
