@@ -95,7 +95,9 @@
 #[cfg(test)]
 mod tests;
 
-use checker::spec::{ConfigError, Constants, Envelope, Invariant, Model, Predicate, Property, StepMessages, Value};
+use checker::spec::{
+    ConfigError, Constants, Envelope, Invariant, Model, Predicate, Property, StateCodec, StepMessages, Value,
+};
 
 /// The most replicas.
 pub const REPLICAS_MAX: usize = 4;
@@ -156,7 +158,7 @@ pub enum Msg {
 }
 
 /// A state: each correct replica's view and executed request, and the messages sent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct PbftState {
     /// `views[i]`: replica `i`'s view (0 for byzantine replicas).
     pub views: [u8; REPLICAS_MAX],
@@ -757,6 +759,10 @@ impl Model for Pbft {
         }));
         let msgs = (0..self.messages()).filter(|&b| s.msgs >> b & 1 == 1).map(|b| self.msg_value(self.message(b)));
         vec![("view", views), ("executed", executed), ("msgs", Value::set(msgs))]
+    }
+
+    fn state_codec(&self) -> Option<StateCodec<PbftState>> {
+        Some(StateCodec::serde())
     }
 
     fn invariants(&self) -> Vec<Invariant<Self>> {
