@@ -37,6 +37,9 @@ fn typed(spec: &SpecFile, visitor: &mut impl Visit) {
         }
         "Saga" => visitor.visit(&models::Saga::from_constants(constants).expect("valid constants"), spec),
         "ThreePhase" => visitor.visit(&models::ThreePhase::from_constants(constants).expect("valid constants"), spec),
+        "Pbft" => visitor.visit(&models::Pbft::from_constants(constants).expect("valid constants"), spec),
+        "Gossip" => visitor.visit(&models::Gossip::from_constants(constants).expect("valid constants"), spec),
+        "CausalStore" => visitor.visit(&models::CausalStore::from_constants(constants).expect("valid constants"), spec),
         other => panic!("tests/agree.rs does not know model {other}: add it to `typed`"),
     }
 }

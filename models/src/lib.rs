@@ -7,6 +7,10 @@
 //!
 //! - [`abd`]: `Abd`, the ABD atomic register (Attiya, Bar-Noy and Dolev),
 //!   multi-writer, with seeded bugs that break linearizability.
+//! - [`causal`]: `CausalStore`, a causally consistent key-value store over
+//!   causal broadcast with vector clocks (Ahamad et al., causal memory), with
+//!   seeded bugs (Lamport clocks, no dependency check) that break causal
+//!   consistency.
 //! - [`chain_replication`]: `ChainReplication` (van Renesse and Schneider),
 //!   with a master that removes crashed servers; reads from the tail are
 //!   checked for linearizability, with seeded stale reads and a lost update.
@@ -16,8 +20,14 @@
 //! - [`dynamo`]: `Dynamo`, a Dynamo-style leaderless register (DeCandia et
 //!   al.): tunable `N`, `R`, `W`, last-writer-wins versions, read repair and
 //!   anti-entropy, with an available mode that shows the CAP trade-off.
+//! - [`gossip`]: `Gossip`, epidemic dissemination (Demers et al.): push,
+//!   pull and push-pull anti-entropy and rumor mongering, with a stop rule
+//!   that lets a rumor die as the seeded bug.
 //! - [`paxos`]: `Paxos` (Lamport's `Paxos.tla`, single-decree Paxos refining
 //!   `Voting.tla`; tlaplus/Examples), with flexible quorums.
+//! - [`pbft`]: `Pbft`, Practical Byzantine Fault Tolerance (Castro and
+//!   Liskov), normal case and view change for one sequence number, with
+//!   byzantine replicas as a fault knob and seeded bugs that break agreement.
 //! - [`raft`]: `Raft` (Ongaro's `raft.tla`, leader election and log
 //!   replication), with seeded bugs and a liveness timing assumption.
 //! - [`saga`]: `Saga` (Garcia-Molina and Salem), an orchestrated saga with
@@ -60,11 +70,14 @@ pub use checker::{Example, ModelEntry};
 use common::net;
 
 pub mod abd;
+pub mod causal;
 pub mod chain_replication;
 pub mod common;
 pub mod crdt;
 pub mod dynamo;
+pub mod gossip;
 pub mod paxos;
+pub mod pbft;
 pub mod raft;
 pub mod saga;
 pub mod three_phase_commit;
@@ -77,10 +90,13 @@ mod naive;
 mod naive_tests;
 
 pub use abd::Abd;
+pub use causal::CausalStore;
 pub use chain_replication::ChainReplication;
 pub use crdt::{Crdt, GCounter, LWWRegister, ORSet, PNCounter, TwoPSet};
 pub use dynamo::Dynamo;
+pub use gossip::Gossip;
 pub use paxos::Paxos;
+pub use pbft::Pbft;
 pub use raft::Raft;
 pub use saga::Saga;
 pub use three_phase_commit::ThreePhase;
@@ -146,6 +162,31 @@ static REGISTRY: &[ModelEntry] = &[
         example: Example::Spec(include_str!("../../specs/abd-3x2x1.cfg")),
     },
     ModelEntry {
+        name: "CausalStore",
+        summary: "A causally consistent key-value store over causal broadcast with vector clocks (Ahamad et al., \
+                  Causal memory), checked for causal consistency of the clients' history",
+        constants: &[
+            ("Replica", "the replicas, each serving one client session, a set of 2 to 4 model values such as {r1, r2}; required"),
+            ("Key", "the keys, a set of 1 to 4 model values such as {x, y}; required"),
+            ("Ops", "the operations (reads or writes) each replica's client does, 1 to 8, at most 32 in all; required"),
+            (
+                "Bug",
+                "a seeded bug: \"None\" (default), \"LamportClocks\" (a scalar clock: a concurrent write makes a \
+                 later update look next) or \"NoDependencyCheck\" (updates applied on arrival), each violating \
+                 CausallyConsistent",
+            ),
+            net::FIFO_DOC,
+            net::MAX_IN_FLIGHT_DOC,
+            net::LOSS_DOC,
+            net::DUPLICATION_DOC,
+            net::MAX_CRASHES_DOC,
+            ("Restart", "after a crash: \"Persistent\" (default) or \"Never\"; \"Amnesia\" is refused"),
+            net::PARTITIONS_DOC,
+        ],
+        build: |constants| Ok(Box::new(CausalStore::from_constants(constants)?)),
+        example: Example::Spec(include_str!("../../specs/causal-2x2x2.cfg")),
+    },
+    ModelEntry {
         name: "ChainReplication",
         summary: "Chain replication (van Renesse and Schneider, OSDI 2004) of a register, with a master that \
                   removes crashed servers, over the shared network and fault layer (FIFO links), checked for \
@@ -198,6 +239,34 @@ static REGISTRY: &[ModelEntry] = &[
         ),
         build: |constants| Ok(Box::new(Crdt::<GCounter>::from_constants(constants)?)),
         example: Example::Spec(include_str!("../../specs/crdt-gcounter-2x2.cfg")),
+    },
+    ModelEntry {
+        name: "Gossip",
+        summary: "Epidemic dissemination (Demers et al., Epidemic algorithms for replicated database maintenance): \
+                  push, pull and push-pull anti-entropy and rumor mongering, under loss and partitions that heal",
+        constants: &[
+            ("Node", "the nodes, a set of 2 to 4 model values such as {n1, n2, n3}; required"),
+            ("Updates", "how many updates, 1 to |Node|; update u starts at the u-th node; required"),
+            (
+                "Mode",
+                "\"Push\", \"Pull\", \"PushPull\" (default; anti-entropy) or \"Rumor\" (rumor mongering: push hot \
+                 rumors with feedback, stop once every node confirmed)",
+            ),
+            (
+                "Bug",
+                "a seeded bug: \"None\" (default) or \"LoseInterest\" (Mode = \"Rumor\": stop spreading a rumor on the \
+                 first feedback that the peer knew it), violating RumorAlive and EventualConsistency",
+            ),
+            ("MaxInFlight", "at most this many messages in flight; a gossip round beyond it is disabled; required"),
+            net::FIFO_DOC,
+            net::LOSS_DOC,
+            net::DUPLICATION_DOC,
+            net::MAX_CRASHES_DOC,
+            ("Restart", "after a crash: \"Persistent\" (default) or \"Never\"; \"Amnesia\" is refused"),
+            net::PARTITIONS_DOC,
+        ],
+        build: |constants| Ok(Box::new(Gossip::from_constants(constants)?)),
+        example: Example::Spec(include_str!("../../specs/gossip-pushpull-3x1.cfg")),
     },
     ModelEntry {
         name: "LWWRegister",
@@ -257,6 +326,27 @@ static REGISTRY: &[ModelEntry] = &[
         ],
         build: |constants| Ok(Box::new(Paxos::from_constants(constants)?)),
         example: Example::Spec(include_str!("../../specs/paxos-3x2-1.cfg")),
+    },
+    ModelEntry {
+        name: "Pbft",
+        summary: "Practical Byzantine Fault Tolerance (Castro and Liskov, OSDI 1999), normal case and view change for \
+                  one sequence number, with byzantine replicas that equivocate",
+        constants: &[
+            ("Replica", "the replicas, a set of 2 to 4 model values such as {r1, r2, r3, r4}; required"),
+            ("F", "the byzantine faults tolerated, f >= 1 with |Replica| > 2f; quorums are |Replica| - F; required"),
+            ("Byzantine", "the byzantine replicas, a subset of Replica; default {}"),
+            ("Value", "the client requests, a set of 1 to 3 model values such as {v1, v2}; required"),
+            ("MaxView", "views are 0..MaxView, 0 to 2; required"),
+            ("MaxByzantineMessages", "the most messages the byzantine replicas send in all; default: no bound"),
+            (
+                "Bug",
+                "a seeded bug: \"None\" (default), \"SmallPreparedCertificate\" (2f matching messages instead of \
+                 2f + 1) or \"IgnorePreparedCertificates\" (the new primary proposes any request), each violating \
+                 Agreement; so does Replica with 3F members",
+            ),
+        ],
+        build: |constants| Ok(Box::new(Pbft::from_constants(constants)?)),
+        example: Example::Spec(include_str!("../../specs/pbft-byzantine-primary-4.cfg")),
     },
     ModelEntry {
         name: "Raft",

@@ -67,6 +67,9 @@
 //! - `SequentiallyConsistent`, the weaker condition: the new-old inversion
 //!   of `SkipWriteBack` does not break it, which is why ABD's point is the
 //!   real-time order.
+//! - `CausallyConsistent`, weaker still ([`crate::common::causal`]): each
+//!   read explained by the writes causally before it; a client that reads a
+//!   new value and then an old one breaks it.
 //! - `AllDone`, a reachability witness that every client can finish.
 //! - `Termination`, `<>(every client finished)`: under fairness of message
 //!   delivery (`\A p : WF(Deliver(p))`) and no loss or crash beyond a
@@ -118,6 +121,7 @@ pub use abd_state::{AbdState, Client, Message, Phase};
 
 use checker::spec::{ConfigError, Constants, Invariant, Model, Property, StateCodec, StepMessages, Value};
 
+use crate::common::causal::causally_consistent;
 use crate::common::cluster::{self, Cluster};
 use crate::common::linearizability::{linearizable, sequentially_consistent, Call, Memo, Val};
 use crate::common::net::{Chart, Fault, Faults, Packet};
@@ -165,6 +169,8 @@ pub struct Abd {
     linearizable: Memo,
     /// Verdicts of `SequentiallyConsistent` per history.
     sequential: Memo,
+    /// Verdicts of `CausallyConsistent` per history.
+    causal: Memo,
 }
 
 impl Abd {
@@ -190,7 +196,7 @@ impl Abd {
     /// ABD over `cluster`, on a network with `faults`.
     fn with_cluster(cluster: Cluster, bug: Bug, faults: Faults) -> Abd {
         let faults = cluster.network(faults);
-        Abd { cluster, bug, faults, linearizable: Memo::new(), sequential: Memo::new() }
+        Abd { cluster, bug, faults, linearizable: Memo::new(), sequential: Memo::new(), causal: Memo::new() }
     }
 
     /// The model a check spec's `CONSTANTS` describe.
@@ -318,6 +324,11 @@ impl Abd {
     /// `SequentiallyConsistent`.
     pub fn is_sequentially_consistent(&self, s: &AbdState) -> bool {
         s.history.returned() == 0 || self.sequential.get(&s.history, |h| sequentially_consistent(h, 0))
+    }
+
+    /// `CausallyConsistent`: weaker still ([`crate::common::causal`]).
+    pub fn is_causally_consistent(&self, s: &AbdState) -> bool {
+        s.history.returned() == 0 || self.causal.get(&s.history, |h| causally_consistent(h, 0))
     }
 
     /// `AllDone`: every client did all its operations.
@@ -470,6 +481,7 @@ impl Model for Abd {
         vec![
             Invariant::state("Linearizable", |m, s| m.is_linearizable(s)),
             Invariant::state("SequentiallyConsistent", |m, s| m.is_sequentially_consistent(s)),
+            Invariant::state("CausallyConsistent", |m, s| m.is_causally_consistent(s)),
         ]
     }
 

@@ -17,7 +17,7 @@ fn majority(n: usize, c: usize, ops: usize, bug: Bug) -> Abd {
     abd(n, c, ops, cluster::majority(n), cluster::majority(n), bug, Faults::reliable(n + c))
 }
 
-const INVARIANTS: &[&str] = &["Linearizable", "SequentiallyConsistent"];
+const INVARIANTS: &[&str] = &["Linearizable", "SequentiallyConsistent", "CausallyConsistent"];
 
 // abd.py 3 2 1: 18481 distinct states, 74313 generated, depth 21.
 #[test]
@@ -56,9 +56,11 @@ fn skipping_the_write_back_gives_a_new_old_inversion() {
     assert_eq!(trace.len(), 17);
     let end = trace.last().expect("a trace");
     // One reader sees the new value, then the old one: not linearizable, and
-    // not even sequentially consistent, since both reads are c2's.
+    // not even sequentially consistent, since both reads are c2's; nor
+    // causally consistent: the write of 3 is in the second read's causal past.
     assert!(!model.is_linearizable(end));
     assert!(!model.is_sequentially_consistent(end));
+    assert!(!model.is_causally_consistent(end));
 }
 
 // abd.py 3 2 1 1 1: quorums of one with three replicas (R + W = 2 <= N): the
@@ -72,8 +74,10 @@ fn quorums_that_do_not_intersect_give_a_stale_read() {
     assert_eq!(name, "Linearizable");
     assert_eq!(trace.len(), 11);
     // A stale read after a completed write is not even sequentially consistent
-    // when the reader is the writer; here they are different clients, so it is.
+    // when the reader is the writer; here they are different clients, so it is,
+    // and causally consistent too: nothing puts the write before the read.
     assert!(model.is_sequentially_consistent(trace.last().expect("a trace")));
+    assert!(model.is_causally_consistent(trace.last().expect("a trace")));
 }
 
 // ABD tolerates a minority of crashed replicas, lost messages (it only

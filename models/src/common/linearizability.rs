@@ -186,6 +186,16 @@ impl History {
         slot
     }
 
+    /// `client` invokes `call` without recording real time: the operation's
+    /// [`Op::after`] stays empty. For models whose invariants ignore real
+    /// time (causal consistency, [`super::causal`]), so that interleavings of
+    /// independent sessions do not multiply the states. Returns its slot.
+    pub fn invoke_untimed(&mut self, client: usize, call: Call) -> usize {
+        let slot = self.invoke(client, call);
+        self.ops[slot].after = 0;
+        slot
+    }
+
     /// `client`'s pending operation returns `value` (the value read, or for a
     /// write the value written). Panics if none is pending.
     pub fn respond(&mut self, client: usize, value: Val) {

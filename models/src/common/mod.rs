@@ -14,7 +14,10 @@
 //! - [`linearizability`]: a linearizability and sequential-consistency
 //!   checker for histories of register and key-value operations recorded in a
 //!   model's state, used as the state invariant `Linearizable`.
+//! - [`causal`]: a causal-consistency checker for the same histories, used as
+//!   the state invariant `CausallyConsistent`.
 
+pub mod causal;
 pub mod cluster;
 pub mod linearizability;
 pub mod net;
