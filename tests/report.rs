@@ -37,7 +37,10 @@ fn a_check_writes_the_report_with_a_trace_file_per_counterexample_and_prints_its
     let run = check(&root().join("specs/twophase-bug-3.cfg"), &["--report", report.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let index = report.join("index.html");
-    assert!(run.stdout.ends_with(&format!("HTML report: {}\n", index.display())), "{}", run.stdout);
+    // The summary table comes last, after the report's path.
+    let (before, summary) = run.stdout.split_once("\nSPEC ").expect("a summary table");
+    assert!(before.ends_with(&format!("HTML report: {}", index.display())), "{}", run.stdout);
+    assert!(summary.ends_with("\n1 spec: 1 passed, 0 failed, 0 incomplete\n"), "{}", run.stdout);
     let page = read(&index);
     assert!(page.starts_with("<!DOCTYPE html>"));
     assert!(page.contains("Counterexample to invariant TCConsistent"));
@@ -155,7 +158,7 @@ fn a_report_folder_an_earlier_version_wrote_is_taken_over_without_deleting_its_t
 #[test]
 fn the_report_goes_to_report_by_default_and_no_report_skips_it() {
     let run = check(&root().join("specs/tcommit-3.cfg"), &[]);
-    assert!(run.stdout.ends_with("HTML report: report/index.html\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("\nHTML report: report/index.html\nSPEC "), "{}", run.stdout);
     let run = check(&root().join("specs/tcommit-3.cfg"), &["--no-report"]);
     assert!(!run.stdout.contains("HTML report"), "{}", run.stdout);
     let run = cli(&["check", "specs/tcommit-3.cfg", "--report", "x", "--no-report"]);

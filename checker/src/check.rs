@@ -144,6 +144,8 @@ pub(crate) struct Explored<F> {
     pub depth: u32,
     pub queue_states: u64,
     pub store_bytes: u64,
+    /// Random walks started (simulation only; 0 for the searches).
+    pub walks: u64,
     /// Per check (indexed as `Plan::checks`): the first violation or witness.
     pub found: Vec<Option<Found<F>>>,
     /// Traces already built (simulation keeps its walks), parallel to `found`.
@@ -730,6 +732,7 @@ impl<'m, M: Model> Plan<'m, M> {
                 .min(1.0),
                 store_bytes: explored.store_bytes,
                 fingerprint_bits: F::BITS + 1,
+                walks: explored.walks,
             },
             checks,
             coverage: self

@@ -50,6 +50,9 @@ pub struct Stats {
     pub store_bytes: u64,
     /// Fingerprint width in bits.
     pub fingerprint_bits: u32,
+    /// Random walks started (simulation only; 0 for the searches). The steps
+    /// the walks took are the actions' coverage steps, summed.
+    pub walks: u64,
 }
 
 impl Stats {

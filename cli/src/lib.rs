@@ -329,8 +329,10 @@ fn run_check(
                 let run = result.spec_run(&settings);
                 if args.json {
                     let _ = writeln!(out, "{}", reports::json::render_json_line(&run));
-                } else {
+                } else if args.verbose {
                     let _ = writeln!(out, "{}", reports::text::report(&run));
+                } else {
+                    let _ = writeln!(out, "{}", reports::text::brief(&run));
                 }
                 finished.push(*result);
                 code
@@ -354,9 +356,6 @@ fn run_check(
         }
     }
     let runs: Vec<reports::SpecRun> = finished.iter().map(|f| f.spec_run(&settings)).collect();
-    if !args.json && !runs.is_empty() {
-        let _ = write!(out, "{}", reports::text::summary(&runs));
-    }
     // Notes for the user go where they do not disturb the JSON lines.
     let notes: &mut dyn Write = if args.json { &mut *err } else { &mut *out };
     // Each output is attempted whatever became of the others, and each
@@ -386,13 +385,17 @@ fn run_check(
             }
         }
     }
+    for message in &failed_outputs {
+        let _ = writeln!(err, "error: {message}");
+    }
+    // The summary comes last, where the eye lands when the run ends.
+    if !args.json && !runs.is_empty() {
+        let _ = write!(out, "{}", reports::text::summary(&runs));
+    }
     let failed_specs = errors.iter().filter(|e| !e.not_run).count();
     if !args.json && failed_specs > 0 {
         let specs = if failed_specs == 1 { "spec" } else { "specs" };
         let _ = writeln!(out, "{failed_specs} {specs} could not be checked: see the errors above.");
-    }
-    for message in &failed_outputs {
-        let _ = writeln!(err, "error: {message}");
     }
     // A verdict's own code says more; an output failure still fails the run.
     if !failed_outputs.is_empty() && first_failure == ExitCode::Ok {

@@ -136,6 +136,7 @@ fuzz_target!(|data: &[u8]| {
             collision_probability: 1e-300,
             store_bytes: 1 << 40,
             fingerprint_bits: 64,
+            walks: u64::from(shape),
         },
         checks,
         coverage: vec![

@@ -134,6 +134,7 @@ pub(crate) fn pass() -> Fixture {
                 collision_probability: 1.1e-6,
                 store_bytes: 41_889_792,
                 fingerprint_bits: 64,
+                walks: 0,
             },
             checks: vec![
                 check("TPTypeOK", CheckKind::Invariant, Verdict::Holds),
@@ -210,6 +211,7 @@ pub(crate) fn invariant_violation(expect: Expect) -> Fixture {
                 collision_probability: 3.0e-18,
                 store_bytes: 408,
                 fingerprint_bits: 64,
+                walks: 0,
             },
             checks: vec![
                 check("Deadlock", CheckKind::Deadlock, Verdict::Holds),
@@ -262,6 +264,7 @@ pub(crate) fn lasso() -> Fixture {
                 collision_probability: 0.0,
                 store_bytes: 168,
                 fingerprint_bits: 64,
+                walks: 0,
             },
             checks: vec![check(
                 "EventuallyDone",
@@ -300,6 +303,7 @@ pub(crate) fn incomplete() -> Fixture {
                 collision_probability: 1.3e-7,
                 store_bytes: 24_000_000,
                 fingerprint_bits: 64,
+                walks: 0,
             },
             checks: vec![
                 check("Deadlock", CheckKind::Deadlock, Verdict::Unknown(StopReason::StatesLimit)),
@@ -376,6 +380,7 @@ pub(crate) fn witness() -> Fixture {
                 collision_probability: 4.2e-18,
                 store_bytes: 816,
                 fingerprint_bits: 64,
+                walks: 0,
             },
             checks: vec![
                 check("TCConsistent", CheckKind::Invariant, Verdict::Holds),
