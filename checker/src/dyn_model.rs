@@ -24,6 +24,9 @@ pub struct ModelInfo {
     pub action_constraints: Vec<&'static str>,
     /// Symmetries.
     pub symmetries: Vec<&'static str>,
+    /// Named state predicates, for formulas in check specs (state invariants
+    /// may be named there too).
+    pub predicates: Vec<&'static str>,
 }
 
 /// A model whose types are hidden: what a registry hands to the CLI.
@@ -64,6 +67,7 @@ impl<M: Model> DynModel for M {
             }
         }
         info.symmetries = self.symmetries().iter().map(|s| s.name).collect();
+        info.predicates = self.predicates().iter().map(|p| p.name).collect();
         info
     }
 }

@@ -128,6 +128,7 @@ fn list(registry: &[ModelEntry], out: &mut dyn Write, err: &mut dyn Write) -> Ex
             let properties: Vec<String> = info.properties.iter().map(|(n, k)| format!("{n} ({k})")).collect();
             let properties: Vec<&str> = properties.iter().map(String::as_str).collect();
             let _ = writeln!(out, "  properties: {}", line(&properties));
+            let _ = writeln!(out, "  predicates: {}", line(&info.predicates));
             let _ = writeln!(out, "  constraints: {}", line(&info.constraints));
             let _ = writeln!(out, "  action constraints: {}", line(&info.action_constraints));
             let _ = writeln!(out, "  symmetries: {}", line(&info.symmetries));
@@ -659,6 +660,22 @@ fn shown(path: &Path) -> String {
     reports::text::printable(&path.display().to_string()).into_owned()
 }
 
+/// The error for a TLA+ expression in a formula, with the predicates and
+/// state invariants of the spec's model listed, when the spec's `MODEL` line
+/// names a known model (the spec did not parse, so its first `MODEL` line is
+/// looked up by itself).
+fn with_predicates(registry: &[ModelEntry], text: &str, e: ConfigError) -> ConfigError {
+    let name = text.lines().find_map(|line| {
+        let mut words = line.split_whitespace();
+        (words.next() == Some("MODEL")).then(|| words.next()).flatten()
+    });
+    let Some(entry) = name.and_then(|name| registry.iter().find(|m| m.name == name)) else { return e };
+    let Ok(model) = entry.example_model() else { return e };
+    let info = model.info();
+    let names: Vec<&str> = info.predicates.iter().chain(&info.invariants).copied().collect();
+    e.naming_predicates(entry.name, &names)
+}
+
 /// Prints a config error as `file:line:column: message`.
 fn config_error(err: &mut dyn Write, path: &Path, e: &ConfigError) -> ExitCode {
     let span = e.span();
@@ -722,6 +739,10 @@ fn check_file(
     };
     let spec = match checker::parse_spec(&text) {
         Ok(spec) => spec,
+        Err(e) if e.is_expression_in_formula() => {
+            let e = with_predicates(registry, &text, e);
+            return Checked::Error(config_error(err, path, &e));
+        }
         Err(e) => return Checked::Error(config_error(err, path, &e)),
     };
     let Some(entry) = registry.iter().find(|m| m.name == spec.model.name) else {
