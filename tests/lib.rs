@@ -7,6 +7,7 @@
 //! - `errors`: every error path's message and exit code.
 //! - `facade`: a registry of one's own through the `bivalent` facade.
 //! - `corpus`: every bad spec in `tests/corpus/`, its message and exit code.
+//! - `docs`: every code block of the READMEs, run or parsed.
 //! - `output`: what the terminal shows by default, with `--verbose`, for a
 //!   simulation, and `--help`.
 //! - `report`: the HTML report, ITF (read back and replayed), DOT and JUnit files.
@@ -21,6 +22,8 @@ mod agree;
 mod checkpoint;
 #[cfg(test)]
 mod corpus;
+#[cfg(test)]
+mod docs;
 #[cfg(test)]
 mod errors;
 #[cfg(test)]
