@@ -108,3 +108,24 @@ fn help_says_what_bivalent_does_first_and_aligns_its_examples() {
         .collect();
     assert!(columns.iter().all(|&c| c == columns[0]), "{examples:#?}");
 }
+
+#[test]
+fn actions_the_constants_switch_off_are_disabled_by_configuration_not_never_fired() {
+    // MaxCrashes = 1 with Restart = "Amnesia", and no Loss, Duplication or
+    // Partitions: Drop, Duplicate, Partition and Heal cannot fire.
+    let spec = root().join("specs/abd-bug-amnesia-3x1x2.cfg");
+    let run = cli(&["check", spec.to_str().unwrap(), "-q", "--no-report", "-t", "2"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("\n  disabled by configuration: Drop, Duplicate, Partition, Heal\n"), "{}", run.stdout);
+    assert!(!run.stdout.contains("never fired"), "{}", run.stdout);
+    let run = cli(&["check", spec.to_str().unwrap(), "-q", "--no-report", "-t", "2", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    let disabled: Vec<&str> = json["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["disabled"] == true)
+        .map(|c| c["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(disabled, ["Drop", "Duplicate", "Partition", "Heal"]);
+}

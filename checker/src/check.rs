@@ -685,6 +685,7 @@ impl<'m, M: Model> Plan<'m, M> {
     ) -> Result<Outcome, CheckError> {
         let liveness_graph = liveness.graph;
         let mut liveness = liveness.verdicts;
+        let disabled = self.model.disabled_actions();
         let complete = explored.stopped.is_none();
         let mut checks = Vec::with_capacity(self.checks.len());
         for (index, (name, kind)) in self.checks.iter().enumerate() {
@@ -739,7 +740,12 @@ impl<'m, M: Model> Plan<'m, M> {
                 .action_names
                 .iter()
                 .zip(&explored.coverage)
-                .map(|(name, &(steps, distinct_states))| ActionCoverage { name, steps, distinct_states })
+                .map(|(name, &(steps, distinct_states))| ActionCoverage {
+                    name,
+                    steps,
+                    distinct_states,
+                    disabled: steps == 0 && disabled.contains(name),
+                })
                 .collect(),
             stopped: explored.stopped,
         })

@@ -59,6 +59,13 @@ pub trait Model: Sized + Send + Sync {
     /// Coverage is reported per name; a name that never fires is flagged.
     fn action_names(&self) -> Vec<&'static str>;
 
+    /// The actions among [`Model::action_names`] that this instance's
+    /// constants switch off (a fault whose budget is 0): coverage lists them
+    /// as disabled by configuration rather than flagging them as never fired.
+    fn disabled_actions(&self) -> Vec<&'static str> {
+        Vec::new()
+    }
+
     /// The action with its parameters, as shown in traces: `RMPrepare(r2)`.
     fn format_action(&self, action: &Self::Action) -> String {
         format!("{action:?}")

@@ -249,6 +249,9 @@ pub struct ActionCoverage {
     pub steps: u64,
     /// Distinct states first reached by this action (TLC's "distinct").
     pub distinct_states: u64,
+    /// Whether the spec's constants switch the action off
+    /// ([`crate::Model::disabled_actions`]), so that it cannot fire.
+    pub disabled: bool,
 }
 
 /// How an outcome compares with what the check spec expected.

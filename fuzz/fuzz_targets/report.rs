@@ -140,8 +140,8 @@ fuzz_target!(|data: &[u8]| {
         },
         checks,
         coverage: vec![
-            ActionCoverage { name: "Act", steps: u64::MAX, distinct_states: 0 },
-            ActionCoverage { name: "Never", steps: 0, distinct_states: 0 },
+            ActionCoverage { name: "Act", steps: u64::MAX, distinct_states: 0, disabled: false },
+            ActionCoverage { name: "Never", steps: 0, distinct_states: 0, disabled: shape & 64 != 0 },
         ],
         stopped: (shape & 8 != 0).then_some(StopReason::StatesLimit),
     };

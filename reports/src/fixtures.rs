@@ -59,7 +59,10 @@ fn check(name: &str, kind: CheckKind, verdict: Verdict) -> Check {
 }
 
 fn coverage(actions: &[(&'static str, u64, u64)]) -> Vec<ActionCoverage> {
-    actions.iter().map(|&(name, steps, distinct_states)| ActionCoverage { name, steps, distinct_states }).collect()
+    actions
+        .iter()
+        .map(|&(name, steps, distinct_states)| ActionCoverage { name, steps, distinct_states, disabled: false })
+        .collect()
 }
 
 pub(crate) fn step(action: Option<(&'static str, &str)>, state: Vec<(&'static str, Value)>) -> TraceStep {
@@ -144,7 +147,12 @@ pub(crate) fn pass() -> Fixture {
             coverage: TWO_PHASE_ACTIONS
                 .iter()
                 .zip(steps.iter().zip(distinct))
-                .map(|(&name, (&steps, distinct_states))| ActionCoverage { name, steps, distinct_states })
+                .map(|(&name, (&steps, distinct_states))| ActionCoverage {
+                    name,
+                    steps,
+                    distinct_states,
+                    disabled: false,
+                })
                 .collect(),
             stopped: None,
         },

@@ -272,12 +272,21 @@ fn coverage(out: &mut String, run: &SpecRun) {
     if actions.is_empty() {
         return;
     }
-    let never = actions.iter().filter(|a| a.steps == 0).count();
+    let never = actions.iter().filter(|a| a.steps == 0 && !a.disabled).count();
+    let disabled = actions.iter().filter(|a| a.disabled).count();
     let open = if never > 0 { " open" } else { "" };
-    let note = match never {
+    let mut note = match never {
         0 => "every action fired".to_string(),
         n => format!("<span class=\"badge fail\">{n} never fired</span>"),
     };
+    if disabled > 0 {
+        let _ = write!(note, ", <span class=\"badge muted\">{disabled} disabled by configuration</span>");
+    }
+    if never == 0 && disabled > 0 {
+        note = format!(
+            "every enabled action fired, <span class=\"badge muted\">{disabled} disabled by configuration</span>"
+        );
+    }
     let _ = writeln!(
         out,
         "<details class=\"coverage\"{open}><summary>Coverage: {}, {note}</summary>",
@@ -288,7 +297,11 @@ fn coverage(out: &mut String, run: &SpecRun) {
          first reached</th><th></th></tr></thead>\n<tbody>\n",
     );
     for action in actions {
-        let (class, note) = if action.steps == 0 { (" class=\"never\"", "never fired") } else { ("", "") };
+        let (class, note) = match (action.steps, action.disabled) {
+            (0, true) => (" class=\"disabled\"", "disabled by configuration"),
+            (0, false) => (" class=\"never\"", "never fired"),
+            _ => ("", ""),
+        };
         let _ = writeln!(
             out,
             "<tr{class}><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{note}</td></tr>",

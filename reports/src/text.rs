@@ -153,10 +153,12 @@ pub fn brief(run: &SpecRun) -> String {
         table.row(vec![printable(&check.name).into_owned(), check.kind.name().to_string(), verdict]);
     }
     out.push_str(&indent(&table.render(false)));
-    let never: Vec<String> =
-        run.outcome.coverage.iter().filter(|a| a.steps == 0).map(|a| printable(a.name).into_owned()).collect();
+    let (never, disabled) = never_fired_and_disabled(run);
     if !never.is_empty() {
         let _ = writeln!(out, "  never fired: {}", never.join(", "));
+    }
+    if !disabled.is_empty() {
+        let _ = writeln!(out, "  disabled by configuration: {}", disabled.join(", "));
     }
     printable_lines(&out).into_owned()
 }
@@ -368,7 +370,11 @@ fn coverage(out: &mut String, run: &SpecRun) {
     let mut table =
         Table::new(&[("ACTION", Align::Left), ("STEPS", Align::Right), ("DISTINCT", Align::Right), ("", Align::Left)]);
     for action in &run.outcome.coverage {
-        let note = if action.steps == 0 { "never fired" } else { "" };
+        let note = match (action.steps, action.disabled) {
+            (0, true) => "disabled by configuration",
+            (0, false) => "never fired",
+            _ => "",
+        };
         table.row(vec![
             printable(action.name).into_owned(),
             thousands(action.steps),
@@ -382,11 +388,23 @@ fn coverage(out: &mut String, run: &SpecRun) {
 
 /// The actions that never fired, on one line, in place of the coverage table.
 fn never_fired(out: &mut String, run: &SpecRun) {
-    let never: Vec<String> =
-        run.outcome.coverage.iter().filter(|a| a.steps == 0).map(|a| printable(a.name).into_owned()).collect();
+    let (never, disabled) = never_fired_and_disabled(run);
     if !never.is_empty() {
         let _ = writeln!(out, "\nNever fired: {} (coverage table with --verbose).", never.join(", "));
     }
+    if !disabled.is_empty() {
+        let _ = writeln!(out, "Disabled by configuration: {}.", disabled.join(", "));
+    }
+}
+
+/// The actions that never fired though they could, and those the spec's
+/// constants switch off.
+fn never_fired_and_disabled(run: &SpecRun) -> (Vec<String>, Vec<String>) {
+    let names = |disabled: bool| -> Vec<String> {
+        let actions = run.outcome.coverage.iter().filter(|a| a.steps == 0 && a.disabled == disabled);
+        actions.map(|a| printable(a.name).into_owned()).collect()
+    };
+    (names(false), names(true))
 }
 
 /// Writes a trace TLC-style: state 1 in full, then for each step the action
