@@ -85,6 +85,8 @@ pub fn run_in(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
+    let argv: Vec<OsString> = argv.into_iter().collect();
+    let command_line = command_line(&argv);
     let args = match Args::try_parse_from(argv) {
         Ok(args) => args,
         Err(e) => {
@@ -95,7 +97,7 @@ pub fn run_in(
         }
     };
     let code = match &args.command {
-        Command::Check(check) => run_check(registry, check, env, out, err),
+        Command::Check(check) => run_check(registry, check, &command_line, env, out, err),
         Command::List => list(registry, out, err),
         Command::New(new) => scaffold::new(new, out, err),
     };
@@ -260,9 +262,47 @@ fn read_spec(path: &Path, interrupt: &std::sync::atomic::AtomicBool) -> Result<V
     Ok(bytes)
 }
 
+/// The command line as a shell would take it back: each argument quoted
+/// when it holds anything but letters, digits and `-_./=:,+@%`.
+fn command_line(argv: &[OsString]) -> String {
+    let quoted = argv.iter().map(|arg| {
+        let arg = arg.to_string_lossy();
+        let plain = !arg.is_empty() && arg.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
+        if plain {
+            arg.into_owned()
+        } else {
+            format!("'{}'", arg.replace('\'', "'\\''"))
+        }
+    });
+    let mut words: Vec<String> = quoted.collect();
+    if let Some(program) = words.first_mut() {
+        // The program as invoked may be a long path; its name says enough.
+        *program = program.rsplit('/').next().unwrap_or(program).to_string();
+    }
+    words.join(" ")
+}
+
+/// Now, in UTC: `2026-12-03 13:47 UTC`.
+fn utc_now() -> String {
+    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, rest) = (seconds / 86_400, seconds % 86_400);
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", rest / 3600, rest % 3600 / 60)
+}
+
 fn run_check(
     registry: &[ModelEntry],
     args: &CheckArgs,
+    command_line: &str,
     env: &dyn Fn(&str) -> Option<String>,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -364,7 +404,9 @@ fn run_check(
     let mut failed_outputs: Vec<String> = Vec::new();
     let mut report_index = None;
     if let Some(dir) = &outputs.report {
-        match report_dir::write(dir, &earlier_report, &runs, &errors) {
+        let invocation =
+            reports::html::Invocation { version: env!("CARGO_PKG_VERSION"), command_line, date: &utc_now() };
+        match report_dir::write(dir, &earlier_report, &runs, &errors, &invocation) {
             Ok(index) => {
                 let _ = writeln!(notes, "HTML report: {}", shown(&index));
                 report_index = Some(index);
