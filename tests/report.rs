@@ -688,3 +688,80 @@ fn seven_nodes_and_forty_four_steps_make_one_report() {
     // The whole report, charts included, stays small.
     assert!(page.len() < 150_000, "{} bytes", page.len());
 }
+
+/// The message, crash and duplication labels of each sequence chart in
+/// `page`, as `(chart, label, left, top, right, bottom)` from the SVG's own
+/// coordinates: 7 px a character (the charts' monospace font, 11 px), from
+/// the font's ascent above the baseline to its descent below.
+fn chart_labels(page: &str) -> Vec<(usize, String, i32, i32, i32, i32, i32, i32)> {
+    let attribute = |tag: &str, name: &str| -> Option<String> {
+        let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(tag[start..][..tag[start..].find('"')?].to_string())
+    };
+    let mut labels = Vec::new();
+    for (c, chart) in page.split("<svg ").skip(1).enumerate() {
+        let chart = &chart[..chart.find("</svg>").unwrap()];
+        if attribute(chart.split('>').next().unwrap(), "class").as_deref() != Some("msc") {
+            continue;
+        }
+        let head = chart.split('>').next().unwrap();
+        let width: i32 = attribute(head, "width").unwrap().parse().unwrap();
+        let height: i32 = attribute(head, "height").unwrap().parse().unwrap();
+        for piece in chart.split("<text ").skip(1) {
+            let (tag, rest) = piece.split_once('>').unwrap();
+            let tag = &format!(" {tag}");
+            let class = attribute(tag, "class").unwrap();
+            if !["ml", "cl", "dl"].contains(&class.as_str()) {
+                continue;
+            }
+            let text = rest[..rest.find("</text>").unwrap()]
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&");
+            let (x, y): (i32, i32) =
+                (attribute(tag, "x").unwrap().parse().unwrap(), attribute(tag, "y").unwrap().parse().unwrap());
+            let length = text.chars().count() as i32 * 7;
+            let anchor = attribute(tag, "text-anchor").unwrap_or(if class == "ml" { "middle" } else { "start" }.into());
+            let left = match anchor.as_str() {
+                "middle" => x - length / 2,
+                "end" => x - length,
+                _ => x,
+            };
+            labels.push((c, text, left, y - 11, left + length, y + 3, width, height));
+        }
+    }
+    labels
+}
+
+#[test]
+fn the_bundled_sequence_charts_keep_their_labels_apart_and_inside() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs =
+        ["raft-election-liveness-split-vote-2.cfg", "abd-bug-skip-write-back-3x2x2.cfg", "dynamo-partition-2x2x1.cfg"];
+    let mut args = vec!["check".to_string()];
+    args.extend(specs.iter().map(|s| root().join("specs").join(s).display().to_string()));
+    args.extend(["--quiet", "--threads", "2", "--report"].map(String::from));
+    args.push(dir.path().display().to_string());
+    let run = cli(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let labels = chart_labels(&read(&dir.path().join("index.html")));
+    let charts: std::collections::BTreeSet<usize> = labels.iter().map(|l| l.0).collect();
+    assert_eq!(charts.len(), 3, "a sequence chart with labels per spec");
+    let mut problems = Vec::new();
+    for (i, a) in labels.iter().enumerate() {
+        let (_, text, left, top, right, bottom, width, height) = a;
+        if *left < 0 || *top < 0 || right > width || bottom > height {
+            problems.push(format!("{text} is cut at the chart's edge"));
+        }
+        for b in &labels[i + 1..] {
+            let x = right.min(&b.4) - left.max(&b.2);
+            let y = bottom.min(&b.5) - top.max(&b.3);
+            if a.0 == b.0 && x > 1 && y > 1 {
+                problems.push(format!("{text} overlaps {}", b.1));
+            }
+        }
+    }
+    assert_eq!(problems, Vec::<String>::new());
+}

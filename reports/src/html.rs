@@ -305,7 +305,7 @@ fn checks(out: &mut String, r: usize, run: &SpecRun, traces: &[(CheckTrace, Stri
         return;
     }
     out.push_str(
-        "<table class=\"checks\">\n<thead><tr><th>Check</th><th>Kind</th><th>Verdict</th></tr></thead>\n<tbody>\n",
+        "<div class=\"wide\"><table class=\"checks\">\n<thead><tr><th>Check</th><th>Kind</th><th>Verdict</th></tr></thead>\n<tbody>\n",
     );
     for check in &run.outcome.checks {
         let expected = is_expected(run.expect, &check.name);
@@ -335,7 +335,7 @@ fn checks(out: &mut String, r: usize, run: &SpecRun, traces: &[(CheckTrace, Stri
             escape(&verdict)
         );
     }
-    out.push_str("</tbody>\n</table>\n");
+    out.push_str("</tbody>\n</table></div>\n");
 }
 
 fn coverage(out: &mut String, run: &SpecRun) {
