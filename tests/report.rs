@@ -689,11 +689,23 @@ fn seven_nodes_and_forty_four_steps_make_one_report() {
     assert!(page.len() < 150_000, "{} bytes", page.len());
 }
 
+/// A label of a sequence chart, and the chart's size.
+struct ChartLabel {
+    chart: usize,
+    text: String,
+    left: i32,
+    top: i32,
+    right: i32,
+    bottom: i32,
+    width: i32,
+    height: i32,
+}
+
 /// The message, crash and duplication labels of each sequence chart in
-/// `page`, as `(chart, label, left, top, right, bottom)` from the SVG's own
-/// coordinates: 7 px a character (the charts' monospace font, 11 px), from
-/// the font's ascent above the baseline to its descent below.
-fn chart_labels(page: &str) -> Vec<(usize, String, i32, i32, i32, i32, i32, i32)> {
+/// `page`, boxed from the SVG's own coordinates: 7 px a character (the
+/// charts' monospace font, 11 px), from the font's ascent above the baseline
+/// to its descent below.
+fn chart_labels(page: &str) -> Vec<ChartLabel> {
     let attribute = |tag: &str, name: &str| -> Option<String> {
         let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
         Some(tag[start..][..tag[start..].find('"')?].to_string())
@@ -729,7 +741,16 @@ fn chart_labels(page: &str) -> Vec<(usize, String, i32, i32, i32, i32, i32, i32)
                 "end" => x - length,
                 _ => x,
             };
-            labels.push((c, text, left, y - 11, left + length, y + 3, width, height));
+            labels.push(ChartLabel {
+                chart: c,
+                text,
+                left,
+                top: y - 11,
+                right: left + length,
+                bottom: y + 3,
+                width,
+                height,
+            });
         }
     }
     labels
@@ -747,19 +768,18 @@ fn the_bundled_sequence_charts_keep_their_labels_apart_and_inside() {
     let run = cli(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(run.code, 0, "{}", run.stderr);
     let labels = chart_labels(&read(&dir.path().join("index.html")));
-    let charts: std::collections::BTreeSet<usize> = labels.iter().map(|l| l.0).collect();
+    let charts: std::collections::BTreeSet<usize> = labels.iter().map(|l| l.chart).collect();
     assert_eq!(charts.len(), 3, "a sequence chart with labels per spec");
     let mut problems = Vec::new();
     for (i, a) in labels.iter().enumerate() {
-        let (_, text, left, top, right, bottom, width, height) = a;
-        if *left < 0 || *top < 0 || right > width || bottom > height {
-            problems.push(format!("{text} is cut at the chart's edge"));
+        if a.left < 0 || a.top < 0 || a.right > a.width || a.bottom > a.height {
+            problems.push(format!("{} is cut at the chart's edge", a.text));
         }
         for b in &labels[i + 1..] {
-            let x = right.min(&b.4) - left.max(&b.2);
-            let y = bottom.min(&b.5) - top.max(&b.3);
-            if a.0 == b.0 && x > 1 && y > 1 {
-                problems.push(format!("{text} overlaps {}", b.1));
+            let x = a.right.min(b.right) - a.left.max(b.left);
+            let y = a.bottom.min(b.bottom) - a.top.max(b.top);
+            if a.chart == b.chart && x > 1 && y > 1 {
+                problems.push(format!("{} overlaps {}", a.text, b.text));
             }
         }
     }
