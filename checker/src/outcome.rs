@@ -250,7 +250,7 @@ pub struct ActionCoverage {
     /// Distinct states first reached by this action (TLC's "distinct").
     pub distinct_states: u64,
     /// Whether the spec's constants switch the action off
-    /// ([`crate::Model::disabled_actions`]), so that it cannot fire.
+    /// ([`crate::spec::Model::disabled_actions`]), so that it cannot fire.
     pub disabled: bool,
 }
 
