@@ -685,8 +685,10 @@ fn seven_nodes_and_forty_four_steps_make_one_report() {
     for class in ["msg drop", "msg dup", "msg pending", "crash", "dupmark"] {
         assert!(page.contains(&format!("<g class=\"{class}\">")), "{class}");
     }
-    // The whole report, charts included, stays small.
-    assert!(page.len() < 150_000, "{} bytes", page.len());
+    // The whole report, charts, messages in full and long values' changes
+    // included, stays small (143 KB before the messages in full and the
+    // changes of long values; 170 KB with them).
+    assert!(page.len() < 200_000, "{} bytes", page.len());
 }
 
 /// A label of a sequence chart, and the chart's size.

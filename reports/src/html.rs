@@ -507,6 +507,23 @@ fn messages(out: &mut String, step: &checker::TraceStep) {
     grouped("sends", "to", &m.sent, |e| &e.to);
     grouped("loses", "to", &m.dropped, |e| &e.to);
     grouped("duplicates", "to", &m.duplicated, |e| &e.to);
+    // The messages in full, since the labels above (and on the chart's
+    // arrows) are short names.
+    let mut payloads = String::new();
+    for (verb, envelopes) in
+        [("received", &m.delivered), ("sent", &m.sent), ("lost", &m.dropped), ("duplicated", &m.duplicated)]
+    {
+        // A message whose label is the message says nothing more in full.
+        for e in envelopes.iter().filter(|e| e.label != e.message.to_string()) {
+            let _ = write!(
+                payloads,
+                "<div>{verb}: {} → {}: <code>{}</code></div>",
+                escape(&e.from),
+                escape(&e.to),
+                escape(&e.message.to_string())
+            );
+        }
+    }
     for node in &m.crashed {
         if m.actor.as_ref() == Some(node) {
             parts.push("<b>crashes</b>".to_string());
@@ -520,6 +537,9 @@ fn messages(out: &mut String, step: &checker::TraceStep) {
         (None, _) => parts.join(" · "),
     };
     let _ = write!(out, "<div class=\"msgs\">{line}</div>");
+    if !payloads.is_empty() {
+        let _ = write!(out, "<details class=\"payloads\"><summary>messages in full</summary>{payloads}</details>");
+    }
 }
 
 /// The variables of state `i`: the changed ones, then the rest folded.
@@ -531,12 +551,37 @@ fn variables(out: &mut String, steps: &[checker::TraceStep], i: usize) {
         if previous.is_none() || changed(previous, name, value) {
             let class = if previous.is_some() { "var ch" } else { "var" };
             let old = previous.and_then(|vars| lookup(vars, name));
-            let _ = write!(
-                out,
-                "<div class=\"{class}\"><span class=\"vn\">{}</span> = <code>{}</code></div>",
-                escape(name),
-                value_html(old, value)
-            );
+            let delta = old
+                .filter(|_| value.to_string().chars().count() > crate::diff::LONG)
+                .and_then(|old| crate::diff::collection_delta(old, value));
+            match delta {
+                // A long collection: what it gained and lost, the whole on demand.
+                Some((added, removed)) => {
+                    let _ = write!(out, "<div class=\"{class} delta\"><span class=\"vn\">{}</span>", escape(name));
+                    for (sign, class, items) in [("+", "added", added), ("−", "removed", removed)] {
+                        if !items.is_empty() {
+                            let _ = write!(
+                                out,
+                                " <span class=\"{class}\">{sign} <code>{}</code></span>",
+                                escape(&items.join(", "))
+                            );
+                        }
+                    }
+                    let _ = write!(
+                        out,
+                        "<details class=\"whole\"><summary>full value</summary><code>{}</code></details></div>",
+                        value_html(old, value)
+                    );
+                }
+                None => {
+                    let _ = write!(
+                        out,
+                        "<div class=\"{class}\"><span class=\"vn\">{}</span> = <code>{}</code></div>",
+                        escape(name),
+                        value_html(old, value)
+                    );
+                }
+            }
         } else {
             unchanged.push((name, value));
         }

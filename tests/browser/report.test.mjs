@@ -291,6 +291,34 @@ test("the bundled message-passing counterexamples have no overlapping or clipped
   await page.close();
 });
 
+test("full message payloads show on hover and in the step's detail; long collections show what changed", async () => {
+  const page = await open(reportPath);
+  const cex = counterexample(page, "abd-bug-skip-write-back-3x2x2.cfg");
+  await cex.locator(":scope > summary").click();
+  // Each arrow's tooltip (its <title>) holds the whole message, not the short label.
+  const arrow = cex.locator("svg.msc g.msg").first();
+  const label = await arrow.locator("text.ml").textContent();
+  const tooltip = await arrow.locator("title").textContent();
+  assert.ok(tooltip.length > label.length && /\[.*\|->/.test(tooltip), `${label} / ${tooltip}`);
+  await arrow.locator("line, path").first().hover({ force: true });
+  // The selected step lists its messages in full.
+  const step = cex.locator("tr.step").nth(2);
+  await step.click();
+  const payloads = step.locator("details.payloads");
+  assert.equal(await payloads.count(), 1);
+  await payloads.locator("summary").click();
+  assert.match(await payloads.innerText(), /→ .*: \[.*\|->/);
+  // The network is long: a later step shows the messages added or removed, the whole value folded.
+  const delta = cex.locator("tr.step .var.delta").first();
+  assert.ok(await delta.isVisible());
+  assert.ok((await delta.locator(".added, .removed").count()) >= 1);
+  assert.equal(await delta.locator("details.whole").getAttribute("open"), null);
+  await cex.locator("input.full").check();
+  assert.equal(await delta.locator("details.whole").getAttribute("open"), "");
+  await shot(page, step, "payloads");
+  await page.close();
+});
+
 test("the summary filter shows one kind of spec, by click or by key", async () => {
   const page = await open(reportPath);
   const rows = page.locator("table.specs tbody tr");

@@ -32,7 +32,7 @@
   function full(cex, on) {
     var box = cex.querySelector("input.full");
     if (box) box.checked = on;
-    cex.querySelectorAll("details.rest").forEach(function (d) { d.open = on; });
+    cex.querySelectorAll("details.rest, details.whole, details.payloads").forEach(function (d) { d.open = on; });
   }
   function shown(el) { return el.offsetParent !== null || el.getClientRects().length > 0; }
   function traces() { return Array.prototype.filter.call(document.querySelectorAll("details.cex"), shown); }
