@@ -428,6 +428,13 @@ fn trace_section(out: &mut String, id: &str, run: &SpecRun, shown: &CheckTrace, 
     }
     let _ = write!(out, "<figure><figcaption>State graph</figcaption>{}</figure>", graph(shown.trace, shown.ending));
     out.push_str("</div>\n");
+    if let Some((lane, why)) = crate::svg::history::history(shown.trace) {
+        out.push_str("<figure class=\"lane\"><figcaption>History: each client's operations, from invocation to response</figcaption>");
+        if let Some(why) = why {
+            let _ = write!(out, "<p class=\"why\">{}</p>", escape(&why));
+        }
+        let _ = write!(out, "{lane}</figure>\n");
+    }
 
     out.push_str(
         "<table class=\"steps\" tabindex=\"0\">\n<thead><tr><th>#</th><th>Action</th><th>Variables</th></tr></thead>\n<tbody>\n",
