@@ -787,3 +787,18 @@ fn the_bundled_sequence_charts_keep_their_labels_apart_and_inside() {
     }
     assert_eq!(problems, Vec::<String>::new());
 }
+
+#[test]
+fn a_linearizability_counterexample_gets_a_history_lane_that_says_why() {
+    // R = W = 1 of 3 replicas: a read misses a completed write (the spec's title).
+    let dir = tempfile::tempdir().unwrap();
+    let spec = root().join("specs/abd-bug-quorum-3x2x1.cfg");
+    let run = check(&spec, &["--report", dir.path().to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = read(&dir.path().join("index.html"));
+    assert_eq!(page.matches("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"history\"").count(), 1);
+    let why = page.split("<p class=\"why\">").nth(1).expect("a sentence saying why").split("</p>").next().unwrap();
+    assert!(why.contains(" Read(k0) returned 0 after ") && why.contains(" Write(k0, "), "{why}");
+    assert!(why.ends_with("so no linearization can order the read after the write."), "{why}");
+    assert_eq!(page.matches("<g class=\"op bad\">").count(), 2, "the read and the write");
+}

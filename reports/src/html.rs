@@ -422,12 +422,7 @@ fn trace_section(out: &mut String, id: &str, run: &SpecRun, shown: &CheckTrace, 
             out.push_str("</ul></details>\n");
         }
     }
-    out.push_str("<div class=\"charts\">");
-    if let Some(chart) = msc(shown.trace, shown.ending) {
-        let _ = write!(out, "<figure><figcaption>Message sequence chart</figcaption>{chart}</figure>");
-    }
-    let _ = write!(out, "<figure><figcaption>State graph</figcaption>{}</figure>", graph(shown.trace, shown.ending));
-    out.push_str("</div>\n");
+    // The history first: for a consistency violation it is the explanation.
     if let Some((lane, why)) = crate::svg::history::history(shown.trace) {
         out.push_str("<figure class=\"lane\"><figcaption>History: each client's operations, from invocation to response</figcaption>");
         if let Some(why) = why {
@@ -435,6 +430,12 @@ fn trace_section(out: &mut String, id: &str, run: &SpecRun, shown: &CheckTrace, 
         }
         let _ = write!(out, "{lane}</figure>\n");
     }
+    out.push_str("<div class=\"charts\">");
+    if let Some(chart) = msc(shown.trace, shown.ending) {
+        let _ = write!(out, "<figure><figcaption>Message sequence chart</figcaption>{chart}</figure>");
+    }
+    let _ = write!(out, "<figure><figcaption>State graph</figcaption>{}</figure>", graph(shown.trace, shown.ending));
+    out.push_str("</div>\n");
 
     out.push_str(
         "<table class=\"steps\" tabindex=\"0\">\n<thead><tr><th>#</th><th>Action</th><th>Variables</th></tr></thead>\n<tbody>\n",

@@ -319,6 +319,22 @@ test("full message payloads show on hover and in the step's detail; long collect
   await page.close();
 });
 
+test("a linearizability counterexample shows each client's operations and says why", async () => {
+  const page = await open(reportPath);
+  const cex = counterexample(page, "abd-bug-skip-write-back-3x2x2.cfg");
+  await cex.locator(":scope > summary").click();
+  const lane = cex.locator("figure.lane");
+  assert.ok(await lane.isVisible());
+  // Client = {c1, c2}: one row each.
+  assert.deepEqual((await lane.locator("svg.history text.hc").allTextContents()).sort(), ["c1", "c2"]);
+  assert.ok((await lane.locator("svg.history g.op").count()) >= 3);
+  assert.equal(await lane.locator("svg.history g.op.bad").count(), 2);
+  assert.match(await lane.locator("p.why").innerText(), /returned \d+ after the read .* had returned \d+ and completed/);
+  assert.deepEqual(await labelProblems(lane), []);
+  await shot(page, lane, "history");
+  await page.close();
+});
+
 test("the summary filter shows one kind of spec, by click or by key", async () => {
   const page = await open(reportPath);
   const rows = page.locator("table.specs tbody tr");
