@@ -428,7 +428,7 @@ fn trace_section(out: &mut String, id: &str, run: &SpecRun, shown: &CheckTrace, 
         if let Some(why) = why {
             let _ = write!(out, "<p class=\"why\">{}</p>", escape(&why));
         }
-        let _ = write!(out, "{lane}</figure>\n");
+        let _ = writeln!(out, "{lane}</figure>");
     }
     out.push_str("<div class=\"charts\">");
     if let Some(chart) = msc(shown.trace, shown.ending) {
