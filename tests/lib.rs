@@ -7,6 +7,9 @@
 //! - `errors`: every error path's message and exit code.
 //! - `facade`: a registry of one's own through the `bivalent` facade.
 //! - `corpus`: every bad spec in `tests/corpus/`, its message and exit code.
+//! - `docs`: every code block of the READMEs, run or parsed.
+//! - `output`: what the terminal shows by default, with `--verbose`, for a
+//!   simulation, and `--help`.
 //! - `report`: the HTML report, ITF (read back and replayed), DOT and JUnit files.
 //!
 //! Only [`check_spec`] and [`outcome_of`] run specs; tests go through them.
@@ -20,11 +23,15 @@ mod checkpoint;
 #[cfg(test)]
 mod corpus;
 #[cfg(test)]
+mod docs;
+#[cfg(test)]
 mod errors;
 #[cfg(test)]
 mod facade;
 #[cfg(test)]
 mod faulty;
+#[cfg(test)]
+mod output;
 #[cfg(test)]
 mod report;
 #[cfg(test)]
@@ -70,12 +77,14 @@ pub fn cli(args: &[&str]) -> CliRun {
     cli_with(models::registry(), args)
 }
 
-/// Checks one spec with the CLI on 2 threads and returns what a user sees:
-/// the exit code, the report and any diagnostics. Timings and the store's
-/// size (which depends on when the table grew) are redacted, and the summary
-/// table (which repeats the report with timings) is left out.
+/// Checks one spec with the CLI on 2 threads and `--verbose` and returns
+/// what a user sees: the exit code, the report with every trace and the
+/// coverage table, and any diagnostics. Timings and the store's size (which
+/// depends on when the table grew) are redacted, and the summary table (which
+/// repeats the report with timings) is left out.
 pub fn check_spec(path: &Path) -> String {
-    let run = cli(&["check", path.to_str().expect("a UTF-8 path"), "--threads", "2", "--quiet", "--no-report"]);
+    let path = path.to_str().expect("a UTF-8 path");
+    let run = cli(&["check", path, "--threads", "2", "--quiet", "--no-report", "--verbose"]);
     let report: Vec<&str> = run.stdout.lines().take_while(|line| !line.starts_with("SPEC ")).collect();
     let mut text = format!("exit code: {}\n{}\n", run.code, report.join("\n").trim_end());
     if !run.stderr.is_empty() {

@@ -37,7 +37,10 @@ fn a_check_writes_the_report_with_a_trace_file_per_counterexample_and_prints_its
     let run = check(&root().join("specs/twophase-bug-3.cfg"), &["--report", report.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let index = report.join("index.html");
-    assert!(run.stdout.ends_with(&format!("HTML report: {}\n", index.display())), "{}", run.stdout);
+    // The summary table comes last, after the report's path.
+    let (before, summary) = run.stdout.split_once("\nSPEC ").expect("a summary table");
+    assert!(before.ends_with(&format!("HTML report: {}", index.display())), "{}", run.stdout);
+    assert!(summary.ends_with("\n1 spec: 1 passed, 0 failed, 0 incomplete\n"), "{}", run.stdout);
     let page = read(&index);
     assert!(page.starts_with("<!DOCTYPE html>"));
     assert!(page.contains("Counterexample to invariant TCConsistent"));
@@ -155,7 +158,7 @@ fn a_report_folder_an_earlier_version_wrote_is_taken_over_without_deleting_its_t
 #[test]
 fn the_report_goes_to_report_by_default_and_no_report_skips_it() {
     let run = check(&root().join("specs/tcommit-3.cfg"), &[]);
-    assert!(run.stdout.ends_with("HTML report: report/index.html\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("\nHTML report: report/index.html\nSPEC "), "{}", run.stdout);
     let run = check(&root().join("specs/tcommit-3.cfg"), &["--no-report"]);
     assert!(!run.stdout.contains("HTML report"), "{}", run.stdout);
     let run = cli(&["check", "specs/tcommit-3.cfg", "--report", "x", "--no-report"]);
@@ -682,6 +685,120 @@ fn seven_nodes_and_forty_four_steps_make_one_report() {
     for class in ["msg drop", "msg dup", "msg pending", "crash", "dupmark"] {
         assert!(page.contains(&format!("<g class=\"{class}\">")), "{class}");
     }
-    // The whole report, charts included, stays small.
-    assert!(page.len() < 150_000, "{} bytes", page.len());
+    // The whole report, charts, messages in full and long values' changes
+    // included, stays small (143 KB before the messages in full and the
+    // changes of long values; 170 KB with them).
+    assert!(page.len() < 200_000, "{} bytes", page.len());
+}
+
+/// A label of a sequence chart, and the chart's size.
+struct ChartLabel {
+    chart: usize,
+    text: String,
+    left: i32,
+    top: i32,
+    right: i32,
+    bottom: i32,
+    width: i32,
+    height: i32,
+}
+
+/// The message, crash and duplication labels of each sequence chart in
+/// `page`, boxed from the SVG's own coordinates: 7 px a character (the
+/// charts' monospace font, 11 px), from the font's ascent above the baseline
+/// to its descent below.
+fn chart_labels(page: &str) -> Vec<ChartLabel> {
+    let attribute = |tag: &str, name: &str| -> Option<String> {
+        let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+        Some(tag[start..][..tag[start..].find('"')?].to_string())
+    };
+    let mut labels = Vec::new();
+    for (c, chart) in page.split("<svg ").skip(1).enumerate() {
+        let chart = &chart[..chart.find("</svg>").unwrap()];
+        if attribute(chart.split('>').next().unwrap(), "class").as_deref() != Some("msc") {
+            continue;
+        }
+        let head = chart.split('>').next().unwrap();
+        let width: i32 = attribute(head, "width").unwrap().parse().unwrap();
+        let height: i32 = attribute(head, "height").unwrap().parse().unwrap();
+        for piece in chart.split("<text ").skip(1) {
+            let (tag, rest) = piece.split_once('>').unwrap();
+            let tag = &format!(" {tag}");
+            let class = attribute(tag, "class").unwrap();
+            if !["ml", "cl", "dl"].contains(&class.as_str()) {
+                continue;
+            }
+            let text = rest[..rest.find("</text>").unwrap()]
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&");
+            let (x, y): (i32, i32) =
+                (attribute(tag, "x").unwrap().parse().unwrap(), attribute(tag, "y").unwrap().parse().unwrap());
+            let length = text.chars().count() as i32 * 7;
+            let anchor = attribute(tag, "text-anchor").unwrap_or(if class == "ml" { "middle" } else { "start" }.into());
+            let left = match anchor.as_str() {
+                "middle" => x - length / 2,
+                "end" => x - length,
+                _ => x,
+            };
+            labels.push(ChartLabel {
+                chart: c,
+                text,
+                left,
+                top: y - 11,
+                right: left + length,
+                bottom: y + 3,
+                width,
+                height,
+            });
+        }
+    }
+    labels
+}
+
+#[test]
+fn the_bundled_sequence_charts_keep_their_labels_apart_and_inside() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs =
+        ["raft-election-liveness-split-vote-2.cfg", "abd-bug-skip-write-back-3x2x2.cfg", "dynamo-partition-2x2x1.cfg"];
+    let mut args = vec!["check".to_string()];
+    args.extend(specs.iter().map(|s| root().join("specs").join(s).display().to_string()));
+    args.extend(["--quiet", "--threads", "2", "--report"].map(String::from));
+    args.push(dir.path().display().to_string());
+    let run = cli(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let labels = chart_labels(&read(&dir.path().join("index.html")));
+    let charts: std::collections::BTreeSet<usize> = labels.iter().map(|l| l.chart).collect();
+    assert_eq!(charts.len(), 3, "a sequence chart with labels per spec");
+    let mut problems = Vec::new();
+    for (i, a) in labels.iter().enumerate() {
+        if a.left < 0 || a.top < 0 || a.right > a.width || a.bottom > a.height {
+            problems.push(format!("{} is cut at the chart's edge", a.text));
+        }
+        for b in &labels[i + 1..] {
+            let x = a.right.min(b.right) - a.left.max(b.left);
+            let y = a.bottom.min(b.bottom) - a.top.max(b.top);
+            if a.chart == b.chart && x > 1 && y > 1 {
+                problems.push(format!("{} overlaps {}", a.text, b.text));
+            }
+        }
+    }
+    assert_eq!(problems, Vec::<String>::new());
+}
+
+#[test]
+fn a_linearizability_counterexample_gets_a_history_lane_that_says_why() {
+    // R = W = 1 of 3 replicas: a read misses a completed write (the spec's title).
+    let dir = tempfile::tempdir().unwrap();
+    let spec = root().join("specs/abd-bug-quorum-3x2x1.cfg");
+    let run = check(&spec, &["--report", dir.path().to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = read(&dir.path().join("index.html"));
+    assert_eq!(page.matches("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"history\"").count(), 1);
+    let why = page.split("<p class=\"why\">").nth(1).expect("a sentence saying why").split("</p>").next().unwrap();
+    assert!(why.contains(" Read(k0) returned 0 after ") && why.contains(" Write(k0, "), "{why}");
+    assert!(why.ends_with("so no linearization can order the read after the write."), "{why}");
+    assert_eq!(page.matches("<g class=\"op bad\">").count(), 2, "the read and the write");
 }

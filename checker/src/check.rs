@@ -144,6 +144,8 @@ pub(crate) struct Explored<F> {
     pub depth: u32,
     pub queue_states: u64,
     pub store_bytes: u64,
+    /// Random walks started (simulation only; 0 for the searches).
+    pub walks: u64,
     /// Per check (indexed as `Plan::checks`): the first violation or witness.
     pub found: Vec<Option<Found<F>>>,
     /// Traces already built (simulation keeps its walks), parallel to `found`.
@@ -735,6 +737,7 @@ impl<'m, M: Model> Plan<'m, M> {
     ) -> Result<Outcome, CheckError> {
         let liveness_graph = liveness.graph;
         let mut liveness = liveness.verdicts;
+        let disabled = self.model.disabled_actions();
         let complete = explored.stopped.is_none();
         let mut checks = Vec::with_capacity(self.checks.len());
         for (index, (name, kind)) in self.checks.iter().enumerate() {
@@ -782,13 +785,19 @@ impl<'m, M: Model> Plan<'m, M> {
                 .min(1.0),
                 store_bytes: explored.store_bytes,
                 fingerprint_bits: F::BITS + 1,
+                walks: explored.walks,
             },
             checks,
             coverage: self
                 .action_names
                 .iter()
                 .zip(&explored.coverage)
-                .map(|(name, &(steps, distinct_states))| ActionCoverage { name, steps, distinct_states })
+                .map(|(name, &(steps, distinct_states))| ActionCoverage {
+                    name,
+                    steps,
+                    distinct_states,
+                    disabled: steps == 0 && disabled.contains(name),
+                })
                 .collect(),
             stopped: explored.stopped,
         })

@@ -75,12 +75,45 @@ impl ConfigError {
         }
     }
 
+    /// The syntax error for a TLA+ expression in a formula (`<>(x = 3)`):
+    /// `found` is the token that cannot follow the name `after` in a formula.
+    pub(crate) fn expression_in_formula(span: Span, found: &str, after: &str) -> ConfigError {
+        let message = format!(
+            "{EXPRESSION_IN_FORMULA}: found {found} after `{after}`; define the state formula as a predicate in \
+             the model (Model::predicates) and name it here"
+        );
+        ConfigError::Syntax { span, message }
+    }
+
+    /// Whether this is the error for a TLA+ expression in a formula, which
+    /// the caller, knowing the model, may complete with the names a formula
+    /// can use ([`ConfigError::naming_predicates`]).
+    pub fn is_expression_in_formula(&self) -> bool {
+        matches!(self, ConfigError::Syntax { message, .. } if message.starts_with(EXPRESSION_IN_FORMULA))
+    }
+
+    /// This error with the names a formula may use listed at its end.
+    pub fn naming_predicates(self, model: &str, names: &[&str]) -> ConfigError {
+        match self {
+            ConfigError::Syntax { span, mut message } => {
+                let names = if names.is_empty() { "none".to_string() } else { names.join(", ") };
+                message.push_str(&format!(" (valid predicates of {model}: {names})"));
+                ConfigError::Syntax { span, message }
+            }
+            other => other,
+        }
+    }
+
     /// Whether this is a syntax error (TLC's exit code 150) rather than a
     /// semantic one (151).
     pub fn is_syntax(&self) -> bool {
         matches!(self, ConfigError::Syntax { .. })
     }
 }
+
+/// How the error for a TLA+ expression in a formula starts.
+const EXPRESSION_IN_FORMULA: &str =
+    "a formula names the model's predicates and state invariants only, and evaluates no TLA+ expression";
 
 /// `property` as `properties`, `invariant` as `invariants`.
 fn plural(noun: &str) -> String {

@@ -89,6 +89,13 @@ pub trait Model: Sized + Send + Sync {
         None
     }
 
+    /// The actions among [`Model::action_names`] that this instance's
+    /// constants switch off (a fault whose budget is 0): coverage lists them
+    /// as disabled by configuration rather than flagging them as never fired.
+    fn disabled_actions(&self) -> Vec<&'static str> {
+        Vec::new()
+    }
+
     /// The action with its parameters, as shown in traces: `RMPrepare(r2)`.
     fn format_action(&self, action: &Self::Action) -> String {
         format!("{action:?}")

@@ -50,6 +50,9 @@ pub struct Stats {
     pub store_bytes: u64,
     /// Fingerprint width in bits.
     pub fingerprint_bits: u32,
+    /// Random walks started (simulation only; 0 for the searches). The steps
+    /// the walks took are the actions' coverage steps, summed.
+    pub walks: u64,
 }
 
 impl Stats {
@@ -246,6 +249,9 @@ pub struct ActionCoverage {
     pub steps: u64,
     /// Distinct states first reached by this action (TLC's "distinct").
     pub distinct_states: u64,
+    /// Whether the spec's constants switch the action off
+    /// ([`crate::spec::Model::disabled_actions`]), so that it cannot fire.
+    pub disabled: bool,
 }
 
 /// How an outcome compares with what the check spec expected.

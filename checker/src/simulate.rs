@@ -58,10 +58,12 @@ fn simulate<M: Model, F: Fingerprint, S: Store<F> + 'static>(
     let mut expanded = 0u64;
     let limits = &config.limits;
     let mut watch = Watch::default();
+    let mut walks = 0u64;
     'walks: for _ in 0..config.simulation_traces {
         if inits.is_empty() {
             break;
         }
+        walks += 1;
         let first = inits[rng.gen_range(0..inits.len())].clone();
         let mut path: Path<M> = vec![(None, first)];
         loop {
@@ -149,6 +151,7 @@ fn simulate<M: Model, F: Fingerprint, S: Store<F> + 'static>(
         depth,
         queue_states: 0,
         store_bytes: store.bytes(),
+        walks,
         found,
         traces,
         coverage,

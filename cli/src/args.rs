@@ -9,14 +9,18 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[command(
     name = "bivalent",
     version,
-    about,
-    after_help = "Examples:\n  bivalent check specs/                      check every bundled spec\n  \
-                  bivalent check specs/twophase-5.cfg --threads 2\n  \
-                  bivalent check specs/twophase-bug-3.cfg      a seeded bug: shows the shortest counterexample\n  \
-                  bivalent check specs/ --json                 one JSON object per spec, for CI\n  \
-                  bivalent check specs/ --junit junit.xml      also JUnit XML, for CI\n  \
-                  bivalent list                              models, constants, actions, invariants\n  \
-                  bivalent list TwoPhase                     one model in full, with a check spec to start from\n\n\
+    about = "bivalent checks distributed protocols written as Rust models: it explores every reachable state \
+             of a check spec (a TLC-style .cfg file naming a model, its constants and what must hold), and \
+             for each violation shows the shortest counterexample, step by step.",
+    after_help = "Examples:\n  \
+                  bivalent check specs/                            check every bundled spec\n  \
+                  bivalent check specs/twophase-5.cfg --threads 2  one spec on 2 threads\n  \
+                  bivalent check specs/twophase-bug-3.cfg          a seeded bug: the shortest counterexample\n  \
+                  bivalent check specs/ --verbose                  also witnesses and expected counterexamples\n  \
+                  bivalent check specs/ --json                     one JSON object per spec, for CI\n  \
+                  bivalent check specs/ --junit junit.xml          also JUnit XML, for CI\n  \
+                  bivalent list                                    models, constants, actions, invariants\n  \
+                  bivalent list TwoPhase                           one model in full, with a check spec to start from\n\n\
                   Every check writes the HTML report report/index.html (--report DIR to move it,\n\
                   --no-report to skip it), with ITF and DOT files for each counterexample in report/traces/.\n\
                   With GITHUB_ACTIONS=true, failures are also annotations and a job summary.\n\n\
@@ -128,6 +132,10 @@ pub struct CheckArgs {
     /// No progress display.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Print every trace: witnesses and expected counterexamples too, and each spec's coverage table
+    /// (by default they are only in the HTML report).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
     /// Store implementation (for benchmarks): the lock-free table or the DashMap baseline.
     #[arg(long, value_enum, default_value_t = StoreArg::Table, hide = true)]
     pub store: StoreArg,

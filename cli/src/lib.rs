@@ -86,6 +86,8 @@ pub fn run_in(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
+    let argv: Vec<OsString> = argv.into_iter().collect();
+    let command_line = command_line(&argv);
     let args = match Args::try_parse_from(argv) {
         Ok(args) => args,
         Err(e) => {
@@ -96,7 +98,7 @@ pub fn run_in(
         }
     };
     let code = match &args.command {
-        Command::Check(check) => run_check(registry, check, env, out, err),
+        Command::Check(check) => run_check(registry, check, &command_line, env, out, err),
         Command::List(list) => list::list(registry, list.model.as_deref(), out, err),
         Command::New(new) => scaffold::new(new, out, err),
     };
@@ -225,9 +227,47 @@ fn read_spec(path: &Path, interrupt: &std::sync::atomic::AtomicBool) -> Result<V
     Ok(bytes)
 }
 
+/// The command line as a shell would take it back: each argument quoted
+/// when it holds anything but letters, digits and `-_./=:,+@%`.
+fn command_line(argv: &[OsString]) -> String {
+    let quoted = argv.iter().map(|arg| {
+        let arg = arg.to_string_lossy();
+        let plain = !arg.is_empty() && arg.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
+        if plain {
+            arg.into_owned()
+        } else {
+            format!("'{}'", arg.replace('\'', "'\\''"))
+        }
+    });
+    let mut words: Vec<String> = quoted.collect();
+    if let Some(program) = words.first_mut() {
+        // The program as invoked may be a long path; its name says enough.
+        *program = program.rsplit('/').next().unwrap_or(program).to_string();
+    }
+    words.join(" ")
+}
+
+/// Now, in UTC: `2026-12-03 13:47 UTC`.
+fn utc_now() -> String {
+    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, rest) = (seconds / 86_400, seconds % 86_400);
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", rest / 3600, rest % 3600 / 60)
+}
+
 fn run_check(
     registry: &[ModelEntry],
     args: &CheckArgs,
+    command_line: &str,
     env: &dyn Fn(&str) -> Option<String>,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -295,8 +335,10 @@ fn run_check(
                 let run = result.spec_run(&settings);
                 if args.json {
                     let _ = writeln!(out, "{}", reports::json::render_json_line(&run));
-                } else {
+                } else if args.verbose {
                     let _ = writeln!(out, "{}", reports::text::report(&run));
+                } else {
+                    let _ = writeln!(out, "{}", reports::text::brief(&run));
                 }
                 finished.push(*result);
                 code
@@ -320,9 +362,6 @@ fn run_check(
         }
     }
     let runs: Vec<reports::SpecRun> = finished.iter().map(|f| f.spec_run(&settings)).collect();
-    if !args.json && !runs.is_empty() {
-        let _ = write!(out, "{}", reports::text::summary(&runs));
-    }
     // Notes for the user go where they do not disturb the JSON lines.
     let notes: &mut dyn Write = if args.json { &mut *err } else { &mut *out };
     // Each output is attempted whatever became of the others, and each
@@ -330,7 +369,9 @@ fn run_check(
     let mut failed_outputs: Vec<String> = Vec::new();
     let mut report_index = None;
     if let Some(dir) = &outputs.report {
-        match report_dir::write(dir, &earlier_report, &runs, &errors) {
+        let invocation =
+            reports::html::Invocation { version: env!("CARGO_PKG_VERSION"), command_line, date: &utc_now() };
+        match report_dir::write(dir, &earlier_report, &runs, &errors, &invocation) {
             Ok(index) => {
                 let _ = writeln!(notes, "HTML report: {}", shown(&index));
                 report_index = Some(index);
@@ -352,13 +393,17 @@ fn run_check(
             }
         }
     }
+    for message in &failed_outputs {
+        let _ = writeln!(err, "error: {message}");
+    }
+    // The summary comes last, where the eye lands when the run ends.
+    if !args.json && !runs.is_empty() {
+        let _ = write!(out, "{}", reports::text::summary(&runs));
+    }
     let failed_specs = errors.iter().filter(|e| !e.not_run).count();
     if !args.json && failed_specs > 0 {
         let specs = if failed_specs == 1 { "spec" } else { "specs" };
         let _ = writeln!(out, "{failed_specs} {specs} could not be checked: see the errors above.");
-    }
-    for message in &failed_outputs {
-        let _ = writeln!(err, "error: {message}");
     }
     // A verdict's own code says more; an output failure still fails the run.
     if !failed_outputs.is_empty() && first_failure == ExitCode::Ok {
@@ -622,6 +667,22 @@ fn shown(path: &Path) -> String {
     reports::text::printable(&path.display().to_string()).into_owned()
 }
 
+/// The error for a TLA+ expression in a formula, with the predicates and
+/// state invariants of the spec's model listed, when the spec's `MODEL` line
+/// names a known model (the spec did not parse, so its first `MODEL` line is
+/// looked up by itself).
+fn with_predicates(registry: &[ModelEntry], text: &str, e: ConfigError) -> ConfigError {
+    let name = text.lines().find_map(|line| {
+        let mut words = line.split_whitespace();
+        (words.next() == Some("MODEL")).then(|| words.next()).flatten()
+    });
+    let Some(entry) = name.and_then(|name| registry.iter().find(|m| m.name == name)) else { return e };
+    let Ok(model) = entry.example_model() else { return e };
+    let info = model.info();
+    let names: Vec<&str> = info.predicates.iter().chain(&info.invariants).copied().collect();
+    e.naming_predicates(entry.name, &names)
+}
+
 /// Prints a config error as `file:line:column: message`.
 fn config_error(err: &mut dyn Write, path: &Path, e: &ConfigError) -> ExitCode {
     let span = e.span();
@@ -685,6 +746,10 @@ fn check_file(
     };
     let spec = match checker::parse_spec(&text) {
         Ok(spec) => spec,
+        Err(e) if e.is_expression_in_formula() => {
+            let e = with_predicates(registry, &text, e);
+            return Checked::Error(config_error(err, path, &e));
+        }
         Err(e) => return Checked::Error(config_error(err, path, &e)),
     };
     let Some(entry) = registry.iter().find(|m| m.name == spec.model.name) else {

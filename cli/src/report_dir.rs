@@ -82,8 +82,9 @@ pub fn write(
     earlier: &[String],
     runs: &[reports::SpecRun],
     errors: &[reports::SpecError],
+    invocation: &reports::html::Invocation,
 ) -> std::io::Result<PathBuf> {
-    let report = reports::html::report(runs, errors);
+    let report = reports::html::report_for(runs, errors, Some(invocation));
     std::fs::create_dir_all(dir.join("traces"))?;
     let mut now: Vec<String> = report.files.iter().map(|file| file.path.clone()).collect();
     now.push("index.html".to_string());

@@ -136,11 +136,12 @@ fuzz_target!(|data: &[u8]| {
             collision_probability: 1e-300,
             store_bytes: 1 << 40,
             fingerprint_bits: 64,
+            walks: u64::from(shape),
         },
         checks,
         coverage: vec![
-            ActionCoverage { name: "Act", steps: u64::MAX, distinct_states: 0 },
-            ActionCoverage { name: "Never", steps: 0, distinct_states: 0 },
+            ActionCoverage { name: "Act", steps: u64::MAX, distinct_states: 0, disabled: false },
+            ActionCoverage { name: "Never", steps: 0, distinct_states: 0, disabled: shape & 64 != 0 },
         ],
         stopped: (shape & 8 != 0).then_some(StopReason::StatesLimit),
     };

@@ -85,6 +85,45 @@ pub(crate) fn change_lines(before: Option<&Vars>, after: &Vars) -> Vec<String> {
     lines
 }
 
+/// The printed length past which a changed collection is shown by what it
+/// gained and lost rather than whole, in the step table.
+pub(crate) const LONG: usize = 80;
+
+/// What a collection gained and lost from `before` to `after`, printed: the
+/// elements of a set; the elements of a sequence, counted as a bag (a
+/// network's messages), so that a message sent twice and delivered once
+/// shows once; the entries of a function (an entry whose value changed is
+/// lost with its old value and gained with its new). `None` for values of
+/// other or different shapes.
+pub(crate) fn collection_delta(before: &Value, after: &Value) -> Option<(Vec<String>, Vec<String>)> {
+    fn bag_difference<'a>(a: &'a [Value], b: &[Value]) -> Vec<&'a Value> {
+        let mut rest: Vec<&Value> = b.iter().collect();
+        let mut only = Vec::new();
+        for v in a {
+            match rest.iter().position(|r| *r == v) {
+                Some(at) => {
+                    rest.swap_remove(at);
+                }
+                None => only.push(v),
+            }
+        }
+        only
+    }
+    let printed = |values: Vec<&Value>| values.into_iter().map(Value::to_string).collect::<Vec<_>>();
+    match (before, after) {
+        (Value::Set(old), Value::Set(new)) | (Value::Seq(old), Value::Seq(new)) => {
+            Some((printed(bag_difference(new, old)), printed(bag_difference(old, new))))
+        }
+        (Value::Map(old), Value::Map(new)) => {
+            let entry = |(k, v): &(Value, Value)| format!("{k} :> {v}");
+            let added = new.iter().filter(|(k, v)| lookup_key(old, k) != Some(v)).map(entry).collect();
+            let removed = old.iter().filter(|(k, v)| lookup_key(new, k) != Some(v)).map(entry).collect();
+            Some((added, removed))
+        }
+        _ => None,
+    }
+}
+
 /// The value a function maps `key` to.
 fn lookup_key<'a>(pairs: &'a [(Value, Value)], key: &Value) -> Option<&'a Value> {
     pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v)

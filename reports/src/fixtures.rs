@@ -59,7 +59,10 @@ fn check(name: &str, kind: CheckKind, verdict: Verdict) -> Check {
 }
 
 fn coverage(actions: &[(&'static str, u64, u64)]) -> Vec<ActionCoverage> {
-    actions.iter().map(|&(name, steps, distinct_states)| ActionCoverage { name, steps, distinct_states }).collect()
+    actions
+        .iter()
+        .map(|&(name, steps, distinct_states)| ActionCoverage { name, steps, distinct_states, disabled: false })
+        .collect()
 }
 
 pub(crate) fn step(action: Option<(&'static str, &str)>, state: Vec<(&'static str, Value)>) -> TraceStep {
@@ -134,6 +137,7 @@ pub(crate) fn pass() -> Fixture {
                 collision_probability: 1.1e-6,
                 store_bytes: 41_889_792,
                 fingerprint_bits: 64,
+                walks: 0,
             },
             checks: vec![
                 check("TPTypeOK", CheckKind::Invariant, Verdict::Holds),
@@ -143,7 +147,12 @@ pub(crate) fn pass() -> Fixture {
             coverage: TWO_PHASE_ACTIONS
                 .iter()
                 .zip(steps.iter().zip(distinct))
-                .map(|(&name, (&steps, distinct_states))| ActionCoverage { name, steps, distinct_states })
+                .map(|(&name, (&steps, distinct_states))| ActionCoverage {
+                    name,
+                    steps,
+                    distinct_states,
+                    disabled: false,
+                })
                 .collect(),
             stopped: None,
         },
@@ -210,6 +219,7 @@ pub(crate) fn invariant_violation(expect: Expect) -> Fixture {
                 collision_probability: 3.0e-18,
                 store_bytes: 408,
                 fingerprint_bits: 64,
+                walks: 0,
             },
             checks: vec![
                 check("Deadlock", CheckKind::Deadlock, Verdict::Holds),
@@ -262,6 +272,7 @@ pub(crate) fn lasso() -> Fixture {
                 collision_probability: 0.0,
                 store_bytes: 168,
                 fingerprint_bits: 64,
+                walks: 0,
             },
             checks: vec![check(
                 "EventuallyDone",
@@ -300,6 +311,7 @@ pub(crate) fn incomplete() -> Fixture {
                 collision_probability: 1.3e-7,
                 store_bytes: 24_000_000,
                 fingerprint_bits: 64,
+                walks: 0,
             },
             checks: vec![
                 check("Deadlock", CheckKind::Deadlock, Verdict::Unknown(StopReason::StatesLimit)),
@@ -376,6 +388,7 @@ pub(crate) fn witness() -> Fixture {
                 collision_probability: 4.2e-18,
                 store_bytes: 816,
                 fingerprint_bits: 64,
+                walks: 0,
             },
             checks: vec![
                 check("TCConsistent", CheckKind::Invariant, Verdict::Holds),

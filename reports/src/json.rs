@@ -132,6 +132,9 @@ pub struct Coverage {
     pub steps: u64,
     /// Distinct states first reached by this action.
     pub distinct_states: u64,
+    /// Present and true when the spec's constants switch the action off.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub disabled: bool,
 }
 
 /// Names and printed values, serialized as a JSON object that keeps this order.
@@ -179,7 +182,12 @@ pub fn spec_json(run: &SpecRun) -> Spec {
             .outcome
             .coverage
             .iter()
-            .map(|c| Coverage { action: c.name, steps: c.steps, distinct_states: c.distinct_states })
+            .map(|c| Coverage {
+                action: c.name,
+                steps: c.steps,
+                distinct_states: c.distinct_states,
+                disabled: c.disabled,
+            })
             .collect(),
     }
 }

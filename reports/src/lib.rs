@@ -33,6 +33,7 @@
 //!         collision_probability: 0.0,
 //!         store_bytes: 72,
 //!         fingerprint_bits: 64,
+//!         walks: 0,
 //!     },
 //!     checks: vec![Check { name: "BelowThree".into(), kind: CheckKind::Invariant, verdict: Verdict::Holds }],
 //!     coverage: vec![],

@@ -8,6 +8,7 @@
 //! well-formed XML whatever the model puts in its states.
 
 pub mod graph;
+pub mod history;
 pub mod msc;
 
 #[cfg(test)]

@@ -99,16 +99,90 @@ pub fn summary(runs: &[SpecRun]) -> String {
     printable_lines(&out).into_owned()
 }
 
-/// The block printed after one run: what was checked and how, TLC's counts,
-/// one line per check, per-action coverage, then each counterexample (and each
-/// `Sometimes` witness) step by step, showing only the variables that changed.
+/// The block printed after one run with `--verbose`: what was checked and
+/// how, the counts, one line per check, per-action coverage, then each
+/// counterexample (and each `Sometimes` witness) step by step, showing only
+/// the variables that changed.
 pub fn report(run: &SpecRun) -> String {
+    report_with(run, Detail::Full)
+}
+
+/// The block printed after one run by default. A spec that met its
+/// `EXPECT` gets a few lines: its verdict, model and constants, the counts,
+/// one line per check and the actions that never fired. Any other gets
+/// [`report`] without the coverage table, without witnesses, and with a
+/// one-line pointer in place of each counterexample the spec expects; the
+/// counterexamples of unexpected failures are printed in full, since they
+/// are what the user has to read.
+pub fn brief(run: &SpecRun) -> String {
+    let status = status(run);
+    if !status.passed() {
+        return report_with(run, Detail::Brief);
+    }
+    let mut out = String::new();
+    let _ = writeln!(out, "{}: {}", printable(run.spec), printable(&status.to_string()));
+    let mut setting = run.model.to_string();
+    for (name, value) in &run.constants {
+        let _ = write!(setting, ", {name} = {value}");
+    }
+    let _ = writeln!(out, "  {}; {}, {}", printable(&setting), run.strategy, plural(run.threads as u64, "thread"));
+    let stats = &run.outcome.stats;
+    let found = if run.strategy == "simulate" {
+        let steps: u64 = run.outcome.coverage.iter().map(|action| action.steps).sum();
+        format!(
+            "{}, {}, {} visited",
+            plural(stats.walks, "random walk"),
+            plural(steps, "step"),
+            plural(stats.distinct_states, "distinct state")
+        )
+    } else {
+        format!(
+            "{}, {} generated, depth {}",
+            plural(stats.distinct_states, "distinct state"),
+            thousands(stats.generated_states),
+            stats.depth
+        )
+    };
+    let _ = writeln!(out, "  {found}, {:.2} s", run.seconds);
+    let mut table = Table::new(&[("", Align::Left), ("", Align::Left), ("", Align::Left)]);
+    for check in &run.outcome.checks {
+        let mut verdict = verdict(check);
+        if matches!(check.verdict, Verdict::Violated(_)) && crate::is_expected(run.expect, &check.name) {
+            verdict.push_str(", as expected");
+        }
+        table.row(vec![printable(&check.name).into_owned(), check.kind.name().to_string(), verdict]);
+    }
+    out.push_str(&indent(&table.render(false)));
+    let (never, disabled) = never_fired_and_disabled(run);
+    if !never.is_empty() {
+        let _ = writeln!(out, "  never fired: {}", never.join(", "));
+    }
+    if !disabled.is_empty() {
+        let _ = writeln!(out, "  disabled by configuration: {}", disabled.join(", "));
+    }
+    printable_lines(&out).into_owned()
+}
+
+/// How much [`report_with`] prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Every trace and the coverage table ([`report`]).
+    Full,
+    /// Unexpected counterexamples only ([`brief`]).
+    Brief,
+}
+
+/// [`report`] or [`brief`].
+pub fn report_with(run: &SpecRun, detail: Detail) -> String {
     let mut out = String::new();
     header(&mut out, run);
     out.push('\n');
     counts(&mut out, run);
     checks(&mut out, run);
-    coverage(&mut out, run);
+    match detail {
+        Detail::Full => coverage(&mut out, run),
+        Detail::Brief => never_fired(&mut out, run),
+    }
     for check in &run.outcome.checks {
         let mut notes: &[String] = &[];
         let (heading, trace, loop_start) = match &check.verdict {
@@ -130,6 +204,7 @@ pub fn report(run: &SpecRun) -> String {
                 };
                 (heading, trace, loop_start)
             }
+            Verdict::Witnessed(_) if detail == Detail::Brief => continue,
             Verdict::Witnessed(trace) => {
                 (format!("Witness for {} {}", check.kind.name(), printable(&check.name)), trace, None)
             }
@@ -139,6 +214,11 @@ pub fn report(run: &SpecRun) -> String {
             Some(start) => format!("{}, loop back to state {}", plural(trace.steps.len() as u64, "state"), start + 1),
             None => plural(trace.steps.len() as u64, "state"),
         };
+        if detail == Detail::Brief && crate::is_expected(run.expect, &check.name) {
+            let _ =
+                writeln!(out, "\n{heading} ({length}), as expected: printed with --verbose and in the HTML report.");
+            continue;
+        }
         let _ = writeln!(out, "\n{heading} ({length}):");
         steps(&mut out, trace, loop_start);
         if !notes.is_empty() {
@@ -175,6 +255,10 @@ fn header(out: &mut String, run: &SpecRun) {
 
 fn counts(out: &mut String, run: &SpecRun) {
     let stats = &run.outcome.stats;
+    if run.strategy == "simulate" {
+        simulation_counts(out, run);
+        return;
+    }
     let initial = plural(stats.initial_states, "distinct state");
     let _ = writeln!(out, "Finished computing initial states: {initial} generated.");
     let _ = writeln!(
@@ -214,25 +298,69 @@ fn counts(out: &mut String, run: &SpecRun) {
     }
 }
 
+/// A simulation's counts: its walks and steps, and the distinct states they
+/// visited. The searches' figures (the depth of the state graph, the states
+/// left on the queue, the store's bytes per state) mean nothing here.
+fn simulation_counts(out: &mut String, run: &SpecRun) {
+    let stats = &run.outcome.stats;
+    let steps: u64 = run.outcome.coverage.iter().map(|action| action.steps).sum();
+    let _ = writeln!(
+        out,
+        "Simulation: {}, {} in all; the longest walk was {}.",
+        plural(stats.walks, "random walk"),
+        plural(steps, "step"),
+        plural(u64::from(stats.depth), "state"),
+    );
+    let _ = writeln!(
+        out,
+        "{} generated, {} visited (of {} initial).",
+        plural(stats.generated_states, "state"),
+        plural(stats.distinct_states, "distinct state"),
+        thousands(stats.initial_states),
+    );
+    match states_per_second(run) {
+        Some(_) => {
+            let _ = writeln!(out, "Finished in {:.2} s ({} distinct states/s).", run.seconds, rate(run));
+        }
+        None => {
+            let _ = writeln!(out, "Finished in {:.2} s.", run.seconds);
+        }
+    }
+    match run.outcome.stopped {
+        None => {}
+        Some(StopReason::Simulation) => {
+            out.push_str("Random walks prove nothing: what they did not violate is unknown.\n");
+        }
+        Some(StopReason::StoppedAtViolation) => out.push_str("Stopped at the first violation.\n"),
+        Some(reason) => {
+            let _ = writeln!(out, "Stopped early: {}.", reason.describe());
+        }
+    }
+}
+
 fn checks(out: &mut String, run: &SpecRun) {
     if run.outcome.checks.is_empty() {
         return;
     }
     let mut table = Table::new(&[("", Align::Left), ("", Align::Left), ("", Align::Left)]);
     for check in &run.outcome.checks {
-        let verdict = match &check.verdict {
-            Verdict::Holds => "holds".to_string(),
-            Verdict::Violated(cex) if cex.is_empty() && check.kind == CheckKind::Sometimes => {
-                "violated: never witnessed".to_string()
-            }
-            Verdict::Violated(cex) => format!("violated ({})", plural(cex.len() as u64, "state")),
-            Verdict::Witnessed(trace) => format!("witnessed ({})", plural(trace.steps.len() as u64, "state")),
-            Verdict::Unknown(reason) => format!("unknown: {}", reason.describe()),
-        };
-        table.row(vec![printable(&check.name).into_owned(), check.kind.name().to_string(), verdict]);
+        table.row(vec![printable(&check.name).into_owned(), check.kind.name().to_string(), verdict(check)]);
     }
     out.push_str("\nChecks:\n");
     out.push_str(&indent(&table.render(false)));
+}
+
+/// A check's verdict in a few words: `holds`, `violated (6 states)`.
+fn verdict(check: &checker::Check) -> String {
+    match &check.verdict {
+        Verdict::Holds => "holds".to_string(),
+        Verdict::Violated(cex) if cex.is_empty() && check.kind == CheckKind::Sometimes => {
+            "violated: never witnessed".to_string()
+        }
+        Verdict::Violated(cex) => format!("violated ({})", plural(cex.len() as u64, "state")),
+        Verdict::Witnessed(trace) => format!("witnessed ({})", plural(trace.steps.len() as u64, "state")),
+        Verdict::Unknown(reason) => format!("unknown: {}", reason.describe()),
+    }
 }
 
 fn coverage(out: &mut String, run: &SpecRun) {
@@ -242,7 +370,11 @@ fn coverage(out: &mut String, run: &SpecRun) {
     let mut table =
         Table::new(&[("ACTION", Align::Left), ("STEPS", Align::Right), ("DISTINCT", Align::Right), ("", Align::Left)]);
     for action in &run.outcome.coverage {
-        let note = if action.steps == 0 { "never fired" } else { "" };
+        let note = match (action.steps, action.disabled) {
+            (0, true) => "disabled by configuration",
+            (0, false) => "never fired",
+            _ => "",
+        };
         table.row(vec![
             printable(action.name).into_owned(),
             thousands(action.steps),
@@ -252,6 +384,27 @@ fn coverage(out: &mut String, run: &SpecRun) {
     }
     out.push_str("\nCoverage:\n");
     out.push_str(&indent(&table.render(true)));
+}
+
+/// The actions that never fired, on one line, in place of the coverage table.
+fn never_fired(out: &mut String, run: &SpecRun) {
+    let (never, disabled) = never_fired_and_disabled(run);
+    if !never.is_empty() {
+        let _ = writeln!(out, "\nNever fired: {} (coverage table with --verbose).", never.join(", "));
+    }
+    if !disabled.is_empty() {
+        let _ = writeln!(out, "Disabled by configuration: {}.", disabled.join(", "));
+    }
+}
+
+/// The actions that never fired though they could, and those the spec's
+/// constants switch off.
+fn never_fired_and_disabled(run: &SpecRun) -> (Vec<String>, Vec<String>) {
+    let names = |disabled: bool| -> Vec<String> {
+        let actions = run.outcome.coverage.iter().filter(|a| a.steps == 0 && a.disabled == disabled);
+        actions.map(|a| printable(a.name).into_owned()).collect()
+    };
+    (names(false), names(true))
 }
 
 /// Writes a trace TLC-style: state 1 in full, then for each step the action

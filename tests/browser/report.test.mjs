@@ -254,6 +254,168 @@ test("seven nodes and 45 states: the charts scroll and no labels overlap", async
   await page.close();
 });
 
+// Label boxes of every chart under `root` that overlap another label, or
+// stick out of their chart: [] when the layout is clean.
+async function labelProblems(root) {
+  return root.evaluate((root) => {
+    const found = [];
+    for (const svg of root.querySelectorAll("svg")) {
+      const view = svg.viewBox.baseVal;
+      const boxes = [...svg.querySelectorAll("text")].map((t) => ({ text: t.textContent, box: t.getBBox() }));
+      for (const { text, box } of boxes) {
+        if (box.x < view.x - 1 || box.y < view.y - 1 || box.x + box.width > view.x + view.width + 1 || box.y + box.height > view.y + view.height + 1) {
+          found.push(`${text} is clipped`);
+        }
+      }
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i].box, b = boxes[j].box;
+          const x = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+          const y = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+          if (x > 1 && y > 1) found.push(`${boxes[i].text} / ${boxes[j].text}`);
+        }
+      }
+    }
+    return found;
+  });
+}
+
+test("the bundled message-passing counterexamples have no overlapping or clipped labels", async () => {
+  const page = await open(reportPath);
+  for (const spec of ["raft-election-liveness-split-vote-2.cfg", "abd-bug-skip-write-back-3x2x2.cfg", "dynamo-partition-2x2x1.cfg"]) {
+    const cex = counterexample(page, spec);
+    await cex.locator(":scope > summary").click();
+    assert.ok((await cex.locator("svg.msc").count()) === 1, `${spec} has a sequence chart`);
+    assert.deepEqual(await labelProblems(cex), [], spec);
+  }
+  await page.close();
+});
+
+test("full message payloads show on hover and in the step's detail; long collections show what changed", async () => {
+  const page = await open(reportPath);
+  const cex = counterexample(page, "abd-bug-skip-write-back-3x2x2.cfg");
+  await cex.locator(":scope > summary").click();
+  // Each arrow's tooltip (its <title>) holds the whole message, not the short label.
+  const arrow = cex.locator("svg.msc g.msg").first();
+  const label = await arrow.locator("text.ml").textContent();
+  const tooltip = await arrow.locator("title").textContent();
+  assert.ok(tooltip.length > label.length && /\[.*\|->/.test(tooltip), `${label} / ${tooltip}`);
+  await arrow.locator("line, path").first().hover({ force: true });
+  // The selected step lists its messages in full.
+  const step = cex.locator("tr.step").nth(2);
+  await step.click();
+  const payloads = step.locator("details.payloads");
+  assert.equal(await payloads.count(), 1);
+  await payloads.locator("summary").click();
+  assert.match(await payloads.innerText(), /→ .*: \[.*\|->/);
+  // The network is long: a later step shows the messages added or removed, the whole value folded.
+  const delta = cex.locator("tr.step .var.delta").first();
+  assert.ok(await delta.isVisible());
+  assert.ok((await delta.locator(".added, .removed").count()) >= 1);
+  assert.equal(await delta.locator("details.whole").getAttribute("open"), null);
+  await cex.locator("input.full").check();
+  assert.equal(await delta.locator("details.whole").getAttribute("open"), "");
+  await shot(page, step, "payloads");
+  await page.close();
+});
+
+test("a linearizability counterexample shows each client's operations and says why", async () => {
+  const page = await open(reportPath);
+  const cex = counterexample(page, "abd-bug-skip-write-back-3x2x2.cfg");
+  await cex.locator(":scope > summary").click();
+  const lane = cex.locator("figure.lane");
+  assert.ok(await lane.isVisible());
+  // Client = {c1, c2}: one row each.
+  assert.deepEqual((await lane.locator("svg.history text.hc").allTextContents()).sort(), ["c1", "c2"]);
+  assert.ok((await lane.locator("svg.history g.op").count()) >= 3);
+  assert.equal(await lane.locator("svg.history g.op.bad").count(), 2);
+  assert.match(await lane.locator("p.why").innerText(), /returned \d+ after the read .* had returned \d+ and completed/);
+  assert.deepEqual(await labelProblems(lane), []);
+  await shot(page, lane, "history");
+  await page.close();
+});
+
+test("the summary filter shows one kind of spec, by click or by key", async () => {
+  const page = await open(reportPath);
+  const rows = page.locator("table.specs tbody tr");
+  const visible = async () => (await rows.evaluateAll((trs) => trs.filter((tr) => tr.offsetParent !== null).map((tr) => tr.getAttribute("data-verdict"))));
+  const all = await visible();
+  assert.ok(all.includes("pass") && all.includes("expected"), `${all}`);
+  await page.locator('.filters button[data-filter="expected"]').click();
+  const expected = await visible();
+  assert.ok(expected.length > 0 && expected.every((v) => v === "expected"), `${expected}`);
+  assert.equal(await page.locator('section.spec[data-verdict="pass"]').first().isVisible(), false);
+  assert.equal(await page.locator('.filters button[data-filter="expected"]').getAttribute("aria-pressed"), "true");
+  await page.locator("h1").click();
+  await page.keyboard.press("s");
+  const passes = await visible();
+  assert.ok(passes.length > 0 && passes.every((v) => v === "pass"), `${passes}`);
+  await page.keyboard.press("a");
+  assert.deepEqual(await visible(), all);
+  await page.close();
+});
+
+test("keys work without a click, and n and p move between counterexamples", async () => {
+  const page = await open(reportPath);
+  await page.keyboard.press("x");
+  await page.keyboard.press("a");
+  // No click anywhere: n opens the first counterexample and j steps through it.
+  await page.keyboard.press("n");
+  const first = page.locator("details.cex[open]").first();
+  assert.equal(await page.locator("details.cex[open]").count(), 1);
+  assert.equal(await first.locator("tr.step.sel").getAttribute("data-step"), "0");
+  await page.keyboard.press("j");
+  assert.equal(await first.locator("tr.step.sel").getAttribute("data-step"), "1");
+  const heading = await first.locator("h3").innerText();
+  await page.keyboard.press("n");
+  assert.equal(await page.locator("details.cex[open]").count(), 2);
+  const second = page.locator("details.cex[open]").nth(1);
+  assert.notEqual(await second.locator("h3").innerText() + (await second.getAttribute("id")), heading + (await first.getAttribute("id")));
+  await page.keyboard.press("j");
+  assert.equal(await second.locator("tr.step.sel").getAttribute("data-step"), "1", "keys act on the counterexample moved to");
+  assert.equal(await first.locator("tr.step.sel").getAttribute("data-step"), "1", "and leave the other alone");
+  await page.keyboard.press("p");
+  await page.keyboard.press("j");
+  assert.equal(await first.locator("tr.step.sel").getAttribute("data-step"), "2");
+  await page.close();
+});
+
+test("the header names the version, the command line and the date", async () => {
+  const page = await open(reportPath);
+  const run = await page.locator("header .run").innerText();
+  assert.match(run, /^bivalent \S+ · bivalent check specs\/ .* · \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+  await page.close();
+});
+
+test("dark mode follows prefers-color-scheme", async () => {
+  const page = await open(reportPath);
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  await page.emulateMedia({ colorScheme: "light" });
+  assert.equal(await background(), "rgb(255, 255, 255)");
+  await page.emulateMedia({ colorScheme: "dark" });
+  const dark = await background();
+  const [r, g, b] = dark.match(/\d+/g).map(Number);
+  assert.ok(r + g + b < 150, `a dark background, not ${dark}`);
+  const text = await page.evaluate(() => getComputedStyle(document.body).color);
+  assert.ok(text.match(/\d+/g).map(Number).reduce((x, y) => x + y) > 500, `light text, not ${text}`);
+  await page.screenshot({ path: path.join(artifacts, "dark.png") });
+  await page.close();
+});
+
+test("at phone width the page does not scroll sideways; charts scroll in their pane", async () => {
+  const page = await open(reportPath);
+  await page.setViewportSize({ width: 390, height: 844 });
+  const cex = counterexample(page, "abd-bug-skip-write-back-3x2x2.cfg");
+  await cex.locator(":scope > summary").click();
+  const width = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, view: window.innerWidth }));
+  assert.ok(width.page <= width.view, `the page is ${width.page} px wide in a ${width.view} px view`);
+  const figure = cex.locator(".charts figure").first();
+  const box = await figure.boundingBox();
+  assert.ok(box.x >= 0 && box.x + box.width <= 390, `the chart pane fits: ${JSON.stringify(box)}`);
+  await shot(page, cex, "phone");
+  await page.close();
+});
+
 test("nothing was loaded from the network, and no page reported an error", () => {
   assert.deepEqual(blocked, [], "requests that would have left the machine");
   const foreign = requests.filter((url) => !url.startsWith("file:"));

@@ -1263,3 +1263,22 @@ fn an_escape_at_the_end_of_a_line_is_a_syntax_error() {
         "2:16: syntax error: expected an escape such as `\\\"`, `\\\\` or `\\n` in a string, found the end of the line"
     );
 }
+
+#[test]
+fn a_tla_expression_in_a_formula_is_refused_as_such_at_the_operator() {
+    // Each was a bare "expected `)`" error, or an error at the next line.
+    for (text, found, after, column) in [
+        ("<>(x = 3)", "`=`", "x", 20),
+        ("[](Len(log) => <>Done)", "`(`", "Len", 21),
+        ("<>(r \\in S)", "`\\in`", "r", 20),
+        ("x = 3 ~> Done", "`=`", "x", 17),
+        ("<>[](pc = \"done\")", "`=`", "pc", 23),
+    ] {
+        let message = formula_error(text);
+        assert!(message.contains("evaluates no TLA+ expression"), "{text}: {message}");
+        assert!(message.contains(&format!("found {found} after `{after}`")), "{text}: {message}");
+        assert!(message.starts_with(&format!("2:{column}: ")), "{text}: {message}");
+    }
+    // What may follow a name still parses.
+    formula("(A) /\\ B \\/ C ~> D => E");
+}

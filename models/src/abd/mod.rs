@@ -415,6 +415,14 @@ impl Model for Abd {
         names
     }
 
+    fn disabled_actions(&self) -> Vec<&'static str> {
+        if self.faults.any() {
+            self.faults.disabled_actions()
+        } else {
+            Vec::new()
+        }
+    }
+
     fn format_action(&self, action: &AbdAction) -> String {
         match action {
             AbdAction::Read(c) => self.cluster.format_invocation(*c, None),

@@ -191,6 +191,30 @@ impl Faults {
     pub const CONSTANTS: &'static [&'static str] =
         &["Fifo", "MaxInFlight", "Loss", "Duplication", "MaxCrashes", "Restart", "Partitions"];
 
+    /// The fault actions ([`Fault::NAMES`]) these budgets switch off: `Drop`
+    /// without `Loss`, `Duplicate` without `Duplication`, `Crash` without
+    /// `MaxCrashes` (and `Restart` without crashes or with `Restart =
+    /// "Never"`), `Partition` and `Heal` without `Partitions`.
+    pub fn disabled_actions(&self) -> Vec<&'static str> {
+        let mut off = Vec::new();
+        if self.loss == 0 {
+            off.push("Drop");
+        }
+        if self.duplication == 0 {
+            off.push("Duplicate");
+        }
+        if self.max_crashes == 0 {
+            off.push("Crash");
+        }
+        if self.max_crashes == 0 || self.restart == Restart::Never {
+            off.push("Restart");
+        }
+        if self.partitions == 0 {
+            off.extend(["Partition", "Heal"]);
+        }
+        off
+    }
+
     /// A reliable network of `nodes` nodes: a bag, no bound, no faults.
     pub fn reliable(nodes: usize) -> Faults {
         assert!((1..=NODE_MAX).contains(&nodes), "a network has 1 to {NODE_MAX} nodes");

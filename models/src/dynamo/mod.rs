@@ -476,6 +476,14 @@ impl Model for Dynamo {
         names
     }
 
+    fn disabled_actions(&self) -> Vec<&'static str> {
+        if self.faults.any() {
+            self.faults.disabled_actions()
+        } else {
+            Vec::new()
+        }
+    }
+
     fn format_action(&self, action: &DynamoAction) -> String {
         match action {
             DynamoAction::Read(c) => self.cluster.format_invocation(*c, None),

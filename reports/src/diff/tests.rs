@@ -66,3 +66,24 @@ fn html_values_mark_what_changed_and_escape_everything() {
     snapshot!(html, @r#"{[type |-&gt; &quot;B&quot;], <mark>[type |-&gt; &quot;C&quot;]</mark>} <del>[type |-&gt; &quot;A&quot;]</del>"#);
     snapshot!(value_html(None, &Value::Int(3)), @"3");
 }
+
+#[test]
+fn a_collection_delta_is_what_was_gained_and_lost() {
+    use super::collection_delta;
+    let int = Value::Int;
+    // A bag as a sequence: one of two copies of 1 delivered, 3 sent.
+    let before = Value::Seq(vec![int(1), int(1), int(2)]);
+    let after = Value::Seq(vec![int(1), int(2), int(3)]);
+    assert_eq!(collection_delta(&before, &after), Some((vec!["3".to_string()], vec!["1".to_string()])));
+    let before = Value::Set(vec![int(1), int(2)]);
+    let after = Value::Set(vec![int(2), int(5)]);
+    assert_eq!(collection_delta(&before, &after), Some((vec!["5".to_string()], vec!["1".to_string()])));
+    // A function: a changed entry is lost with its old value and gained with its new.
+    let before = Value::Map(vec![(int(1), int(10)), (int(2), int(20))]);
+    let after = Value::Map(vec![(int(1), int(11)), (int(2), int(20)), (int(3), int(30))]);
+    assert_eq!(
+        collection_delta(&before, &after),
+        Some((vec!["1 :> 11".to_string(), "3 :> 30".to_string()], vec!["1 :> 10".to_string()]))
+    );
+    assert_eq!(collection_delta(&int(1), &Value::Set(vec![])), None);
+}

@@ -1,7 +1,11 @@
 "use strict";
 // Step navigation in each trace: click a step (table row, chart row, graph
-// state) or use the keys; everything showing that step is highlighted.
+// state) or use the keys; everything showing that step is highlighted. Keys
+// work without a click: they act on the current trace (the last one opened,
+// clicked or moved to, else the first open one on screen). The summary's
+// filter buttons (or their keys) show one kind of spec.
 (function () {
+  var current = null;
   function rows(cex) { return cex.querySelectorAll("tr.step"); }
   function reveal(box, el) {
     var b = box.getBoundingClientRect(), e = el.getBoundingClientRect();
@@ -10,6 +14,7 @@
   function select(cex, i, scroll) {
     var n = rows(cex).length;
     if (!n) return;
+    current = cex;
     i = Math.max(0, Math.min(n - 1, i));
     cex.setAttribute("data-at", i);
     cex.querySelectorAll(".sel").forEach(function (e) { e.classList.remove("sel"); });
@@ -27,11 +32,48 @@
   function full(cex, on) {
     var box = cex.querySelector("input.full");
     if (box) box.checked = on;
-    cex.querySelectorAll("details.rest").forEach(function (d) { d.open = on; });
+    cex.querySelectorAll("details.rest, details.whole, details.payloads").forEach(function (d) { d.open = on; });
   }
+  function shown(el) { return el.offsetParent !== null || el.getClientRects().length > 0; }
+  function traces() { return Array.prototype.filter.call(document.querySelectorAll("details.cex"), shown); }
+  // The counterexamples (not witnesses) in page order, as `n`/`p` visit them.
+  function counterexamples() {
+    return traces().filter(function (c) { return !c.querySelector("summary .badge.pass"); });
+  }
+  function target() {
+    if (current && current.open && shown(current)) return current;
+    var open = traces().filter(function (c) { return c.open; });
+    var onScreen = open.filter(function (c) {
+      var r = c.getBoundingClientRect();
+      return r.bottom > 0 && r.top < window.innerHeight;
+    });
+    return onScreen[0] || open[0] || null;
+  }
+  function move(step) {
+    var all = counterexamples();
+    if (!all.length) return;
+    var at = all.indexOf(current);
+    var next = all[at < 0 ? (step > 0 ? 0 : all.length - 1) : (at + step + all.length) % all.length];
+    next.open = true;
+    select(next, parseInt(next.getAttribute("data-at") || "0", 10), false);
+    next.scrollIntoView({ block: "start" });
+  }
+  function filter(kind) {
+    document.querySelectorAll(".filters button").forEach(function (b) {
+      b.setAttribute("aria-pressed", b.getAttribute("data-filter") === kind ? "true" : "false");
+    });
+    document.querySelectorAll("[data-verdict]").forEach(function (el) {
+      if (kind === "all" || el.getAttribute("data-verdict") === kind) el.removeAttribute("data-hidden");
+      else el.setAttribute("data-hidden", "");
+    });
+  }
+  document.querySelectorAll(".filters button").forEach(function (b) {
+    b.addEventListener("click", function () { filter(b.getAttribute("data-filter")); });
+  });
   document.querySelectorAll("details.cex").forEach(function (cex) {
     cex.addEventListener("toggle", function () {
       if (cex.open && !cex.hasAttribute("data-at")) select(cex, 0, false);
+      if (cex.open) current = cex;
     });
     cex.addEventListener("click", function (ev) {
       var t = ev.target.closest("[data-step]");
@@ -41,18 +83,26 @@
     });
     var box = cex.querySelector("input.full");
     if (box) box.addEventListener("change", function () { full(cex, box.checked); });
-    cex.addEventListener("keydown", function (ev) {
-      if (ev.altKey || ev.ctrlKey || ev.metaKey || !cex.open) return;
-      var i = parseInt(cex.getAttribute("data-at") || "0", 10), k = ev.key;
-      if (k === "ArrowDown" || k === "j") i += 1;
-      else if (k === "ArrowUp" || k === "k") i -= 1;
-      else if (k === "Home") i = 0;
-      else if (k === "End") i = rows(cex).length - 1;
-      else if (k === "f") { full(cex, !cex.querySelector("input.full").checked); ev.preventDefault(); return; }
-      else return;
-      ev.preventDefault();
-      select(cex, i, true);
-    });
-    if (cex.open) select(cex, 0, false);
   });
+  var filterKeys = { a: "all", x: "fail", e: "expected", s: "pass", i: "incomplete" };
+  document.addEventListener("keydown", function (ev) {
+    if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    if (ev.target.closest && ev.target.closest("input, textarea, select, button")) return;
+    var k = ev.key;
+    if (filterKeys[k]) { filter(filterKeys[k]); ev.preventDefault(); return; }
+    if (k === "n" || k === "p") { move(k === "n" ? 1 : -1); ev.preventDefault(); return; }
+    var cex = (ev.target.closest && ev.target.closest("details.cex[open]")) || target();
+    if (!cex) return;
+    var i = parseInt(cex.getAttribute("data-at") || "0", 10);
+    if (k === "ArrowDown" || k === "j") i += 1;
+    else if (k === "ArrowUp" || k === "k") i -= 1;
+    else if (k === "Home") i = 0;
+    else if (k === "End") i = rows(cex).length - 1;
+    else if (k === "f") { full(cex, !cex.querySelector("input.full").checked); ev.preventDefault(); return; }
+    else return;
+    ev.preventDefault();
+    select(cex, i, true);
+  });
+  document.querySelectorAll("details.cex[open]").forEach(function (cex) { select(cex, 0, false); });
+  current = null;
 })();

@@ -52,8 +52,10 @@ fn the_policy_allows_exactly_the_inline_script_and_stylesheet() {
 #[test]
 fn the_report_stays_small() {
     let page = everything().index;
-    assert!(JS.len() < 4_000, "the script is {} bytes", JS.len());
-    assert!(CSS.len() < 7_000, "the stylesheet is {} bytes", CSS.len());
+    // Step navigation, keys without a click, moving between counterexamples and the summary filter.
+    assert!(JS.len() < 6_000, "the script is {} bytes", JS.len());
+    // A light and a dark palette, and a layout for phones.
+    assert!(CSS.len() < 9_000, "the stylesheet is {} bytes", CSS.len());
     assert!(page.len() < 80_000, "the page is {} bytes", page.len());
 }
 
@@ -184,4 +186,30 @@ fn specs_not_run_are_listed_apart_from_those_that_could_not_be_checked() {
     assert!(page.contains(
         r#"<span class="badge fail">1 could not be checked</span> <span class="badge incomplete">1 not checked</span>"#
     ));
+}
+
+#[test]
+fn the_header_names_the_version_the_command_line_and_the_date_and_the_filter_counts_each_kind() {
+    let fixtures = every_kind();
+    let runs: Vec<_> = fixtures.iter().map(|f| f.run()).collect();
+    let invocation = super::Invocation {
+        version: "1.2.3",
+        command_line: "bivalent check 'specs/<b>.cfg'",
+        date: "2026-12-03 13:47 UTC",
+    };
+    let page = super::report_for(&runs, &[], Some(&invocation)).index;
+    assert!(
+        page.contains(
+            "<p class=\"run muted\">bivalent 1.2.3 · <code class=\"cmd\">bivalent check &#39;specs/&lt;b&gt;.cfg&#39;</code> \
+             · 2026-12-03 13:47 UTC</p>"
+        ),
+        "{page}"
+    );
+    // every_kind: two passes (one with a witness), one expected violation, two failures, one incomplete.
+    for button in ["All (6)", "Failures (2)", "Expected violations (1)", "Passes (2)", "Incomplete (1)"] {
+        assert!(page.contains(&format!("\">{button}</button>")), "{button}");
+    }
+    // A summary row and a section per spec, each with its kind for the filter.
+    assert_eq!(page.matches(" data-verdict=\"").count(), 2 * runs.len());
+    assert!(!report(&runs, &[]).index.contains("class=\"run muted\""));
 }

@@ -105,6 +105,19 @@ pub fn msc(trace: &Trace, ending: Ending) -> Option<String> {
         .filter_map(|(i, step)| step.messages.actor.as_ref().map(|actor| (i, x(index(actor)))))
         .map(|(i, cx)| Area { left: cx - 5, right: cx + 5, top: y(i) - 8, bottom: y(i) + 8 })
         .collect();
+    // The crash marks and duplication notes, drawn later, are known already.
+    for (i, step) in trace.steps.iter().enumerate() {
+        for node in &step.messages.crashed {
+            let (cx, cy) = (x(index(node)), y(i));
+            taken.push(Area { left: cx - 8, right: cx + 10 + 5 * CHAR, top: cy - 8, bottom: cy + 8 });
+        }
+        for envelope in &step.messages.duplicated {
+            let (from, to) = (x(index(&envelope.from)), x(index(&envelope.to)));
+            let width = (chars(&truncate(&envelope.label, MESSAGE_MAX)) as i32 + 3) * CHAR;
+            let (left, right) = if to < from { (from + 9, from + 9 + width) } else { (from - 9 - width, from - 9) };
+            taken.push(Area { left, right, top: y(i) - 6, bottom: y(i) + 6 });
+        }
+    }
     for arrow in arrows(trace) {
         let (x1, y1) = match arrow.sent {
             Some(step) => (x(index(&arrow.envelope.from)), y(step)),
@@ -125,10 +138,23 @@ pub fn msc(trace: &Trace, ending: Ending) -> Option<String> {
             // To itself: a loop out to the right of the lifeline.
             let _ = write!(out, r#"<path d="M{x1} {y1}C{} {y1} {} {y2} {} {y2}"/>"#, x1 + 36, x1 + 36, x2 + 6);
             arrowhead(&mut out, "head", f64::from(x2 + 6), f64::from(y2), -1.0, 0.0);
+            // The label goes right of the loop, or left of the lifeline when
+            // the chart's edge is near, moving up or down off other labels.
             let label = truncate(&arrow.envelope.label, MESSAGE_MAX);
             let half = chars(&label) as i32 * CHAR / 2;
-            let (lx, ly) = (x1 + 40 + half, (y1 + y2) / 2 + 4);
-            taken.push(Area { left: lx - half, right: lx + half, top: ly - 10, bottom: ly + 2 });
+            let middle = (y1 + y2) / 2 + 4;
+            let sides = [x1 + 40 + half, x1 - 10 - half];
+            let (lx, ly, area) = [0, -12, 12, -24, 24, -36, 36]
+                .into_iter()
+                .flat_map(|dy| sides.map(|lx| (lx, middle + dy)))
+                .map(|(lx, ly)| (lx, ly, label_area(lx, ly, half)))
+                .filter(|(_, _, area)| area.left >= gutter && area.right <= width - 2 && area.top >= 0)
+                .min_by_key(|(_, _, area)| taken.iter().filter(|t| t.overlaps(area)).count())
+                .unwrap_or_else(|| {
+                    let lx = x1 - 10 - half;
+                    (lx, middle, label_area(lx, middle, half))
+                });
+            taken.push(area);
             text(&mut out, "ml", lx, ly, &label);
         } else {
             // Stop short of the activation box on the receiving lifeline.
@@ -152,16 +178,18 @@ pub fn msc(trace: &Trace, ending: Ending) -> Option<String> {
             // that spot is taken it slides along the arrow to a free one.
             let label = truncate(&arrow.envelope.label, MESSAGE_MAX);
             let half = chars(&label) as i32 * CHAR / 2;
-            let at = |fifths: i32| {
-                let (lx, ly) = (x1 + (x2 - x1) * fifths / 10, y1 + (y2 - y1) * fifths / 10 - 4);
-                (lx, ly, Area { left: lx - half, right: lx + half, top: ly - 10, bottom: ly + 2 })
+            let at = |(tenths, dy): (i32, i32)| {
+                let (lx, ly) = (x1 + (x2 - x1) * tenths / 10, y1 + (y2 - y1) * tenths / 10 - 4 + dy);
+                (lx, ly, label_area(lx, ly, half))
             };
-            // Tenths of the way, best first; failing all, the least covered spot.
-            let (lx, ly, area) = [6, 5, 7, 4, 8, 3, 9, 2]
-                .into_iter()
+            // Tenths of the way, best first, on the arrow and then just below
+            // or above it; failing all, the least covered spot.
+            let spots = [0, 14, -14].into_iter().flat_map(|dy| [6, 5, 7, 4, 8, 3, 9, 2].map(|tenths| (tenths, dy)));
+            let (lx, ly, area) = spots
                 .map(at)
+                .filter(|(_, _, area)| area.top >= 0 && area.bottom <= height)
                 .min_by_key(|(_, _, area)| taken.iter().filter(|t| t.overlaps(area)).count())
-                .expect("reports bug: no place for a label");
+                .unwrap_or_else(|| at((6, 0)));
             taken.push(area);
             let _ = write!(out, r#"<text class="ml" x="{lx}" y="{ly}">{}</text>"#, escape(&label));
         }
@@ -240,6 +268,12 @@ fn loop_bracket(out: &mut String, width: i32, top: i32, bottom: i32, start: usiz
     let (lx, ly) = (far + 12, (top + bottom) / 2);
     let _ = write!(out, r#"<text class="ll" x="{lx}" y="{ly}" transform="rotate(-90 {lx} {ly})">loop</text>"#);
     out.push_str("</g>");
+}
+
+/// Where a message label centred at `lx` on the baseline `ly` is drawn: the
+/// font's ascent and descent included.
+fn label_area(lx: i32, ly: i32, half: i32) -> Area {
+    Area { left: lx - half, right: lx + half, top: ly - 11, bottom: ly + 3 }
 }
 
 /// A rectangle of the chart that a label must not cover.

@@ -172,6 +172,19 @@ impl Parser {
                     }
                 }
             };
+            // After a name, what continues a TLA+ state expression (`x = 3`,
+            // `Len(log)`, `r \in S`, `pc[1]`) rather than a formula.
+            if let Formula::Name(named) = &operand.0 {
+                let token = self.peek();
+                let expression = match &token.kind {
+                    TokenKind::Punct(p) => !matches!(*p, "/\\" | "\\/" | "~>" | "=>" | ")"),
+                    TokenKind::Int(_) | TokenKind::Str(_) | TokenKind::Backslash(_) | TokenKind::Other(_) => true,
+                    TokenKind::Word(_) | TokenKind::Eof => false,
+                };
+                if expression {
+                    return Err(ConfigError::expression_in_formula(token.span, &describe(&token.kind), &named.name));
+                }
+            }
             // What follows the operand: an infix operator (then the next
             // operand), or the end of its group.
             loop {
