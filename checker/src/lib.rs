@@ -51,6 +51,7 @@
 
 mod bfs;
 mod check;
+pub mod collections;
 mod checkpoint;
 mod config;
 mod dfs;
