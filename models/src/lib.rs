@@ -13,6 +13,9 @@
 //! - [`dynamo`]: `Dynamo`, a Dynamo-style leaderless register (DeCandia et
 //!   al.): tunable `N`, `R`, `W`, last-writer-wins versions, read repair and
 //!   anti-entropy, with an available mode that shows the CAP trade-off.
+//! - [`lamport_mutex`]: `LamportMutex` (`LamportMutex.tla`; Merz), Lamport's
+//!   distributed mutual exclusion with logical clocks, with a `Vec` state and
+//!   an inline one (the heap-state benchmark workload).
 //! - [`paxos`]: `Paxos` (Lamport's `Paxos.tla`, single-decree Paxos refining
 //!   `Voting.tla`; tlaplus/Examples), with flexible quorums.
 //! - [`raft`]: `Raft` (Ongaro's `raft.tla`, leader election and log
@@ -54,6 +57,7 @@ pub mod abd;
 pub mod common;
 pub mod crdt;
 pub mod dynamo;
+pub mod lamport_mutex;
 pub mod paxos;
 pub mod raft;
 pub mod two_phase_commit;
@@ -67,6 +71,7 @@ mod naive_tests;
 pub use abd::Abd;
 pub use crdt::{Crdt, GCounter, LWWRegister, ORSet, PNCounter, TwoPSet};
 pub use dynamo::Dynamo;
+pub use lamport_mutex::LamportMutex;
 pub use paxos::Paxos;
 pub use raft::Raft;
 pub use two_phase_commit::{TCommit, TwoPhase};
@@ -182,6 +187,14 @@ static REGISTRY: &[ModelEntry] = &[
             let kind = LWWRegister { values: vec!["v1".into(), "v2".into()], bug: crdt::LWWBug::None };
             Box::new(Crdt::new(kind, example_replicas(), 1, 2))
         }),
+    },
+    ModelEntry {
+        name: "LamportMutex",
+        summary: "Lamport's distributed mutual exclusion with logical clocks (LamportMutex.tla; Merz), \
+                  with a Vec state or an inline one",
+        constants: lamport_mutex::CONSTANTS,
+        build: lamport_mutex::from_constants,
+        example: Example::Model(|| Box::new(LamportMutex::<lamport_mutex::VecState>::new(2, 3))),
     },
     ModelEntry {
         name: "ORSet",
