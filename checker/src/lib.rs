@@ -51,8 +51,8 @@
 
 mod bfs;
 mod check;
-pub mod collections;
 mod checkpoint;
+pub mod collections;
 mod config;
 mod dfs;
 mod dyn_model;

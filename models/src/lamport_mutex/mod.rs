@@ -410,14 +410,26 @@ impl<S: Repr> Model for LamportMutex<S> {
         };
         vec![
             ("clock", Value::Seq(procs.clone().map(|p| int(s.clock(p))).collect())),
-            ("req", Value::Seq(procs.clone().map(|p| Value::Seq(procs.clone().map(|q| int(s.req(p, q))).collect())).collect())),
+            (
+                "req",
+                Value::Seq(
+                    procs.clone().map(|p| Value::Seq(procs.clone().map(|q| int(s.req(p, q))).collect())).collect(),
+                ),
+            ),
             ("ack", Value::Seq(procs.clone().map(|p| set(&|q| s.acked(p, q))).collect())),
             (
                 "network",
                 Value::Seq(
                     procs
                         .clone()
-                        .map(|p| Value::Seq(procs.clone().map(|q| Value::Seq(s.channel(p, q).iter().map(message).collect())).collect()))
+                        .map(|p| {
+                            Value::Seq(
+                                procs
+                                    .clone()
+                                    .map(|q| Value::Seq(s.channel(p, q).iter().map(message).collect()))
+                                    .collect(),
+                            )
+                        })
                         .collect(),
                 ),
             ),
@@ -433,7 +445,9 @@ impl<S: Repr> Model for LamportMutex<S> {
                     (1..=m.max_nat()).contains(&s.clock(p))
                         && procs.clone().all(|q| {
                             s.req(p, q) <= m.max_nat()
-                                && s.channel(p, q).iter().all(|msg| !matches!(msg, Message::Req(c) if !(1..=m.max_nat()).contains(c)))
+                                && s.channel(p, q)
+                                    .iter()
+                                    .all(|msg| !matches!(msg, Message::Req(c) if !(1..=m.max_nat()).contains(c)))
                         })
                 })
             }),

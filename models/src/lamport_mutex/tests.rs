@@ -18,8 +18,10 @@ const INVARIANTS: &[&str] = &["TypeOK", "BoundedNetwork", "Mutex"];
 #[test]
 fn one_process_has_three_states_by_hand() {
     for explored in [
-        explore(&LamportMutex::<VecState>::new(1, 3), INVARIANTS, &["ClockConstraint"], None).distinct_generated_depth(),
-        explore(&LamportMutex::<InlineState>::new(1, 3), INVARIANTS, &["ClockConstraint"], None).distinct_generated_depth(),
+        explore(&LamportMutex::<VecState>::new(1, 3), INVARIANTS, &["ClockConstraint"], None)
+            .distinct_generated_depth(),
+        explore(&LamportMutex::<InlineState>::new(1, 3), INVARIANTS, &["ClockConstraint"], None)
+            .distinct_generated_depth(),
     ] {
         assert_eq!(explored, (3, 5, 3));
     }
