@@ -32,6 +32,14 @@ fn typed(spec: &SpecFile, visitor: &mut impl Visit) {
         "Abd" => visitor.visit(&models::Abd::from_constants(constants).expect("valid constants"), spec),
         "Raft" => visitor.visit(&models::Raft::from_constants(constants).expect("valid constants"), spec),
         "Dynamo" => visitor.visit(&models::Dynamo::from_constants(constants).expect("valid constants"), spec),
+        "LamportMutex" => {
+            use models::lamport_mutex::{settings, InlineState, LamportMutex, StateKind, VecState};
+            let s = settings(constants).expect("valid constants");
+            match s.state {
+                StateKind::Vec => visitor.visit(&LamportMutex::<VecState>::new(s.n, s.max_clock), spec),
+                StateKind::Inline => visitor.visit(&LamportMutex::<InlineState>::new(s.n, s.max_clock), spec),
+            }
+        }
         other => panic!("tests/agree.rs does not know model {other}: add it to `typed`"),
     }
 }

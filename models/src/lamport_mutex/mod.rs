@@ -297,14 +297,44 @@ pub const CONSTANTS: &[(&str, &str)] = &[
     ),
 ];
 
-/// A `LamportMutex` of the representation the constant `State` names.
-pub fn from_constants(constants: &Constants) -> Result<Box<dyn checker::DynModel>, ConfigError> {
+/// Which representation the constant `State` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StateKind {
+    /// [`VecState`].
+    Vec,
+    /// [`InlineState`].
+    Inline,
+}
+
+/// What a check spec's constants say: `N`, `maxClock` and the representation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// `N`.
+    pub n: usize,
+    /// `maxClock`.
+    pub max_clock: u8,
+    /// `State`.
+    pub state: StateKind,
+}
+
+/// Reads and checks the constants of a `LamportMutex` check spec.
+pub fn settings(constants: &Constants) -> Result<Settings, ConfigError> {
     constants.expect_only(&CONSTANTS.iter().map(|(name, _)| *name).collect::<Vec<_>>())?;
     let n = constants.int("N", 1, N_MAX as i64)? as usize;
     let max_clock = constants.int("maxClock", 1, MAX_CLOCK_MAX)? as u8;
-    Ok(match constants.choice_or("State", &["Vec", "Inline"], "Vec")? {
-        "Inline" => Box::new(LamportMutex::<InlineState>::new(n, max_clock)),
-        _ => Box::new(LamportMutex::<VecState>::new(n, max_clock)),
+    let state = match constants.choice_or("State", &["Vec", "Inline"], "Vec")? {
+        "Inline" => StateKind::Inline,
+        _ => StateKind::Vec,
+    };
+    Ok(Settings { n, max_clock, state })
+}
+
+/// A `LamportMutex` of the representation the constant `State` names.
+pub fn from_constants(constants: &Constants) -> Result<Box<dyn checker::DynModel>, ConfigError> {
+    let Settings { n, max_clock, state } = settings(constants)?;
+    Ok(match state {
+        StateKind::Inline => Box::new(LamportMutex::<InlineState>::new(n, max_clock)),
+        StateKind::Vec => Box::new(LamportMutex::<VecState>::new(n, max_clock)),
     })
 }
 
