@@ -3,7 +3,9 @@
 //!
 //! - The model API: [`spec`] (the [`spec::Model`] trait, invariants,
 //!   properties, fairness, constraints, symmetries, constants) and
-//!   [`ModelEntry`], the registry entry a check spec's `MODEL` line names.
+//!   [`ModelEntry`], the registry entry a check spec's `MODEL` line names;
+//!   [`collections`], inline fixed-capacity sequences, sets, bags and maps,
+//!   the fast path for states that hold collections.
 //! - The checker: [`check`] with a [`CheckConfig`] from
 //!   [`CheckConfig::builder`] or a parsed check spec ([`parse_spec`]), and
 //!   [`judge`] to compare the [`Outcome`] with the spec's `EXPECT`.
