@@ -40,6 +40,14 @@ fn typed(spec: &SpecFile, visitor: &mut impl Visit) {
         "Pbft" => visitor.visit(&models::Pbft::from_constants(constants).expect("valid constants"), spec),
         "Gossip" => visitor.visit(&models::Gossip::from_constants(constants).expect("valid constants"), spec),
         "CausalStore" => visitor.visit(&models::CausalStore::from_constants(constants).expect("valid constants"), spec),
+        "LamportMutex" => {
+            use models::lamport_mutex::{settings, InlineState, LamportMutex, StateKind, VecState};
+            let s = settings(constants).expect("valid constants");
+            match s.state {
+                StateKind::Vec => visitor.visit(&LamportMutex::<VecState>::new(s.n, s.max_clock), spec),
+                StateKind::Inline => visitor.visit(&LamportMutex::<InlineState>::new(s.n, s.max_clock), spec),
+            }
+        }
         other => panic!("tests/agree.rs does not know model {other}: add it to `typed`"),
     }
 }

@@ -68,7 +68,7 @@ fn an_unknown_model_gives_151_and_lists_the_models() {
     let (_dir, path) = spec("m.cfg", "MODEL TwoPhaze\nCONSTANTS RM = {r1}\n");
     let run = check(&path, &[]);
     assert_eq!(run.code, 151);
-    insta::assert_snapshot!(first_error(&run, &path), @"[dir]/m.cfg:1:7: error: unknown model `TwoPhaze`; did you mean `TwoPhase`? (valid models: Abd, CausalStore, ChainReplication, Dynamo, GCounter, Gossip, LWWRegister, ORSet, PNCounter, Paxos, Pbft, Raft, Saga, TCommit, ThreePhase, TwoPSet, TwoPhase)");
+    insta::assert_snapshot!(first_error(&run, &path), @"[dir]/m.cfg:1:7: error: unknown model `TwoPhaze`; did you mean `TwoPhase`? (valid models: Abd, CausalStore, ChainReplication, Dynamo, GCounter, Gossip, LWWRegister, LamportMutex, ORSet, PNCounter, Paxos, Pbft, Raft, Saga, TCommit, ThreePhase, TwoPSet, TwoPhase)");
 }
 
 #[test]

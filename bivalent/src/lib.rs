@@ -3,7 +3,9 @@
 //!
 //! - The model API: [`spec`] (the [`spec::Model`] trait, invariants,
 //!   properties, fairness, constraints, symmetries, constants) and
-//!   [`ModelEntry`], the registry entry a check spec's `MODEL` line names.
+//!   [`ModelEntry`], the registry entry a check spec's `MODEL` line names;
+//!   [`collections`], inline fixed-capacity sequences, sets, bags and maps,
+//!   the fast path for states that hold collections.
 //! - The checker: [`check`] with a [`CheckConfig`] from
 //!   [`CheckConfig::builder`] or a parsed check spec ([`parse_spec`]), and
 //!   [`judge`] to compare the [`Outcome`] with the spec's `EXPECT`.
@@ -97,3 +99,14 @@ pub use cli::{interrupt_flag, run_in, run_with as run, ExitCode};
 pub fn main(registry: &[ModelEntry]) -> ! {
     cli::main(registry)
 }
+
+/// The global allocator of every binary built on the facade (feature
+/// `mimalloc`, on by default). States that hold `Vec`s, sets or maps
+/// allocate for every successor and free most of them at once (already
+/// seen), from every thread, and free on one thread what another allocated;
+/// glibc's allocator spends most of such a run consolidating and unlinking
+/// chunks under its arena locks, mimalloc's thread-local free lists do not
+/// (README, "Performance" has the measurements).
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

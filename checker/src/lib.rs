@@ -57,6 +57,7 @@ mod api_tests;
 mod bfs;
 mod check;
 mod checkpoint;
+pub mod collections;
 mod config;
 mod dfs;
 mod dyn_model;

@@ -23,6 +23,9 @@
 //! - [`gossip`]: `Gossip`, epidemic dissemination (Demers et al.): push,
 //!   pull and push-pull anti-entropy and rumor mongering, with a stop rule
 //!   that lets a rumor die as the seeded bug.
+//! - [`lamport_mutex`]: `LamportMutex` (`LamportMutex.tla`; Merz), Lamport's
+//!   distributed mutual exclusion with logical clocks, with a `Vec` state and
+//!   an inline one (the heap-state benchmark workload).
 //! - [`paxos`]: `Paxos` (Lamport's `Paxos.tla`, single-decree Paxos refining
 //!   `Voting.tla`; tlaplus/Examples), with flexible quorums.
 //! - [`pbft`]: `Pbft`, Practical Byzantine Fault Tolerance (Castro and
@@ -76,6 +79,7 @@ pub mod common;
 pub mod crdt;
 pub mod dynamo;
 pub mod gossip;
+pub mod lamport_mutex;
 pub mod paxos;
 pub mod pbft;
 pub mod raft;
@@ -95,6 +99,7 @@ pub use chain_replication::ChainReplication;
 pub use crdt::{Crdt, GCounter, LWWRegister, ORSet, PNCounter, TwoPSet};
 pub use dynamo::Dynamo;
 pub use gossip::Gossip;
+pub use lamport_mutex::LamportMutex;
 pub use paxos::Paxos;
 pub use pbft::Pbft;
 pub use raft::Raft;
@@ -281,6 +286,14 @@ static REGISTRY: &[ModelEntry] = &[
         ),
         build: |constants| Ok(Box::new(Crdt::<LWWRegister>::from_constants(constants)?)),
         example: Example::Spec(include_str!("../../specs/crdt-lwwregister-2x1.cfg")),
+    },
+    ModelEntry {
+        name: "LamportMutex",
+        summary: "Lamport's distributed mutual exclusion with logical clocks (LamportMutex.tla; Merz), \
+                  with a Vec state or an inline one",
+        constants: lamport_mutex::CONSTANTS,
+        build: lamport_mutex::from_constants,
+        example: Example::Spec(include_str!("../../specs/lamport-mutex-2.cfg")),
     },
     ModelEntry {
         name: "ORSet",

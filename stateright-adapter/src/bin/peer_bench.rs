@@ -10,6 +10,12 @@
 //!   example checks it)
 //! - engine: `stateright-bfs`, `stateright-dfs`, `bivalent-bfs`, `bivalent-dfs`
 
+/// The allocator of the bivalent binary (the facade's default), so that
+/// both engines here run on the one the bundled binary uses.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::fmt::Debug;
 use std::hash::Hash;
 use std::process::ExitCode;
