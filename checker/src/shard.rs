@@ -53,8 +53,6 @@ pub trait Shard {
     fn receive(&mut self, message: Vec<u8>);
     /// Ends the round.
     fn end_round(&mut self) -> Round;
-    /// Bytes of states sent to other workers so far (for benchmarks).
-    fn bytes_sent(&self) -> u64;
 }
 
 /// What follows a round.
@@ -62,8 +60,9 @@ pub trait Shard {
 pub enum Round {
     /// Another round.
     Continue,
-    /// The search is over; worker 0 has its result, the others `None`.
-    Finished(Option<Result<Outcome, CheckError>>),
+    /// The search is over, with the same result on every worker (each
+    /// replays the counterexamples, whose parents every worker was told).
+    Finished(Result<Outcome, CheckError>),
 }
 
 /// The worker that owns fingerprint `fp` among `workers`: its high bits (of
@@ -184,7 +183,6 @@ struct Worker<'m, M: Model> {
     /// States expanded by this worker (positions for the symmetry audit).
     position: u64,
     watch: Watch,
-    bytes_sent: u64,
     /// Trace rebuilding: fingerprints whose parents are still to be asked.
     pending: Vec<u64>,
     /// Parents learned from their owners.
@@ -221,7 +219,6 @@ impl<'m, M: Model> Worker<'m, M> {
             queue_states: 0,
             position: 0,
             watch: Watch::default(),
-            bytes_sent: 0,
             pending: Vec::new(),
             known: Table::default(),
             failed: None,
@@ -546,17 +543,13 @@ impl<'m, M: Model> Worker<'m, M> {
     }
 
     fn finish(&mut self) -> Round {
-        if self.worker != 0 {
-            return Round::Finished(None);
-        }
-        if let Some(error) = self.error.take() {
-            return Round::Finished(Some(Err(error)));
-        }
         if let Some(failure) = self.failed.take() {
-            return Round::Finished(Some(Err(failure.into_error())));
+            // The first failed worker's error: whole on that worker, as text on the others.
+            let own = self.error.take().filter(|e| Failure::of(e).same(&failure));
+            return Round::Finished(Err(own.unwrap_or_else(|| failure.into_error())));
         }
         if self.initial_states == 0 {
-            return Round::Finished(Some(Err(CheckError::Model(Box::new(ModelError {
+            return Round::Finished(Err(CheckError::Model(Box::new(ModelError {
                 kind: ModelErrorKind::NoInitialStates,
                 message: "Init produced no state inside the constraints, so nothing was explored and every check \
                           would pass vacuously. Check the constants (an empty set?) and the CONSTRAINT."
@@ -564,7 +557,7 @@ impl<'m, M: Model> Worker<'m, M> {
                 state: None,
                 action: None,
                 trace: None,
-            })))));
+            }))));
         }
         let known = std::mem::take(&mut self.known);
         let total = std::mem::take(&mut self.total);
@@ -584,11 +577,11 @@ impl<'m, M: Model> Worker<'m, M> {
         let plan = &self.plan;
         let checked = crate::liveness::Checked { verdicts: Vec::new(), graph: None };
         let outcome = catch_model_panic(|| plan.outcome::<u64>(explored, checked)).and_then(|o| o);
-        Round::Finished(Some(outcome))
+        Round::Finished(outcome)
     }
 
     fn finish_with(&mut self, error: Result<Outcome, CheckError>) -> Round {
-        Round::Finished((self.worker == 0).then_some(error))
+        Round::Finished(error)
     }
 }
 
@@ -596,7 +589,7 @@ impl<M: Model> Shard for Worker<'_, M> {
     fn send(&mut self, send: &mut dyn FnMut(usize, Vec<u8>)) {
         match self.phase {
             Phase::Init | Phase::Expand => {
-                let mut out = Outbox::new(self.worker, self.workers, send);
+                let mut out = Outbox::new(self.workers, send);
                 let result = match self.phase {
                     _ if self.error.is_some() => Ok(()),
                     Phase::Init if self.worker == 0 => self.send_initial(&mut out),
@@ -604,7 +597,6 @@ impl<M: Model> Shard for Worker<'_, M> {
                     _ => self.send_successors(&mut out),
                 };
                 out.flush();
-                self.bytes_sent += out.sent;
                 if let Err(error) = result {
                     self.fail(error);
                 }
@@ -667,26 +659,19 @@ impl<M: Model> Shard for Worker<'_, M> {
             Phase::Trace => self.trace_round(),
         }
     }
-
-    fn bytes_sent(&self) -> u64 {
-        self.bytes_sent
-    }
 }
 
 /// Successor records gathered per destination worker.
 struct Outbox<'s> {
     batches: Vec<Vec<u8>>,
     send: &'s mut dyn FnMut(usize, Vec<u8>),
-    me: usize,
     workers: usize,
-    /// Bytes sent to workers other than this one.
-    sent: u64,
     scratch: Vec<u8>,
 }
 
 impl<'s> Outbox<'s> {
-    fn new(me: usize, workers: usize, send: &'s mut dyn FnMut(usize, Vec<u8>)) -> Self {
-        Outbox { batches: vec![Vec::new(); workers], send, me, workers, sent: 0, scratch: Vec::new() }
+    fn new(workers: usize, send: &'s mut dyn FnMut(usize, Vec<u8>)) -> Self {
+        Outbox { batches: vec![Vec::new(); workers], send, workers, scratch: Vec::new() }
     }
 
     fn push<S>(&mut self, codec: &StateCodec<S>, fp: u64, parent: u64, seq: u32, action: u32, state: &S) {
@@ -707,9 +692,6 @@ impl<'s> Outbox<'s> {
     }
 
     fn send_to(&mut self, to: usize, batch: Vec<u8>) {
-        if to != self.me {
-            self.sent += batch.len() as u64;
-        }
         (self.send)(to, batch);
     }
 
@@ -756,6 +738,10 @@ impl Failure {
             },
             other => Failure { kind: None, message: other.to_string(), state: None, action: None },
         }
+    }
+
+    fn same(&self, other: &Failure) -> bool {
+        (self.kind, &self.message, &self.state, &self.action) == (other.kind, &other.message, &other.state, &other.action)
     }
 
     fn into_error(self) -> CheckError {

@@ -40,6 +40,26 @@ pub enum Command {
     List,
     /// Create a crate for a protocol of your own: a model, a check spec, a test and a CI workflow.
     New(NewArgs),
+    /// Start every process of a distributed check: on this machine, or over ssh on the hosts of a hostfile.
+    Cluster(ClusterArgs),
+}
+
+/// Flags of `bivalent cluster`.
+#[derive(clap::Args, Debug)]
+pub struct ClusterArgs {
+    /// Processes to start (1 to 1024).
+    #[arg(long, value_name = "N")]
+    pub processes: usize,
+    /// The processes' addresses, `host:port` a line; a process whose host is not 127.0.0.1 or localhost is
+    /// started with `ssh HOST`, running the same binary path in the same directory.
+    #[arg(long, value_name = "FILE")]
+    pub hostfile: Option<PathBuf>,
+    /// The first port of the processes on this machine (without --hostfile).
+    #[arg(long, value_name = "PORT", default_value_t = 7700)]
+    pub port: u16,
+    /// The `bivalent check` arguments every process gets (after `--`): specs and flags.
+    #[arg(last = true, required = true, value_name = "CHECK ARGS")]
+    pub check: Vec<std::ffi::OsString>,
 }
 
 /// Flags of `bivalent new`.
@@ -119,6 +139,26 @@ pub struct CheckArgs {
     /// No progress display.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Run one spec's breadth-first search on this many processes (1 to 1024), each started with the same
+    /// spec and flags and its own --process; process 0 prints the result and writes the report.
+    #[arg(long, value_name = "N")]
+    pub processes: Option<usize>,
+    /// This process's index in the cluster, 0 to --processes - 1.
+    #[arg(long, value_name = "I", requires = "processes")]
+    pub process: Option<usize>,
+    /// The processes' addresses, one `host:port` a line in process order (blank lines and `#` comments
+    /// ignored); without it, every process is on this machine at 127.0.0.1, ports --port, --port + 1...
+    #[arg(long, value_name = "FILE", requires = "processes")]
+    pub hostfile: Option<PathBuf>,
+    /// The first port of a cluster on this machine (without --hostfile).
+    #[arg(long, value_name = "PORT", default_value_t = 7700, requires = "processes")]
+    pub port: u16,
+    /// Seconds to wait for every process of the cluster to connect.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0, requires = "processes")]
+    pub connect_timeout: f64,
+    /// Print what each process of a cluster sent and its peak memory on stderr (for benchmarks).
+    #[arg(long, hide = true)]
+    pub cluster_stats: bool,
     /// Store implementation (for benchmarks): the lock-free table or the DashMap baseline.
     #[arg(long, value_enum, default_value_t = StoreArg::Table, hide = true)]
     pub store: StoreArg,

@@ -22,19 +22,25 @@ fn distributed<M: Model>(model: &M, config: &CheckConfig, workers: usize) -> Res
                 s.receive(message);
             }
         }
-        let mut result = None;
-        let mut finished = 0;
-        for (w, s) in shards.iter_mut().enumerate() {
+        let mut results = Vec::new();
+        for s in shards.iter_mut() {
             if let Round::Finished(r) = s.end_round() {
-                finished += 1;
-                assert_eq!(r.is_some(), w == 0, "worker {w}: only worker 0 has a result");
-                result = result.or(r);
+                results.push(r);
             }
         }
-        if finished == workers {
-            return result.expect("worker 0 has a result");
+        if results.len() == workers {
+            // Every worker ends with the same result.
+            let shown = |r: &Result<Outcome, CheckError>| match r {
+                Ok(o) => format!("{:?}", comparable(o.clone())),
+                Err(CheckError::Model(e)) => format!("{:?} {}", e.kind, e.message),
+                Err(e) => e.to_string(),
+            };
+            for (w, r) in results.iter().enumerate() {
+                assert_eq!(shown(r), shown(&results[0]), "worker {w} and worker 0 disagree");
+            }
+            return results.swap_remove(0);
         }
-        assert_eq!(finished, 0, "the workers disagree on the end of the search");
+        assert!(results.is_empty(), "the workers disagree on the end of the search");
     }
     panic!("the distributed search did not end");
 }
