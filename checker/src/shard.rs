@@ -192,7 +192,13 @@ struct Worker<'m, M: Model> {
 }
 
 impl<'m, M: Model> Worker<'m, M> {
-    fn new(plan: Plan<'m, M>, config: &CheckConfig, codec: StateCodec<M::State>, worker: usize, workers: usize) -> Self {
+    fn new(
+        plan: Plan<'m, M>,
+        config: &CheckConfig,
+        codec: StateCodec<M::State>,
+        worker: usize,
+        workers: usize,
+    ) -> Self {
         let empty = Summary {
             steps: vec![0; plan.action_names.len()],
             distinct_steps: vec![0; plan.action_names.len()],
@@ -497,7 +503,11 @@ impl<'m, M: Model> Worker<'m, M> {
 
     /// Whether a violation (not a witness) has been found.
     fn violation_found(&self) -> bool {
-        self.total.found.iter().enumerate().any(|(i, f)| f.is_some() && !self.plan.sometimes.iter().any(|(s, _)| *s == i))
+        self.total
+            .found
+            .iter()
+            .enumerate()
+            .any(|(i, f)| f.is_some() && !self.plan.sometimes.iter().any(|(s, _)| *s == i))
     }
 
     /// Starts walking the parents of the states on the counterexamples.
@@ -741,7 +751,8 @@ impl Failure {
     }
 
     fn same(&self, other: &Failure) -> bool {
-        (self.kind, &self.message, &self.state, &self.action) == (other.kind, &other.message, &other.state, &other.action)
+        (self.kind, &self.message, &self.state, &self.action)
+            == (other.kind, &other.message, &other.state, &other.action)
     }
 
     fn into_error(self) -> CheckError {

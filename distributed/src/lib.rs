@@ -78,6 +78,11 @@ pub fn run(
     if cluster.process >= processes || cluster.threads == 0 {
         return Err(format!("process {} of {processes} with {} threads", cluster.process, cluster.threads));
     }
+    // A refusal (no state codec, temporal properties...) is the same on
+    // every process: said before waiting for the others.
+    if let Err(error) = model.shard(config, 0, processes * cluster.threads) {
+        return Ok((Err(error), Traffic::default()));
+    }
     watch_connections(fatal.clone());
     let sockets = connect(cluster)?;
     let hooks = Hooks::default();
@@ -140,18 +145,14 @@ fn search(
             scope
                 .input_from(input)
                 .exchange(|(to, _): &(u64, Vec<u8>)| *to)
-                .unary::<CapacityContainerBuilder<Vec<()>>, _, _, _>(
-                    Pipeline,
-                    "Inbox",
-                    move |_, _| {
-                        move |input, _output| {
-                            input.for_each(|time, data| {
-                                let round = time.least().copied().unwrap_or_default();
-                                inbox.borrow_mut().extend(data.drain(..).map(|(_, message)| (round, message)));
-                            });
-                        }
-                    },
-                )
+                .unary::<CapacityContainerBuilder<Vec<()>>, _, _, _>(Pipeline, "Inbox", move |_, _| {
+                    move |input, _output| {
+                        input.for_each(|time, data| {
+                            let round = time.least().copied().unwrap_or_default();
+                            inbox.borrow_mut().extend(data.drain(..).map(|(_, message)| (round, message)));
+                        });
+                    }
+                })
                 .probe_with(&probe);
         });
     }
@@ -250,10 +251,8 @@ fn connect(cluster: &Cluster) -> Result<Vec<Option<TcpStream>>, String> {
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                     if Instant::now() >= deadline {
-                        let missing: Vec<String> = (me + 1..sockets.len())
-                            .filter(|&i| sockets[i].is_none())
-                            .map(|i| i.to_string())
-                            .collect();
+                        let missing: Vec<String> =
+                            (me + 1..sockets.len()).filter(|&i| sockets[i].is_none()).map(|i| i.to_string()).collect();
                         return Err(timeout(cluster, &format!("processes {} did not connect", missing.join(", "))));
                     }
                     std::thread::sleep(Duration::from_millis(20));
