@@ -15,11 +15,12 @@ use clap::{Parser, Subcommand, ValueEnum};
                   bivalent check specs/twophase-bug-3.cfg      a seeded bug: shows the shortest counterexample\n  \
                   bivalent check specs/ --json                 one JSON object per spec, for CI\n  \
                   bivalent check specs/ --junit junit.xml      also JUnit XML, for CI\n  \
-                  bivalent list                              models, constants, actions, invariants\n\n\
+                  bivalent list                              models, constants, actions, invariants\n  \
+                  bivalent cluster --processes 2 -- specs/twophase-3.cfg   one search, two processes\n\n\
                   Every check writes the HTML report report/index.html (--report DIR to move it,\n\
                   --no-report to skip it), with ITF and DOT files for each counterexample in report/traces/.\n\
                   With GITHUB_ACTIONS=true, failures are also annotations and a job summary.\n\n\
-                  Exit codes: 0 every expectation met, 3 stopped at a limit (no verdict), 11 deadlock,\n\
+                  Exit codes: 0 every expectation met, 3 stopped at a limit or a cluster process lost (no verdict), 11 deadlock,\n\
                   12 invariant violated, 13 property violated, 14 an EXPECTed violation was not found,\n\
                   15 a checkpoint could not be written or resumed, 16 an output could not be written,\n\
                   150 spec syntax error or bad flag value, 151 unknown model/name or bad constant, 153 model error,\n\

@@ -115,6 +115,9 @@ pub fn run(
     Ok((first.0, traffic))
 }
 
+/// A message with a number: the worker it goes to on the way, its round once received.
+type Message = (u64, Vec<u8>);
+
 /// One worker: drives its shard round by round.
 fn search(
     worker: &mut timely::worker::Worker,
@@ -134,8 +137,8 @@ fn search(
     };
     // Messages with their round: a faster worker's next round may arrive
     // before this worker's round ends.
-    let inbox: Rc<RefCell<Vec<(u64, Vec<u8>)>>> = Rc::default();
-    let mut input: InputHandle<u64, CapacityContainerBuilder<Vec<(u64, Vec<u8>)>>> = InputHandle::new();
+    let inbox: Rc<RefCell<Vec<Message>>> = Rc::default();
+    let mut input: InputHandle<u64, CapacityContainerBuilder<Vec<Message>>> = InputHandle::new();
     let probe = ProbeHandle::new();
     {
         let inbox = inbox.clone();
