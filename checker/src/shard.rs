@@ -20,8 +20,8 @@
 //!    level, or the end.
 //!
 //! After the end, counterexamples are rebuilt by walking parents across
-//! owners, one round per hop, and replayed through `next` on worker 0, which
-//! alone returns the [`Outcome`].
+//! owners, one round per hop (each owner tells every worker), and every
+//! worker replays them through `next` and returns the same [`Outcome`].
 
 use std::collections::HashMap;
 

@@ -1,5 +1,5 @@
 //! Breadth-first search over several processes: runs the checker's
-//! [`Shard`]s on timely dataflow workers (threads of one or more processes
+//! [`Shard`](checker::shard::Shard)s on timely dataflow workers (threads of one or more processes
 //! connected over TCP) and moves their messages.
 //!
 //! Each round of the search is a timely epoch: a worker sends the round's
