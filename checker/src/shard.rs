@@ -183,6 +183,7 @@ struct Worker<'m, M: Model> {
     /// States expanded by this worker (positions for the symmetry audit).
     position: u64,
     watch: Watch,
+    sent: Sent,
     /// Trace rebuilding: fingerprints whose parents are still to be asked.
     pending: Vec<u64>,
     /// Parents learned from their owners.
@@ -225,6 +226,7 @@ impl<'m, M: Model> Worker<'m, M> {
             queue_states: 0,
             position: 0,
             watch: Watch::default(),
+            sent: Sent::new(),
             pending: Vec::new(),
             known: Table::default(),
             failed: None,
@@ -280,7 +282,9 @@ impl<'m, M: Model> Worker<'m, M> {
                 catch_model_panic(|| self.check_state(&state, fp, 1, None))?;
                 continue;
             }
-            out.push(&self.codec, fp, u64::ROOT, seq as u32, crate::bfs::NO_ACTION, &state);
+            if self.sent.worth_sending(fp, u64::ROOT, 0, seq as u32) {
+                out.push(&self.codec, fp, u64::ROOT, seq as u32, crate::bfs::NO_ACTION, &state);
+            }
         }
         Ok(())
     }
@@ -350,7 +354,9 @@ impl<'m, M: Model> Worker<'m, M> {
             }
             let plan = &self.plan;
             if plan.step_allowed(state, &action, &next) && plan.in_constraint(&next) {
-                out.push(&self.codec, next_fp, fp, seq as u32, action_index as u32, &next);
+                if self.sent.worth_sending(next_fp, fp, depth, seq as u32) {
+                    out.push(&self.codec, next_fp, fp, seq as u32, action_index as u32, &next);
+                }
             } else {
                 self.check_state(&next, next_fp, depth + 1, Some(fp));
             }
@@ -668,6 +674,42 @@ impl<M: Model> Shard for Worker<'_, M> {
             Phase::Summary => self.merge(),
             Phase::Trace => self.trace_round(),
         }
+    }
+}
+
+/// Slots of [`Sent`]: 1.5 MiB per worker.
+const SENT_SLOTS: usize = 1 << 16;
+
+/// The fingerprints this worker sent lately, direct-mapped, each with the
+/// least `(parent, position)` it was sent with and the level. Sending a
+/// successor again changes nothing when its fingerprint went out in an
+/// earlier level (its owner has stored it since) or in this level with a
+/// smaller `(parent, position)` (the owner keeps the least): such records are
+/// dropped before they are encoded. A slot taken by another fingerprint only
+/// means more records are sent, never fewer of the ones that matter.
+struct Sent {
+    /// `(fingerprint, parent, level << 32 | position)`; fingerprint 0 is none.
+    slots: Vec<(u64, u64, u64)>,
+}
+
+impl Sent {
+    fn new() -> Sent {
+        Sent { slots: vec![(0, 0, 0); SENT_SLOTS] }
+    }
+
+    /// Whether the record must be sent; if so, remembers it.
+    #[inline]
+    fn worth_sending(&mut self, fp: u64, parent: u64, level: u32, position: u32) -> bool {
+        // The low bits: the high ones pick the owner.
+        let slot = &mut self.slots[fp as usize & (SENT_SLOTS - 1)];
+        if slot.0 == fp {
+            let (was_level, was_position) = ((slot.2 >> 32) as u32, slot.2 as u32);
+            if was_level < level || (slot.1, was_position) <= (parent, position) {
+                return false;
+            }
+        }
+        *slot = (fp, parent, u64::from(level) << 32 | u64::from(position));
+        true
     }
 }
 

@@ -191,3 +191,20 @@ fn summaries_round_trip() {
     assert_eq!(format!("{back:?}"), format!("{summary:?}"));
     assert!(decode_summary(&bytes[..bytes.len() - 1], 2, 3).is_none());
 }
+
+#[test]
+fn a_record_is_sent_again_only_if_it_could_win() {
+    let mut sent = Sent::new();
+    assert!(sent.worth_sending(42, 9, 3, 1));
+    // The same level: only a smaller (parent, position) can become the parent.
+    assert!(!sent.worth_sending(42, 9, 3, 1));
+    assert!(!sent.worth_sending(42, 9, 3, 2));
+    assert!(!sent.worth_sending(42, 10, 3, 0));
+    assert!(sent.worth_sending(42, 9, 3, 0));
+    assert!(sent.worth_sending(42, 5, 3, 7));
+    // A later level: the owner stored it at the end of level 3.
+    assert!(!sent.worth_sending(42, 1, 4, 0));
+    // Another fingerprint in the same slot evicts it: sent again, which is harmless.
+    assert!(sent.worth_sending(42 + SENT_SLOTS as u64, 1, 4, 0));
+    assert!(sent.worth_sending(42, 1, 4, 0));
+}
