@@ -730,7 +730,7 @@ impl<'m, M: Model> Plan<'m, M> {
             .unwrap_or_else(|| panic!("action_name returned {name:?}, which is not in action_names {names:?}"))
     }
 
-    fn outcome<F: Fingerprint>(
+    pub(crate) fn outcome<F: Fingerprint>(
         &self,
         explored: Explored<F>,
         liveness: liveness::Checked,

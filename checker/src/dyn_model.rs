@@ -6,6 +6,7 @@ use crate::config::CheckConfig;
 use crate::error::CheckError;
 use crate::model::{ConstraintKind, Fairness, InvariantKind, Model, PropertyKind, Strength};
 use crate::outcome::Outcome;
+use crate::shard::Shard;
 
 /// What a model declares, for listings and error messages.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -37,11 +38,19 @@ pub trait DynModel: Send + Sync {
     fn check(&self, config: &CheckConfig, progress: &(dyn Fn(&Progress) + Sync)) -> Result<Outcome, CheckError>;
     /// What the model declares.
     fn info(&self) -> ModelInfo;
+    /// Worker `worker`'s part (of `workers`) of a distributed breadth-first
+    /// search of this model; refused for models without a state codec, for
+    /// temporal properties and for settings a distributed search lacks.
+    fn shard(&self, config: &CheckConfig, worker: usize, workers: usize) -> Result<Box<dyn Shard + '_>, CheckError>;
 }
 
 impl<M: Model> DynModel for M {
     fn check(&self, config: &CheckConfig, progress: &(dyn Fn(&Progress) + Sync)) -> Result<Outcome, CheckError> {
         check_with_progress(self, config, progress)
+    }
+
+    fn shard(&self, config: &CheckConfig, worker: usize, workers: usize) -> Result<Box<dyn Shard + '_>, CheckError> {
+        crate::shard::shard(self, config, worker, workers)
     }
 
     fn info(&self) -> ModelInfo {

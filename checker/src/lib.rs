@@ -70,6 +70,7 @@ mod liveness;
 mod model;
 mod outcome;
 mod registry;
+pub mod shard;
 mod simulate;
 mod store;
 mod symmetry;

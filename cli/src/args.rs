@@ -20,11 +20,12 @@ use clap::{Parser, Subcommand, ValueEnum};
                   bivalent check specs/ --json                     one JSON object per spec, for CI\n  \
                   bivalent check specs/ --junit junit.xml          also JUnit XML, for CI\n  \
                   bivalent list                                    models, constants, actions, invariants\n  \
-                  bivalent list TwoPhase                           one model in full, with a check spec to start from\n\n\
+                  bivalent list TwoPhase                           one model in full, with a check spec to start from\n  \
+                  bivalent cluster --processes 2 -- SPEC           one search on two local processes\n\n\
                   Every check writes the HTML report report/index.html (--report DIR to move it,\n\
                   --no-report to skip it), with ITF and DOT files for each counterexample in report/traces/.\n\
                   With GITHUB_ACTIONS=true, failures are also annotations and a job summary.\n\n\
-                  Exit codes: 0 every expectation met, 3 stopped at a limit (no verdict), 11 deadlock,\n\
+                  Exit codes: 0 every expectation met, 3 stopped at a limit or a cluster process lost (no verdict), 11 deadlock,\n\
                   12 invariant violated, 13 property violated, 14 an EXPECTed violation was not found,\n\
                   15 a checkpoint could not be written or resumed, 16 an output could not be written,\n\
                   150 spec syntax error or bad flag value, 151 unknown model/name or bad constant, 153 model error,\n\
@@ -46,6 +47,26 @@ pub enum Command {
     List(ListArgs),
     /// Create a crate for a protocol of your own: a model, a check spec, a test and a CI workflow.
     New(NewArgs),
+    /// Start every process of a distributed check: on this machine, or over ssh on the hosts of a hostfile.
+    Cluster(ClusterArgs),
+}
+
+/// Flags of `bivalent cluster`.
+#[derive(clap::Args, Debug)]
+pub struct ClusterArgs {
+    /// Processes to start (1 to 1024).
+    #[arg(long, value_name = "N")]
+    pub processes: usize,
+    /// The processes' addresses, `host:port` a line; a process whose host is not 127.0.0.1 or localhost is
+    /// started with `ssh HOST`, running the same binary path in the same directory.
+    #[arg(long, value_name = "FILE")]
+    pub hostfile: Option<PathBuf>,
+    /// The first port of the processes on this machine (without --hostfile).
+    #[arg(long, value_name = "PORT", default_value_t = 7700)]
+    pub port: u16,
+    /// The `bivalent check` arguments every process gets (after `--`): specs and flags.
+    #[arg(last = true, required = true, value_name = "CHECK ARGS")]
+    pub check: Vec<std::ffi::OsString>,
 }
 
 /// Flags of `bivalent list`.
@@ -136,6 +157,26 @@ pub struct CheckArgs {
     /// (by default they are only in the HTML report).
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Run one spec's breadth-first search on this many processes (1 to 1024), each started with the same
+    /// spec and flags and its own --process; process 0 prints the result and writes the report.
+    #[arg(long, value_name = "N")]
+    pub processes: Option<usize>,
+    /// This process's index in the cluster, 0 to --processes - 1.
+    #[arg(long, value_name = "I", requires = "processes")]
+    pub process: Option<usize>,
+    /// The processes' addresses, one `host:port` a line in process order (blank lines and `#` comments
+    /// ignored); without it, every process is on this machine at 127.0.0.1, ports --port, --port + 1...
+    #[arg(long, value_name = "FILE", requires = "processes")]
+    pub hostfile: Option<PathBuf>,
+    /// The first port of a cluster on this machine (without --hostfile).
+    #[arg(long, value_name = "PORT", default_value_t = 7700, requires = "processes")]
+    pub port: u16,
+    /// Seconds to wait for every process of the cluster to connect.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0, requires = "processes")]
+    pub connect_timeout: f64,
+    /// Print what each process of a cluster sent and its peak memory on stderr (for benchmarks).
+    #[arg(long, hide = true)]
+    pub cluster_stats: bool,
     /// Store implementation (for benchmarks): the lock-free table or the DashMap baseline.
     #[arg(long, value_enum, default_value_t = StoreArg::Table, hide = true)]
     pub store: StoreArg,

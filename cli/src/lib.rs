@@ -3,6 +3,7 @@
 //! Only this crate knows files, arguments and exit codes.
 
 pub mod args;
+mod launch;
 mod list;
 mod memory;
 mod process;
@@ -101,6 +102,7 @@ pub fn run_in(
         Command::Check(check) => run_check(registry, check, &command_line, env, out, err),
         Command::List(list) => list::list(registry, list.model.as_deref(), out, err),
         Command::New(new) => scaffold::new(new, out, err),
+        Command::Cluster(cluster) => launch::launch(cluster, err),
     };
     code as i32
 }
@@ -279,7 +281,16 @@ fn run_check(
             return ExitCode::Syntax;
         }
     };
-    let outputs = Outputs::resolve(args, env);
+    let mut outputs = Outputs::resolve(args, env);
+    // Every process of a cluster gets the same result; process 0 reports it.
+    let mut sink = std::io::sink();
+    let out: &mut dyn Write = match &settings.cluster {
+        Some(cluster) if cluster.process != 0 => {
+            outputs = Outputs { report: None, junit: None, github: None };
+            &mut sink
+        }
+        _ => out,
+    };
     // Refused before the check, which may take hours, rather than after it.
     let earlier_report = match outputs.report.as_deref().map(report_dir::claim).transpose() {
         Ok(earlier) => earlier.unwrap_or_default(),
@@ -295,6 +306,10 @@ fn run_check(
             return code;
         }
     };
+    if settings.cluster.is_some() && files.len() != 1 {
+        let _ = writeln!(err, "error: --processes checks one spec at a time; {} specs were given", files.len());
+        return ExitCode::Syntax;
+    }
     if let Some(checkpoints) = &settings.checkpoints {
         if let Err(message) = prepare_checkpoints(&checkpoints.dir) {
             let _ = writeln!(err, "error: {message}");
@@ -660,6 +675,56 @@ impl Finished {
     }
 }
 
+/// Runs this process's part of a distributed check. A process that cannot
+/// join the cluster, or loses it, has no verdict: exit code 3 (255 for a
+/// crash of our own), on every process, within seconds.
+fn distributed_check(
+    cluster: &distributed::Cluster,
+    model: Box<dyn checker::DynModel>,
+    config: &CheckConfig,
+    path: &Path,
+    stats: bool,
+    err: &mut dyn Write,
+) -> Result<Result<Outcome, CheckError>, ExitCode> {
+    let spec = shown(path);
+    let process = cluster.process;
+    let fatal = Arc::new(move |fatal: distributed::Fatal| {
+        let (code, message) = match fatal {
+            distributed::Fatal::ConnectionLost(cause) => (
+                ExitCode::Incomplete,
+                format!(
+                    "the connection to another process of the cluster broke ({cause}): a process failed or was                      killed, so this run has no verdict"
+                ),
+            ),
+            distributed::Fatal::WorkerPanicked(cause) => {
+                (ExitCode::Internal, format!("internal error: a worker of this process crashed: {cause}"))
+            }
+        };
+        let _ = writeln!(std::io::stderr(), "{spec}: error: process {process}: {message}");
+        std::process::exit(code as i32);
+    });
+    let started = Instant::now();
+    match distributed::run(cluster, Arc::from(model), config, fatal) {
+        Ok((result, traffic)) => {
+            if stats {
+                let _ = writeln!(
+                    err,
+                    "cluster: process {process}: {:.3} s, {} bytes sent to other processes, {} rounds, peak memory {} MiB",
+                    started.elapsed().as_secs_f64(),
+                    traffic.bytes_sent,
+                    traffic.rounds,
+                    memory::peak_bytes().map_or_else(|| "unknown".to_string(), |b| (b >> 20).to_string())
+                );
+            }
+            Ok(result)
+        }
+        Err(message) => {
+            let _ = writeln!(err, "{}: error: process {process}: {message}", shown(path));
+            Err(ExitCode::Incomplete)
+        }
+    }
+}
+
 /// A path as shown in messages: control characters escaped, so that a
 /// newline in a file name cannot start a line of its own (a forged CI
 /// command) and ESC cannot drive the terminal.
@@ -795,9 +860,18 @@ fn check_file(
     }
     tracing::info!(spec = %shown(path), model = %spec.model.name, "checking");
     let started = Instant::now();
-    let display = progress::Display::new(!args.quiet && !args.json, started);
-    let result = model.check(&config, &|p| display.update(p));
-    display.finish();
+    let result = match &settings.cluster {
+        Some(cluster) => match distributed_check(cluster, model, &config, path, args.cluster_stats, err) {
+            Ok(result) => result,
+            Err(code) => return Checked::Error(code),
+        },
+        None => {
+            let display = progress::Display::new(!args.quiet && !args.json, started);
+            let result = model.check(&config, &|p| display.update(p));
+            display.finish();
+            result
+        }
+    };
     let seconds = started.elapsed().as_secs_f64();
     let outcome = match result {
         Ok(outcome) => outcome,

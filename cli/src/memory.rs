@@ -48,6 +48,13 @@ fn make() -> Option<MemoryProbe> {
     None
 }
 
+/// The process's peak resident set (`VmHWM` in `/proc/self/status`), in bytes.
+pub fn peak_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse::<u64>().ok().map(|kib| kib * 1024)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

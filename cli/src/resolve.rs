@@ -24,6 +24,8 @@ pub struct Settings {
     pub symmetry_audit: SymmetryAudit,
     pub store: StoreKind,
     pub checkpoints: Option<Checkpoints>,
+    /// `--processes`: this process's place in a cluster.
+    pub cluster: Option<distributed::Cluster>,
 }
 
 /// `--checkpoint`, `--resume` and `--checkpoint-minutes`.
@@ -87,6 +89,7 @@ impl Settings {
                 }
             },
         };
+        let cluster = args.processes.map(|n| cluster(args, n, threads)).transpose()?;
         let depth_default = if strategy == Strategy::Simulate { 100 } else { u32::MAX };
         Ok(Settings {
             strategy,
@@ -110,6 +113,7 @@ impl Settings {
             continue_after_violation: args.continue_after_violation,
             symmetry_audit,
             checkpoints,
+            cluster,
         })
     }
 
@@ -125,6 +129,56 @@ impl Settings {
         }
     }
 }
+
+/// `--processes`, `--process`, `--hostfile`, `--port` and `--connect-timeout`.
+fn cluster(args: &CheckArgs, processes: usize, threads: usize) -> Result<distributed::Cluster, String> {
+    let processes = whole("--processes", processes as u64, 1, PROCESSES_MAX as u64, "")? as usize;
+    let process = args.process.unwrap_or(0);
+    if process >= processes {
+        return Err(format!("--process {process} is out of range: valid values are 0 to {}", processes - 1));
+    }
+    let timeout = positive("--connect-timeout", args.connect_timeout, SECONDS_MAX, "seconds")?;
+    let addresses = match &args.hostfile {
+        None => (0..processes)
+            .map(|i| {
+                let port = u32::from(args.port) + i as u32;
+                if port > u32::from(u16::MAX) {
+                    return Err(format!("--port {}: the ports of {processes} processes pass 65535", args.port));
+                }
+                Ok(format!("127.0.0.1:{port}"))
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        Some(path) => hostfile(path, processes)?,
+    };
+    Ok(distributed::Cluster { addresses, process, threads, connect_timeout: Duration::from_secs_f64(timeout) })
+}
+
+/// The first `processes` addresses of a hostfile: `host:port` a line, blank
+/// lines and `#` comments skipped.
+pub fn hostfile(path: &std::path::Path, processes: usize) -> Result<Vec<String>, String> {
+    let shown = path.display();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("--hostfile {shown}: {e}"))?;
+    let mut addresses = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or_default().trim();
+        if line.is_empty() {
+            continue;
+        }
+        let valid = line.rsplit_once(':').is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
+        if !valid || line.contains(char::is_whitespace) {
+            return Err(format!("{shown}:{}: expected host:port (such as 10.0.0.7:7700), not `{line}`", number + 1));
+        }
+        addresses.push(line.to_string());
+    }
+    if addresses.len() < processes {
+        return Err(format!("{shown}: {} addresses for --processes {processes}", addresses.len()));
+    }
+    addresses.truncate(processes);
+    Ok(addresses)
+}
+
+/// The most processes `--processes` accepts.
+pub const PROCESSES_MAX: usize = 1024;
 
 /// The most worker threads `--threads` accepts: far more than any machine
 /// bivalent runs on has cores, and few enough to start at once.

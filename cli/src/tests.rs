@@ -28,3 +28,18 @@ fn a_spec_at_the_cap_is_read_and_one_byte_more_is_refused() {
     let refused = read_spec(&path, &AtomicBool::new(false));
     assert!(matches!(refused, Err(ReadError::TooLarge(n)) if n == SPEC_BYTES_MAX + 1), "{refused:?}");
 }
+
+#[test]
+fn a_hostfile_gives_the_first_addresses_and_names_a_bad_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hosts.txt");
+    std::fs::write(&path, "# the cluster\n10.0.0.1:7700\n\n10.0.0.2:7701  # second\nhost-c:7702\n").unwrap();
+    assert_eq!(crate::resolve::hostfile(&path, 2).unwrap(), ["10.0.0.1:7700", "10.0.0.2:7701"]);
+    let short = crate::resolve::hostfile(&path, 4).unwrap_err();
+    assert!(short.ends_with("3 addresses for --processes 4"), "{short}");
+    std::fs::write(&path, "10.0.0.1:7700\n10.0.0.2\n").unwrap();
+    let bad = crate::resolve::hostfile(&path, 2).unwrap_err();
+    assert!(bad.contains("hosts.txt:2: expected host:port"), "{bad}");
+    std::fs::write(&path, "10.0.0.1:99999\n").unwrap();
+    assert!(crate::resolve::hostfile(&path, 1).unwrap_err().contains(":1: expected host:port"));
+}

@@ -1,0 +1,210 @@
+//! The distributed search, its workers driven round by round in this thread,
+//! against the single-machine search (an independent engine) on the same
+//! model and configuration.
+
+use super::*;
+use crate::fixtures::{Grid, Pair};
+use crate::{check, CheckConfig};
+
+/// Runs `workers` shards of a distributed search to the end, delivering each
+/// round's messages in reverse order of sending (the transport promises no
+/// order), and returns worker 0's result.
+fn distributed<M: Model>(model: &M, config: &CheckConfig, workers: usize) -> Result<Outcome, CheckError> {
+    let mut shards: Vec<Box<dyn Shard + '_>> =
+        (0..workers).map(|w| shard(model, config, w, workers)).collect::<Result<_, _>>()?;
+    for _ in 0..10_000 {
+        let mut mail: Vec<Vec<Vec<u8>>> = vec![Vec::new(); workers];
+        for s in shards.iter_mut() {
+            s.send(&mut |to, message| mail[to].push(message));
+        }
+        for (s, inbox) in shards.iter_mut().zip(&mut mail) {
+            for message in inbox.drain(..).rev() {
+                s.receive(message);
+            }
+        }
+        let mut results = Vec::new();
+        for s in shards.iter_mut() {
+            if let Round::Finished(r) = s.end_round() {
+                results.push(r);
+            }
+        }
+        if results.len() == workers {
+            // Every worker ends with the same result.
+            let shown = |r: &Result<Outcome, CheckError>| match r {
+                Ok(o) => format!("{:?}", comparable(o.clone())),
+                Err(CheckError::Model(e)) => format!("{:?} {}", e.kind, e.message),
+                Err(e) => e.to_string(),
+            };
+            for (w, r) in results.iter().enumerate() {
+                assert_eq!(shown(r), shown(&results[0]), "worker {w} and worker 0 disagree");
+            }
+            return results.swap_remove(0);
+        }
+        assert!(results.is_empty(), "the workers disagree on the end of the search");
+    }
+    panic!("the distributed search did not end");
+}
+
+/// The outcome without what depends on the store's layout.
+fn comparable(mut outcome: Outcome) -> Outcome {
+    outcome.stats.store_bytes = 0;
+    outcome
+}
+
+/// Checks that 1, 2, 3 and 5 workers give the single-machine outcome; returns it.
+fn same<M: Model>(model: &M, config: &CheckConfig) -> Outcome {
+    let single = comparable(check(model, config).expect("the single-machine search succeeds"));
+    for workers in [1, 2, 3, 5] {
+        let spread = comparable(distributed(model, config, workers).expect("the distributed search succeeds"));
+        assert_eq!(spread, single, "{workers} workers");
+    }
+    single
+}
+
+fn base() -> crate::CheckConfigBuilder {
+    CheckConfig::builder().check_deadlock(false).threads(2)
+}
+
+#[test]
+fn a_complete_search_counts_as_one_machine() {
+    let outcome = same(&Grid { n: 4 }, &base().invariants(["InGrid"]).build());
+    // (n+1)^2 states, 2n(n+1) + 1 generated, depth 2n + 1.
+    assert_eq!(outcome.stats.distinct_states, 25);
+    assert_eq!(outcome.stats.generated_states, 41);
+    assert_eq!(outcome.stats.depth, 9);
+    assert!(outcome.checks.iter().all(|c| c.verdict == crate::Verdict::Holds));
+}
+
+#[test]
+fn many_batches_per_worker_count_as_one_machine() {
+    // 121^2 states: every worker sends several batches per level.
+    let outcome = same(&Grid { n: 120 }, &base().invariants(["InGrid"]).build());
+    assert_eq!(outcome.stats.distinct_states, 121 * 121);
+}
+
+#[test]
+fn violations_and_deadlocks_have_the_single_machine_traces() {
+    let grid = Grid { n: 5 };
+    let outcome = same(&grid, &base().invariants(["SumBelowFour"]).build());
+    assert_eq!(outcome.stopped, Some(StopReason::StoppedAtViolation));
+    same(&grid, &base().invariants(["NoIncXOntoDiagonal"]).build());
+    same(&grid, &base().invariants(["InGrid"]).check_deadlock(true).build());
+    same(&grid, &base().invariants(["SumBelowFour", "NoIncXOntoDiagonal"]).continue_after_violation(true).build());
+}
+
+#[test]
+fn witnesses_constraints_and_action_constraints() {
+    let grid = Grid { n: 4 };
+    same(&grid, &base().properties(["ReachesCorner", "LeavesGrid"]).build());
+    same(&grid, &base().invariants(["InGrid", "OffTheYAxis"]).constraints(["XBelowTwo"]).build());
+    same(&grid, &base().invariants(["NoIncYAtOrigin", "OffTheYAxis"]).action_constraints(["NoIncYAtZero"]).build());
+    same(&grid, &base().invariants(["SumBelowFour"]).constraints(["SumBelowFourConstraint"]).build());
+}
+
+#[test]
+fn symmetries_reduce_as_on_one_machine() {
+    let grid = Grid { n: 5 };
+    let outcome = same(&grid, &base().invariants(["InGrid"]).symmetry("Swap").build());
+    // Classes {x, y} with x <= y.
+    assert_eq!(outcome.stats.distinct_states, 21);
+    same(&grid, &base().invariants(["SumBelowFour"]).symmetry("Axes").build());
+    same(&grid, &base().properties(["ReachesCorner"]).symmetry("Swap").check_deadlock(true).build());
+}
+
+#[test]
+fn depth_and_state_limits_stop_at_the_same_level() {
+    let grid = Grid { n: 6 };
+    let outcome = same(&grid, &base().invariants(["InGrid"]).depth_max(4).build());
+    assert_eq!(outcome.stopped, Some(StopReason::DepthLimit));
+    let outcome = same(&grid, &base().invariants(["InGrid"]).states_max(7).build());
+    assert_eq!(outcome.stopped, Some(StopReason::StatesLimit));
+}
+
+#[test]
+fn an_interrupt_stops_every_worker_without_a_verdict() {
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let config = base().invariants(["InGrid"]).interrupt(flag).build();
+    let outcome = distributed(&Grid { n: 4 }, &config, 3).expect("an interrupted search succeeds");
+    assert_eq!(outcome.stopped, Some(StopReason::Interrupted));
+    assert!(outcome.checks.iter().all(|c| matches!(c.verdict, crate::Verdict::Unknown(_))));
+}
+
+#[test]
+fn a_model_panic_on_any_worker_is_a_model_error() {
+    let config = base().invariants(["PanicsAtTwoTwo"]).build();
+    let single = check(&Grid { n: 4 }, &config).expect_err("the invariant panics");
+    for workers in [1, 2, 3] {
+        let error = distributed(&Grid { n: 4 }, &config, workers).expect_err("the invariant panics");
+        let (CheckError::Model(expected), CheckError::Model(got)) = (&single, &error) else {
+            panic!("not model errors: {single:?} and {error:?}")
+        };
+        assert_eq!((got.kind, &got.message), (expected.kind, &expected.message));
+        // The owner checks invariants on the states it stores: the state shown
+        // is the one the invariant panicked on, not the one expanded before it.
+        assert_eq!(expected.state.as_deref(), Some("(2, 1)"));
+        assert_eq!(got.state.as_deref(), Some("(2, 2)"));
+    }
+}
+
+#[test]
+fn temporal_properties_models_without_a_codec_and_other_settings_are_refused() {
+    let refused = |config: &CheckConfig| match distributed(&Grid { n: 2 }, config, 2) {
+        Err(CheckError::Config(ConfigError::Unsupported { message, .. })) => message,
+        other => panic!("not refused: {other:?}"),
+    };
+    assert!(refused(&base().properties(["EventuallyCorner"]).build()).contains("EventuallyCorner"));
+    assert!(refused(&base().invariants(["InGrid"]).strategy(Strategy::Dfs).threads(1).build()).contains("bfs"));
+    assert!(refused(&base().invariants(["InGrid"]).fingerprint_bits(FingerprintBits::B128).build()).contains("64"));
+    let pair = Pair { delay: 1, asymmetric_next: false };
+    match distributed(&pair, &base().invariants(["ClockBounded"]).build(), 2) {
+        Err(CheckError::Config(ConfigError::Unsupported { message, .. })) => assert!(message.contains("state_codec")),
+        other => panic!("not refused: {other:?}"),
+    }
+}
+
+#[test]
+fn owners_spread_over_every_worker_by_high_bits() {
+    assert_eq!(owner(0, 4), 0);
+    assert_eq!(owner(u64::MAX >> 1, 4), 3);
+    assert_eq!(owner(1 << 61, 4), 1);
+    assert_eq!(owner(1 << 62, 4), 2);
+    assert_eq!(owner(u64::MAX >> 1, 1), 0);
+}
+
+#[test]
+fn summaries_round_trip() {
+    let summary = Summary {
+        new_states: 3,
+        generated: 9,
+        expanded: 2,
+        unexpanded: 1,
+        steps: vec![4, 5],
+        distinct_steps: vec![1, 2],
+        found: vec![None, Some(Found { depth: 3, fp: 77, from: Some(5) }), Some(Found { depth: 2, fp: 8, from: None })],
+        stop: Some(StopReason::TimeLimit),
+        store_bytes: 64,
+        error: Some(Failure { kind: Some(0), message: "m".into(), state: None, action: Some("a".into()) }),
+    };
+    let bytes = encode_summary(4, &summary);
+    let (worker, back) = decode_summary(&bytes, 2, 3).expect("decodes");
+    assert_eq!(worker, 4);
+    assert_eq!(format!("{back:?}"), format!("{summary:?}"));
+    assert!(decode_summary(&bytes[..bytes.len() - 1], 2, 3).is_none());
+}
+
+#[test]
+fn a_record_is_sent_again_only_if_it_could_win() {
+    let mut sent = Sent::new();
+    assert!(sent.worth_sending(42, 9, 3, 1));
+    // The same level: only a smaller (parent, position) can become the parent.
+    assert!(!sent.worth_sending(42, 9, 3, 1));
+    assert!(!sent.worth_sending(42, 9, 3, 2));
+    assert!(!sent.worth_sending(42, 10, 3, 0));
+    assert!(sent.worth_sending(42, 9, 3, 0));
+    assert!(sent.worth_sending(42, 5, 3, 7));
+    // A later level: the owner stored it at the end of level 3.
+    assert!(!sent.worth_sending(42, 1, 4, 0));
+    // Another fingerprint in the same slot evicts it: sent again, which is harmless.
+    assert!(sent.worth_sending(42 + SENT_SLOTS as u64, 1, 4, 0));
+    assert!(sent.worth_sending(42, 1, 4, 0));
+}
