@@ -100,8 +100,20 @@ fn simulate<M: Model, F: Fingerprint, S: Store<F> + 'static>(
                 violated.extend(plan.deadlock);
             }
             let state = state.clone();
-            steps.retain(|(a, s)| plan.step_allowed(&state, a, s));
             record(plan, &path, &violated, &mut found, &mut traces)?;
+            // As in the searches (TLC's semantics): a step the action
+            // constraints forbid is never taken, but its target is checked
+            // against the invariants and the step against the step invariants.
+            let forbidden: Vec<_> = steps.extract_if(.., |(a, s)| !plan.step_allowed(&state, a, s)).collect();
+            for (action, target) in forbidden {
+                let checks = unstored_violations(plan, &state, &action, &target, &found);
+                if !checks.is_empty() {
+                    path.push((Some(action), target));
+                    record(plan, &path, &checks, &mut found, &mut traces)?;
+                    path.pop();
+                    violated.extend(checks);
+                }
+            }
             if violated.iter().any(|i| !plan.sometimes.iter().any(|(s, _)| s == i)) && !config.continue_after_violation
             {
                 break 'walks;
@@ -158,6 +170,22 @@ fn simulate<M: Model, F: Fingerprint, S: Store<F> + 'static>(
         stopped: Some(stopped.unwrap_or(StopReason::Simulation)),
         parents: Box::new(|_| None),
     })
+}
+
+/// The checks that a step outside the action constraints violates (or
+/// witnesses, for `Sometimes`): its target against the state invariants, the
+/// step against the step invariants.
+fn unstored_violations<M: Model, F: Fingerprint>(
+    plan: &Plan<'_, M>,
+    from: &M::State,
+    action: &M::Action,
+    to: &M::State,
+    found: &[Option<Found<F>>],
+) -> Vec<usize> {
+    let state = plan.state_invariants.iter().filter(|(_, p)| !p(plan.model, to));
+    let sometimes = plan.sometimes.iter().filter(|(i, p)| found[*i].is_none() && p(plan.model, to));
+    let step = plan.step_invariants.iter().filter(|(_, p)| !p(plan.model, from, action, to));
+    state.map(|(i, _)| *i).chain(sometimes.map(|(i, _)| *i)).chain(step.map(|(i, _)| *i)).collect()
 }
 
 /// Keeps the first trace for each newly violated (or witnessed) check.

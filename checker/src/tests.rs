@@ -159,7 +159,8 @@ fn a_step_outside_the_action_constraint_is_checked_but_not_taken() {
     // As in TLC: the step (0,0) -IncY-> (0,1) is not taken, but its target is
     // checked against the state invariants and the step against the step
     // invariants. Both violations are at depth 2, after the initial state.
-    for strategy in [Strategy::Bfs, Strategy::Dfs] {
+    // A random walk sees them at its first state, whichever step it takes.
+    for strategy in [Strategy::Bfs, Strategy::Dfs, Strategy::Simulate] {
         let mut c = config(&["OffTheYAxis", "NoIncYAtOrigin"], if strategy == Strategy::Bfs { 2 } else { 1 });
         c.strategy = strategy;
         c.action_constraints = named(&["NoIncYAtZero"]);
@@ -168,7 +169,11 @@ fn a_step_outside_the_action_constraint_is_checked_but_not_taken() {
         assert_eq!(violated(&outcome, "OffTheYAxis"), ["(0,0)", "IncY (0,1)"]);
         assert_eq!(violated(&outcome, "NoIncYAtOrigin"), ["(0,0)", "IncY (0,1)"]);
         // The target is not stored: 16 - 3 states, as without the invariants.
-        assert_eq!(outcome.stats.distinct_states, 13);
+        if strategy == Strategy::Simulate {
+            assert!(outcome.stats.distinct_states <= 13, "{:?}", outcome.stats);
+        } else {
+            assert_eq!(outcome.stats.distinct_states, 13);
+        }
     }
 }
 

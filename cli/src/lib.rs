@@ -178,7 +178,7 @@ pub const SPEC_BYTES_MAX: u64 = 16 << 20;
 
 /// Why a check spec's bytes could not be read.
 #[derive(Debug)]
-enum ReadError {
+pub(crate) enum ReadError {
     /// Not a regular file (it changed since the paths were listed).
     NotRegular(&'static str),
     /// Longer than [`SPEC_BYTES_MAX`]: this many bytes, or more.
@@ -189,10 +189,11 @@ enum ReadError {
     Io(std::io::Error),
 }
 
-/// The bytes of the check spec at `path`: a regular file of at most
-/// [`SPEC_BYTES_MAX`] bytes, read a chunk at a time so that an interrupt
-/// (`interrupt` raised) stops the read.
-fn read_spec(path: &Path, interrupt: &std::sync::atomic::AtomicBool) -> Result<Vec<u8>, ReadError> {
+/// The bytes of the check spec (or hostfile) at `path`: a regular file of at
+/// most [`SPEC_BYTES_MAX`] bytes, read a chunk at a time so that an interrupt
+/// (`interrupt` raised) stops the read. A device, FIFO or directory is refused
+/// before anything is read from it.
+pub(crate) fn read_spec(path: &Path, interrupt: &std::sync::atomic::AtomicBool) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
@@ -513,13 +514,12 @@ fn temporary_path(path: &Path) -> PathBuf {
 /// (a search that finds out at its first checkpoint has spent its time), and
 /// removes what runs killed mid-write left there.
 fn prepare_checkpoints(dir: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| format!("cannot create the checkpoint directory {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create the checkpoint directory {}: {e}", shown(dir)))?;
     remove_stale_temporaries(dir);
     let probe = temporary_path(&dir.join(".bivalent-probe"));
     let written = std::fs::write(&probe, b"bivalent checks that it can write here\n");
     let _ = std::fs::remove_file(&probe);
-    written.map_err(|e| format!("cannot write checkpoints to {}: {e}", dir.display()))
+    written.map_err(|e| format!("cannot write checkpoints to {}: {e}", shown(dir)))
 }
 
 /// Removes the temporary files of ours (`*.ckpt.<pid>.tmp`, and the probe's)
@@ -728,7 +728,7 @@ fn distributed_check(
 /// A path as shown in messages: control characters escaped, so that a
 /// newline in a file name cannot start a line of its own (a forged CI
 /// command) and ESC cannot drive the terminal.
-fn shown(path: &Path) -> String {
+pub(crate) fn shown(path: &Path) -> String {
     reports::text::printable(&path.display().to_string()).into_owned()
 }
 

@@ -156,8 +156,14 @@ fn cluster(args: &CheckArgs, processes: usize, threads: usize) -> Result<distrib
 /// The first `processes` addresses of a hostfile: `host:port` a line, blank
 /// lines and `#` comments skipped.
 pub fn hostfile(path: &std::path::Path, processes: usize) -> Result<Vec<String>, String> {
-    let shown = path.display();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("--hostfile {shown}: {e}"))?;
+    let shown = crate::shown(path);
+    let bytes = crate::read_spec(path, &crate::interrupt_flag()).map_err(|e| match e {
+        crate::ReadError::NotRegular(kind) => format!("--hostfile {shown}: not a regular file but {kind}"),
+        crate::ReadError::TooLarge(bytes) => format!("--hostfile {shown}: {bytes} bytes, too long for a hostfile"),
+        crate::ReadError::Interrupted => format!("--hostfile {shown}: interrupted while reading"),
+        crate::ReadError::Io(e) => format!("--hostfile {shown}: {e}"),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| format!("--hostfile {shown}: not UTF-8 text"))?;
     let mut addresses = Vec::new();
     for (number, line) in text.lines().enumerate() {
         let line = line.split('#').next().unwrap_or_default().trim();

@@ -28,12 +28,12 @@ const RESERVED: &[&str] = &["bivalent", "test", "std", "core", "alloc", "proc_ma
 
 pub(crate) fn new(args: &NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
     if args.path.exists() {
-        let _ = writeln!(err, "error: {} already exists; choose a new directory", args.path.display());
+        let _ = writeln!(err, "error: {} already exists; choose a new directory", crate::shown(&args.path));
         return ExitCode::Semantic;
     }
     let name = args.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     if let Err(message) = check_name(&name) {
-        let _ = writeln!(err, "error: {}: {message}", args.path.display());
+        let _ = writeln!(err, "error: {}: {message}", crate::shown(&args.path));
         return ExitCode::Syntax;
     }
     match create(args, &name) {
@@ -42,7 +42,7 @@ pub(crate) fn new(args: &NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> E
                 out,
                 "Created the crate `{name}` in {path}: a model (src/model.rs), its check spec (specs/{name}.cfg), \
                  a test (tests/spec.rs) and a CI workflow.\nNext: cd {path} && cargo run -- check specs/",
-                path = args.path.display()
+                path = crate::shown(&args.path)
             );
             ExitCode::Ok
         }
@@ -82,10 +82,10 @@ fn create(args: &NewArgs, name: &str) -> Result<(), String> {
             format!(
                 "{}: not the `bivalent` crate (a directory whose Cargo.toml names the package `bivalent`); \
                  pass --bivalent DIR",
-                facade.display()
+                crate::shown(&facade)
             )
         })?;
-    std::fs::create_dir_all(path).map_err(|e| format!("{}: cannot create the directory: {e}", path.display()))?;
+    std::fs::create_dir_all(path).map_err(|e| format!("{}: cannot create the directory: {e}", crate::shown(path)))?;
     let written = path.canonicalize().map_err(|e| e.to_string()).and_then(|root| {
         let dependency = relative(&root, &facade);
         for (file, template) in FILES {
@@ -95,9 +95,9 @@ fn create(args: &NewArgs, name: &str) -> Result<(), String> {
                 .replace("{{bivalent}}", &dependency.display().to_string());
             let target = root.join(file.replace("{{name}}", name));
             if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+                std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", crate::shown(parent)))?;
             }
-            std::fs::write(&target, contents).map_err(|e| format!("{}: cannot write: {e}", target.display()))?;
+            std::fs::write(&target, contents).map_err(|e| format!("{}: cannot write: {e}", crate::shown(&target)))?;
         }
         Ok(())
     });

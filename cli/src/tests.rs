@@ -42,4 +42,11 @@ fn a_hostfile_gives_the_first_addresses_and_names_a_bad_line() {
     assert!(bad.contains("hosts.txt:2: expected host:port"), "{bad}");
     std::fs::write(&path, "10.0.0.1:99999\n").unwrap();
     assert!(crate::resolve::hostfile(&path, 1).unwrap_err().contains(":1: expected host:port"));
+    // A device or a FIFO is refused at once instead of read forever or waited on.
+    let zero = crate::resolve::hostfile(std::path::Path::new("/dev/zero"), 1).unwrap_err();
+    assert!(zero.contains("not a regular file but a character device"), "{zero}");
+    let fifo = dir.path().join("fifo");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let refused = crate::resolve::hostfile(&fifo, 1).unwrap_err();
+    assert!(refused.contains("not a regular file but a FIFO"), "{refused}");
 }

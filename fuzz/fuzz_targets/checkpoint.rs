@@ -61,6 +61,7 @@ fn setup(mode: u8, checkpoint: Option<(Arc<Memory>, bool)>) -> (Box<dyn DynModel
         memory_bytes_max: 1 << 30,
         deadline: Some(std::time::Instant::now() + Duration::from_secs(10)),
         interrupt: None,
+        memory_probe: None,
     };
     let mut config = CheckConfig::from_spec(&spec, Strategy::Bfs, 1, limits);
     config.continue_after_violation = bug;
