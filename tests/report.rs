@@ -53,6 +53,28 @@ fn a_check_writes_the_report_with_a_trace_file_per_counterexample_and_prints_its
     for trace in &traces {
         assert!(page.contains(&format!("href=\"traces/{trace}\"")), "{trace}");
     }
+    // The spec's text as read, beside the verdicts: the INVARIANTS and EXPECT
+    // lines name TCConsistent, and its trace links to the first of them.
+    let spec = read(&root().join("specs/twophase-bug-3.cfg"));
+    assert_eq!(spec.lines().nth(6), Some("INVARIANTS TPTypeOK TCConsistent"));
+    assert_eq!(spec.lines().nth(7), Some("EXPECT VIOLATION TCConsistent"));
+    let line = |n: usize| {
+        let numbered = page.split(&format!("<span class=\"n\">{n}</span>")).nth(1).expect("a numbered line");
+        numbered.split('\n').next().unwrap()
+    };
+    assert_eq!(
+        line(1),
+        "\\* Two-phase commit with a seeded bug, 3 RMs: the TM commits once any RM is prepared, breaking TCConsistent"
+    );
+    // TCConsistent's index among the checks, as the page marks it on line 7.
+    let marked = line(7).rsplit_once("\">TCConsistent</span>").map(|(before, _)| before.rsplit('"').next().unwrap());
+    let tc_consistent = marked.unwrap_or_else(|| panic!("{}", line(7)));
+    assert_eq!(
+        line(8),
+        format!("EXPECT VIOLATION <span class=\"item\" data-check=\"{tc_consistent}\">TCConsistent</span>")
+    );
+    assert!(page.contains(&format!("data-check=\"{tc_consistent}\">\n<summary>")), "the trace names its check");
+    assert!(page.contains("<a href=\"#spec-0-line-7\">Spec line 7</a>"));
 }
 
 #[test]
@@ -662,6 +684,10 @@ fn a_model_with_hostile_strings_renders_inert() {
     assert!(!page.contains("<svg onload"));
     assert!(!page.contains("<b>n&"));
     assert!(page.contains("&lt;/script&gt;&lt;svg onload=alert(1)&gt; &amp; &quot;q&quot; &#39;a&#39;"));
+    // The spec's text, hostile comment and all, is shown as text.
+    assert!(page.contains(
+        "<span class=\"n\">1</span>\\* &lt;/script&gt;&lt;svg onload=alert(1)&gt; &amp; &quot;q&quot; &#39;a&#39;\n</span>"
+    ));
     assert_eq!(page.matches("<svg ").count(), 2, "the sequence chart and the state graph");
     let itf = read(&out.join("traces/scripted-escaping.BeforeTheEnd.itf.json"));
     // As ITF values (the `itf` crate decodes functions with record keys only

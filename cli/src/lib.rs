@@ -641,6 +641,8 @@ enum Checked {
 /// A spec that ran to an outcome.
 struct Finished {
     path: String,
+    /// The check spec's text as read, for the HTML report.
+    text: String,
     spec: SpecFile,
     outcome: Outcome,
     seconds: f64,
@@ -650,6 +652,7 @@ impl Finished {
     fn spec_run<'a>(&'a self, settings: &Settings) -> reports::SpecRun<'a> {
         reports::SpecRun {
             spec: &self.path,
+            source: &self.text,
             title: self.spec.title.as_deref(),
             model: &self.spec.model.name,
             constants: self.spec.constants.items.iter().map(|c| (c.name.clone(), c.value.to_string())).collect(),
@@ -940,5 +943,5 @@ fn check_file(
             (None, _) => {}
         }
     }
-    Checked::Finished(code, Box::new(Finished { path: path.display().to_string(), spec, outcome, seconds }))
+    Checked::Finished(code, Box::new(Finished { path: path.display().to_string(), text, spec, outcome, seconds }))
 }

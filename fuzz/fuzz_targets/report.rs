@@ -154,8 +154,11 @@ fuzz_target!(|data: &[u8]| {
     let constants: Vec<(String, String)> = (0..3).map(|i| (s.take(), s.value(shape.wrapping_add(i)).to_string())).collect();
     let locations = check_names.iter().map(|n| (n.clone(), Span { line: 4, column: 1 })).collect();
     let strategy = s.take();
+    // The first check's name starts line 4, where `locations` puts every check.
+    let source = format!("{}\n{}\r\n{}\n{} {}\n", s.take(), s.take(), s.take(), check_names[0], s.take());
     let run = SpecRun {
         spec: &path,
+        source: &source,
         title: (shape & 4 == 0).then_some(title.as_str()),
         model: &model,
         constants,
@@ -168,7 +171,7 @@ fuzz_target!(|data: &[u8]| {
         locations,
     };
     let runs = vec![run.clone(), run.clone()];
-    let errors = vec![SpecError { spec: s.take(), message: s.take() }];
+    let errors = vec![SpecError { spec: s.take(), message: s.take(), exit_code: 150, not_run: shape & 1 == 0 }];
 
     let _ = reports::text::report(&run);
     let _ = reports::text::summary(&runs);

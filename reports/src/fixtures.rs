@@ -13,6 +13,8 @@ use crate::SpecRun;
 /// Owns what a [`SpecRun`] borrows.
 pub(crate) struct Fixture {
     pub spec: &'static str,
+    /// The spec's text, consistent with `title`, `model`, `constants` and `locations`.
+    pub source: String,
     pub title: Option<&'static str>,
     pub model: &'static str,
     pub constants: Vec<(String, String)>,
@@ -28,6 +30,7 @@ impl Fixture {
     pub fn run(&self) -> SpecRun<'_> {
         SpecRun {
             spec: self.spec,
+            source: &self.source,
             title: self.title,
             model: self.model,
             constants: self.constants.clone(),
@@ -119,6 +122,13 @@ pub(crate) fn pass() -> Fixture {
     let distinct = [573_440, 128, 1, 458_752, 458_752, 127_166, 127_168];
     Fixture {
         spec: "specs/twophase-8.cfg",
+        source: "\\* Two-phase commit, 8 resource managers (Gray & Lamport)\n\
+                 MODEL TwoPhase\n\
+                 CONSTANTS RM = {r1, r2, r3, r4, r5, r6, r7, r8}\n\
+                 INVARIANTS TPTypeOK TCConsistent\n\
+                 PROPERTIES Termination\n\
+                 EXPECT OK\n"
+            .to_string(),
         title: Some("Two-phase commit, 8 resource managers (Gray & Lamport)"),
         model: "TwoPhase",
         constants: vec![("RM".to_string(), "{r1, r2, r3, r4, r5, r6, r7, r8}".to_string())],
@@ -196,6 +206,15 @@ pub(crate) fn invariant_violation(expect: Expect) -> Fixture {
     trace.steps[3].parameters = vec![("rm", rm("r1"))];
     Fixture {
         spec: "specs/twophase-broken-2.cfg",
+        source: format!(
+            "\\* Two-phase commit with a TM that commits too early (seeded bug)\n\
+             MODEL TwoPhaseBroken\n\
+             CONSTANTS RM = {{r1, r2}}\n\
+             INVARIANTS TPTypeOK TCConsistent\n\
+             PROPERTIES Termination\n\
+             EXPECT {}\n",
+            crate::expect_text(&expect)
+        ),
         title: Some("Two-phase commit with a TM that commits too early (seeded bug)"),
         model: "TwoPhaseBroken",
         constants: vec![("RM".to_string(), "{r1, r2}".to_string())],
@@ -254,6 +273,8 @@ pub(crate) fn lasso() -> Fixture {
     };
     Fixture {
         spec: "specs/tokenring-3.cfg",
+        source: "MODEL TokenRing\nCONSTANTS N = {n1, n2, n3} Rounds = 2\nPROPERTY EventuallyDone\nEXPECT OK\n"
+            .to_string(),
         title: None,
         model: "TokenRing",
         constants: vec![("N".to_string(), "{n1, n2, n3}".to_string()), ("Rounds".to_string(), "2".to_string())],
@@ -293,6 +314,13 @@ pub(crate) fn lasso() -> Fixture {
 pub(crate) fn incomplete() -> Fixture {
     Fixture {
         spec: "specs/raft-3.cfg",
+        source: "\\* Raft leader election, 3 servers\n\
+                 MODEL Raft\n\
+                 CONSTANTS\n\
+                 \x20   Server = {s1, s2, s3}\n\
+                 \x20   MaxTerm = 3\n\
+                 INVARIANT ElectionSafety\n"
+            .to_string(),
         title: Some("Raft leader election, 3 servers"),
         model: "Raft",
         constants: vec![("Server".to_string(), "{s1, s2, s3}".to_string()), ("MaxTerm".to_string(), "3".to_string())],
@@ -370,6 +398,12 @@ pub(crate) fn witness() -> Fixture {
     };
     Fixture {
         spec: "specs/twophase-2.cfg",
+        source: "\\* Two-phase commit, 2 resource managers\n\
+                 MODEL TwoPhase\n\
+                 INVARIANT TCConsistent\n\
+                 PROPERTY SomeoneCommits\n\
+                 CONSTANTS RM = {r1, r2}\n"
+            .to_string(),
         title: Some("Two-phase commit, 2 resource managers"),
         model: "TwoPhase",
         constants: vec![("RM".to_string(), "{r1, r2}".to_string())],

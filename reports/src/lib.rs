@@ -41,6 +41,7 @@
 //! };
 //! let run = SpecRun {
 //!     spec: "specs/counter.cfg",
+//!     source: "\\* A counter that wraps at 3\nMODEL Counter\nCONSTANTS N = 3\nINVARIANT BelowThree\nEXPECT OK\n",
 //!     title: Some("A counter that wraps at 3"),
 //!     model: "Counter",
 //!     constants: vec![("N".into(), "3".into())],
@@ -50,7 +51,7 @@
 //!     threads: 1,
 //!     seconds: 0.5,
 //!     outcome: &outcome,
-//!     locations: vec![],
+//!     locations: vec![("BelowThree".into(), checker::Span { line: 4, column: 11 })],
 //! };
 //! assert_eq!(status(&run), Status::Pass);
 //! assert!(reports::text::report(&run).contains("4 states generated, 3 distinct states found"));
@@ -88,6 +89,9 @@ use crate::svg::Ending;
 pub struct SpecRun<'a> {
     /// The check spec's path as given on the command line: `specs/twophase-3.cfg`.
     pub spec: &'a str,
+    /// The check spec's text as read, which the HTML report shows beside the
+    /// verdicts; empty when it is not at hand, and then not shown.
+    pub source: &'a str,
     /// The spec's first comment line, if it has one.
     pub title: Option<&'a str>,
     /// The `MODEL` name.

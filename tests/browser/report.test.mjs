@@ -177,6 +177,52 @@ test("keys and clicks step through the trace in the table and both charts", asyn
   await page.close();
 });
 
+test("selecting a counterexample or a verdict highlights the lines of the spec that name its check", async () => {
+  const page = await open(reportPath);
+  const section = page.locator("section.spec", { has: page.locator('h2 code:text-is("specs/twophase-bug-3.cfg")') });
+  const source = section.locator("figure.source pre.src");
+  // The spec's text as read, one numbered line each.
+  const spec = readFileSync(path.join(root, "specs/twophase-bug-3.cfg"), "utf8").replace(/\n$/, "").split("\n");
+  const shown = await source.locator(".l").evaluateAll((lines) => lines.map((l) => {
+    const n = l.querySelector(".n").textContent;
+    return [n, l.textContent.slice(n.length).replace(/\n$/, "")];
+  }));
+  assert.deepEqual(shown, spec.map((text, i) => [String(i + 1), text]));
+  // One line box after another, no empty line between them.
+  const gaps = await source.locator(".l").evaluateAll((lines) => lines.slice(1).map((l, i) => l.getBoundingClientRect().top - lines[i].getBoundingClientRect().bottom));
+  assert.ok(gaps.every((gap) => Math.abs(gap) < 1), `gaps between lines: ${gaps}`);
+  const highlighted = async () => ({
+    lines: await source.locator(".l.hl .n").allTextContents(),
+    names: await source.locator(".item.hl").allTextContents(),
+    rows: await section.locator("table.checks tr.hl td:first-child").allTextContents(),
+  });
+  // The violation is expected, so nothing is highlighted until something is selected.
+  assert.deepEqual(await highlighted(), { lines: [], names: [], rows: [] });
+  // Opening the counterexample selects TCConsistent: its INVARIANTS and EXPECT lines.
+  const cex = counterexample(page, "twophase-bug-3.cfg");
+  await cex.locator(":scope > summary").click();
+  assert.deepEqual(await highlighted(), { lines: ["7", "8"], names: ["TCConsistent", "TCConsistent"], rows: ["TCConsistent"] });
+  const line = source.locator(".l.hl").first();
+  const [lineBox, sourceBox] = [await line.boundingBox(), await source.boundingBox()];
+  assert.ok(lineBox.y >= sourceBox.y && lineBox.y + lineBox.height <= sourceBox.y + sourceBox.height + 1, "the line shows in its pane");
+  const colors = await line.evaluate((l) => [getComputedStyle(l).backgroundColor, getComputedStyle(l.parentElement).backgroundColor]);
+  assert.notEqual(colors[0], colors[1], "the highlight has a background of its own");
+  await shot(page, section, "spec-text");
+  // Another verdict moves the highlight: TPTypeOK shares line 7; the
+  // deadlock check points at the MODEL line.
+  await section.locator("table.checks button.item", { hasText: /^TPTypeOK$/ }).click();
+  assert.deepEqual(await highlighted(), { lines: ["7"], names: ["TPTypeOK"], rows: ["TPTypeOK"] });
+  await section.locator("table.checks tr", { hasText: "Deadlock" }).click();
+  assert.deepEqual(await highlighted(), { lines: ["2"], names: [], rows: ["Deadlock"] });
+  // A step of the counterexample brings it back, and the trace links to its line.
+  await cex.locator("tr.step").nth(2).click();
+  assert.deepEqual((await highlighted()).lines, ["7", "8"]);
+  await cex.locator(".tools a", { hasText: "Spec line 7" }).click();
+  assert.match(page.url(), /#spec-\d+-line-7$/);
+  assert.ok(await source.locator(".l.hl").first().isVisible());
+  await page.close();
+});
+
 test("a liveness counterexample draws its loop", async () => {
   const page = await open(reportPath);
   const cex = counterexample(page, "twophase-tmcrash-3.cfg");
@@ -200,6 +246,11 @@ test("every chart is well-formed SVG, and hostile strings stay inert", async () 
   assert.equal(await page.locator("svg svg").count(), 0, "no SVG was injected into a chart");
   const shown = await page.locator("table.steps").first().innerText();
   assert.ok(shown.includes('</script><svg onload=alert(1)>'), "the hostile text is shown as text");
+  // So is the spec's text, whose comment is hostile; the unexpected
+  // violation's INVARIANT line is highlighted from the start.
+  const source = page.locator("pre.src");
+  assert.ok((await source.innerText()).includes('</script><svg onload=alert(1)>'), "the spec's text is shown as text");
+  assert.deepEqual(await source.locator(".l.hl").allTextContents(), ["4INVARIANT BeforeTheEnd\n"]);
   await page.screenshot({ path: path.join(artifacts, "escaping.png"), fullPage: true });
   for (const file of [reportPath, escapingPath, ringPath]) {
     const svgs = readFileSync(file, "utf8").match(/<svg[\s\S]*?<\/svg>/g) ?? [];
@@ -398,6 +449,8 @@ test("dark mode follows prefers-color-scheme", async () => {
   assert.ok(r + g + b < 150, `a dark background, not ${dark}`);
   const text = await page.evaluate(() => getComputedStyle(document.body).color);
   assert.ok(text.match(/\d+/g).map(Number).reduce((x, y) => x + y) > 500, `light text, not ${text}`);
+  const source = await page.locator("pre.src").first().evaluate((pre) => getComputedStyle(pre).backgroundColor);
+  assert.ok(source.match(/\d+/g).map(Number).reduce((x, y) => x + y) < 150, `the spec's text on a dark background, not ${source}`);
   await page.screenshot({ path: path.join(artifacts, "dark.png") });
   await page.close();
 });
@@ -412,6 +465,11 @@ test("at phone width the page does not scroll sideways; charts scroll in their p
   const figure = cex.locator(".charts figure").first();
   const box = await figure.boundingBox();
   assert.ok(box.x >= 0 && box.x + box.width <= 390, `the chart pane fits: ${JSON.stringify(box)}`);
+  // The spec's text stacks below the verdicts and fits too.
+  const section = page.locator("section.spec", { has: page.locator('h2 code:text-is("specs/abd-bug-skip-write-back-3x2x2.cfg")') });
+  const [checks, source] = [await section.locator("table.checks").boundingBox(), await section.locator("figure.source").boundingBox()];
+  assert.ok(source.y >= checks.y + checks.height, "the spec's text is below the verdicts");
+  assert.ok(source.x >= 0 && source.x + source.width <= 390, `the spec's text fits: ${JSON.stringify(source)}`);
   await shot(page, cex, "phone");
   await page.close();
 });

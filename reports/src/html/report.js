@@ -3,7 +3,9 @@
 // state) or use the keys; everything showing that step is highlighted. Keys
 // work without a click: they act on the current trace (the last one opened,
 // clicked or moved to, else the first open one on screen). The summary's
-// filter buttons (or their keys) show one kind of spec.
+// filter buttons (or their keys) show one kind of spec. Beside a spec's
+// verdicts, its text highlights the lines naming the check of the verdict
+// clicked, or of the trace last clicked or moved to.
 (function () {
   var current = null;
   function rows(cex) { return cex.querySelectorAll("tr.step"); }
@@ -29,6 +31,15 @@
     var row = cex.querySelector("tr.step.sel");
     if (row) row.scrollIntoView({ block: "nearest" });
   }
+  function point(spec, c) {
+    if (!spec || c === null) return;
+    spec.querySelectorAll(".hl").forEach(function (e) { e.classList.remove("hl"); });
+    var q = '="' + c + '"]';
+    spec.querySelectorAll("tr[data-check" + q + ", .src [data-check" + q + ", .src [data-checks~" + q).forEach(function (e) { e.classList.add("hl"); });
+    var box = spec.querySelector(".src"), line = box && box.querySelector(".l.hl");
+    if (line) reveal(box, line);
+  }
+  function pointAt(cex) { point(cex.closest("section.spec"), cex.getAttribute("data-check")); }
   function full(cex, on) {
     var box = cex.querySelector("input.full");
     if (box) box.checked = on;
@@ -56,6 +67,7 @@
     var next = all[at < 0 ? (step > 0 ? 0 : all.length - 1) : (at + step + all.length) % all.length];
     next.open = true;
     select(next, parseInt(next.getAttribute("data-at") || "0", 10), false);
+    pointAt(next);
     next.scrollIntoView({ block: "start" });
   }
   function filter(kind) {
@@ -70,12 +82,16 @@
   document.querySelectorAll(".filters button").forEach(function (b) {
     b.addEventListener("click", function () { filter(b.getAttribute("data-filter")); });
   });
+  document.querySelectorAll("table.checks tr[data-check]").forEach(function (tr) {
+    tr.addEventListener("click", function () { point(tr.closest("section.spec"), tr.getAttribute("data-check")); });
+  });
   document.querySelectorAll("details.cex").forEach(function (cex) {
     cex.addEventListener("toggle", function () {
       if (cex.open && !cex.hasAttribute("data-at")) select(cex, 0, false);
       if (cex.open) current = cex;
     });
     cex.addEventListener("click", function (ev) {
+      pointAt(cex);
       var t = ev.target.closest("[data-step]");
       if (!t || ev.target.closest("summary")) return;
       select(cex, parseInt(t.getAttribute("data-step"), 10), true);
@@ -102,6 +118,7 @@
     else return;
     ev.preventDefault();
     select(cex, i, true);
+    pointAt(cex);
   });
   document.querySelectorAll("details.cex[open]").forEach(function (cex) { select(cex, 0, false); });
   current = null;

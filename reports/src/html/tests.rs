@@ -1,7 +1,7 @@
-use checker::{Expect, Value};
+use checker::{Expect, Named, Span, Value};
 
 use super::csp_source;
-use super::{report, Report, CSS, JS};
+use super::{report, Report, CSS, JS, SOURCE_BYTES_MAX};
 use crate::fixtures::{every_kind, invariant_violation, well_formed};
 use crate::SpecError;
 
@@ -52,8 +52,9 @@ fn the_policy_allows_exactly_the_inline_script_and_stylesheet() {
 #[test]
 fn the_report_stays_small() {
     let page = everything().index;
-    // Step navigation, keys without a click, moving between counterexamples and the summary filter.
-    assert!(JS.len() < 6_000, "the script is {} bytes", JS.len());
+    // Step navigation, keys without a click, moving between counterexamples,
+    // the summary filter and the spec text's highlight.
+    assert!(JS.len() < 7_000, "the script is {} bytes", JS.len());
     // A light and a dark palette, and a layout for phones.
     assert!(CSS.len() < 9_000, "the stylesheet is {} bytes", CSS.len());
     assert!(page.len() < 80_000, "the page is {} bytes", page.len());
@@ -212,4 +213,144 @@ fn the_header_names_the_version_the_command_line_and_the_date_and_the_filter_cou
     // A summary row and a section per spec, each with its kind for the filter.
     assert_eq!(page.matches(" data-verdict=\"").count(), 2 * runs.len());
     assert!(!report(&runs, &[]).index.contains("class=\"run muted\""));
+}
+
+/// The lines of the first spec text on `page`, each from its opening tag to
+/// the next line's.
+fn source_lines(page: &str) -> Vec<&str> {
+    let pre = page.split("<pre class=\"src\">").nth(1).expect("the page shows a spec's text");
+    let pre = pre.split("</pre>").next().unwrap();
+    pre.split("<span class=\"l").skip(1).collect()
+}
+
+/// The checks a line of a spec's text names, by index, from its `data-checks`.
+fn named(line: &str) -> Vec<usize> {
+    let tag = line.split('>').next().unwrap();
+    match tag.split("data-checks=\"").nth(1) {
+        Some(list) => list.split('"').next().unwrap().split(' ').map(|c| c.parse().unwrap()).collect(),
+        None => Vec::new(),
+    }
+}
+
+#[test]
+fn each_spec_text_is_shown_with_line_numbers_and_marks_the_lines_naming_each_check() {
+    for fixture in every_kind() {
+        let page = report(&[fixture.run()], &[]).index;
+        let lines = source_lines(&page);
+        assert_eq!(lines.len(), fixture.source.lines().count(), "{}", fixture.spec);
+        for (i, (line, text)) in lines.iter().zip(fixture.source.lines()).enumerate() {
+            let number = format!("<span class=\"n\">{}</span>", i + 1);
+            assert!(line.contains(&number), "{}: line {}: {line}", fixture.spec, i + 1);
+            // The text as written (the fixtures' names start where their
+            // locations say, so the marked names are the text's own).
+            let shown = line.split_once(&number).unwrap().1.replace(['\n'], "");
+            let unmarked = shown.split('<').map(|part| part.split_once('>').map_or(part, |(_, text)| text));
+            assert_eq!(unmarked.collect::<String>(), super::escape(text), "{}: line {}", fixture.spec, i + 1);
+        }
+        for (c, check) in fixture.outcome.checks.iter().enumerate() {
+            for (_, span) in fixture.locations.iter().filter(|(name, _)| *name == check.name) {
+                let line = lines[span.line as usize - 1];
+                assert!(named(line).contains(&c), "{}: {} on line {}: {line}", fixture.spec, check.name, span.line);
+                if check.name != "Deadlock" {
+                    let item = format!("data-check=\"{c}\">{}</span>", check.name);
+                    assert!(line.contains(&item), "{}: {}: {line}", fixture.spec, check.name);
+                }
+            }
+            // A line the spec does not name the check on does not say it does.
+            let on: Vec<u32> =
+                fixture.locations.iter().filter(|(n, _)| *n == check.name).map(|(_, s)| s.line).collect();
+            for (n, line) in (1..).zip(&lines) {
+                assert_eq!(named(line).contains(&c), on.contains(&n), "{}: {} on line {n}", fixture.spec, check.name);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_first_unexpected_failure_is_highlighted_in_the_spec_text_and_its_trace_links_to_its_line() {
+    let fixture = invariant_violation(Expect::Ok);
+    let page = report(&[fixture.run()], &[]).index;
+    let figure = page.split("<figure class=\"source\">").nth(1).unwrap().split("</figure>").next().unwrap();
+    insta::assert_snapshot!(figure, @r#"
+    <figcaption>Check spec <code>specs/twophase-broken-2.cfg</code></figcaption><pre class="src"><span class="l"><span class="n">1</span>\* Two-phase commit with a TM that commits too early (seeded bug)
+    </span><span class="l" id="spec-0-line-2" data-checks="0"><span class="n">2</span>MODEL TwoPhaseBroken
+    </span><span class="l"><span class="n">3</span>CONSTANTS RM = {r1, r2}
+    </span><span class="l hl" id="spec-0-line-4" data-checks="1 2"><span class="n">4</span>INVARIANTS <span class="item" data-check="1">TPTypeOK</span> <span class="item hl" data-check="2">TCConsistent</span>
+    </span><span class="l" id="spec-0-line-5" data-checks="3"><span class="n">5</span>PROPERTIES <span class="item" data-check="3">Termination</span>
+    </span><span class="l"><span class="n">6</span>EXPECT OK
+    </span></pre>
+    "#);
+    // The verdict's row is selected, and every row names its check for the script.
+    assert!(page.contains(
+        "<tr data-check=\"2\" class=\"hl\"><td><button type=\"button\" class=\"item\">TCConsistent</button>"
+    ));
+    assert_eq!(page.matches("<tr data-check=\"").count(), 4);
+    assert_eq!(page.matches(" class=\"hl\"").count(), 1);
+    // The counterexample says which check it is for, and links to its line.
+    assert!(page.contains("<details class=\"cex\" id=\"spec-0-trace-0\" data-check=\"2\" open>"));
+    assert!(page.contains("<span><a href=\"#spec-0-line-4\">Spec line 4</a></span>"));
+}
+
+#[test]
+fn an_expected_violation_marks_its_expect_line_too_and_nothing_is_highlighted_at_first() {
+    let expect = Expect::Violation(Named { name: "TCConsistent".into(), span: Span { line: 6, column: 18 } });
+    let fixture = invariant_violation(expect);
+    let page = report(&[fixture.run()], &[]).index;
+    let lines = source_lines(&page);
+    assert!(lines[5].ends_with("EXPECT VIOLATION <span class=\"item\" data-check=\"2\">TCConsistent</span>\n</span>"));
+    assert_eq!((named(lines[3]), named(lines[5])), (vec![1, 2], vec![2]));
+    // Nothing failed, so nothing is selected yet.
+    assert!(!body(&page).contains("hl\""), "{}", body(&page));
+}
+
+#[test]
+fn a_spec_text_too_long_to_show_is_named_but_not_shown() {
+    let mut fixture = invariant_violation(Expect::Ok);
+    fixture.source.push_str(&format!("\\* {}\n", "x".repeat(SOURCE_BYTES_MAX)));
+    let page = report(&[fixture.run()], &[]).index;
+    assert!(!page.contains("<pre class=\"src\">"));
+    let note = format!(
+        "<figcaption>Check spec <code>specs/twophase-broken-2.cfg</code></figcaption>\
+         <p class=\"muted\">Its text, {} bytes, is too long to show here.</p></figure>",
+        crate::text::thousands(fixture.source.len() as u64)
+    );
+    assert!(page.contains(&note), "{note}");
+    // Nothing links to a line that is not there.
+    assert!(!page.contains("Spec line"));
+    assert!(!body(&page).contains("data-checks"));
+    // And a run without the text shows no figure at all.
+    fixture.source.clear();
+    assert!(!report(&[fixture.run()], &[]).index.contains("class=\"source\""));
+}
+
+#[test]
+fn hostile_spec_text_is_escaped_and_keeps_its_lines() {
+    let hostile = r#"</pre></script><svg onload=alert(1)>&"'"#;
+    let mut fixture = invariant_violation(Expect::Ok);
+    // A check named with markup, named on line 4 before TCConsistent; a
+    // stray carriage return, a control character and a byte-order mark.
+    fixture.outcome.checks[1].name = hostile.to_string();
+    let column = 12 + hostile.chars().count() as u32 + 1;
+    fixture.locations =
+        vec![("TCConsistent".into(), Span { line: 4, column }), (hostile.into(), Span { line: 4, column: 12 })];
+    fixture.source = format!(
+        "\u{feff}\\* {hostile}\r\nMODEL TwoPhaseBroken\nCONSTANTS Text = \"a\rb\u{7}c\"\nINVARIANTS {hostile} TCConsistent\r\n"
+    );
+    let page = report(&[fixture.run()], &[]).index;
+    assert_eq!(page.matches("<script").count(), 1);
+    assert_eq!(page.matches("</pre>").count(), 1);
+    assert!(!page.contains("<svg onload"));
+    let lines = source_lines(&page);
+    assert_eq!(lines.len(), 4, "{lines:#?}");
+    let escaped = "&lt;/pre&gt;&lt;/script&gt;&lt;svg onload=alert(1)&gt;&amp;&quot;&#39;";
+    assert!(lines[0].ends_with(&format!("<span class=\"n\">1</span>\\* {escaped}\n</span>")), "{}", lines[0]);
+    assert!(lines[2].ends_with("CONSTANTS Text = &quot;a\u{FFFD}b\u{FFFD}c&quot;\n</span>"), "{}", lines[2]);
+    assert!(
+        lines[3].ends_with(&format!(
+            "INVARIANTS <span class=\"item\" data-check=\"1\">{escaped}</span> \
+             <span class=\"item hl\" data-check=\"2\">TCConsistent</span>\n</span>"
+        )),
+        "{}",
+        lines[3]
+    );
 }
