@@ -1,3 +1,4 @@
+use checker::spec::{Partition, StepMessages};
 use checker::{Expect, Value};
 
 use super::csp_source;
@@ -212,4 +213,33 @@ fn the_header_names_the_version_the_command_line_and_the_date_and_the_filter_cou
     // A summary row and a section per spec, each with its kind for the filter.
     assert_eq!(page.matches(" data-verdict=\"").count(), 2 * runs.len());
     assert!(!report(&runs, &[]).index.contains("class=\"run muted\""));
+}
+
+#[test]
+fn the_steps_say_which_nodes_restart_and_how_the_network_splits_and_heals() {
+    let mut fixture = invariant_violation(Expect::Ok);
+    let checker::Verdict::Violated(checker::Counterexample::Trace(trace)) = &mut fixture.outcome.checks[2].verdict
+    else {
+        unreachable!()
+    };
+    let sides = vec![vec!["TM".to_string(), "r1".to_string()], vec!["r2".to_string()]];
+    trace.steps[1].messages = StepMessages { partition: Some(Partition::Split(sides)), ..StepMessages::default() };
+    trace.steps[2].messages = StepMessages { restarted: vec!["r2".into()], ..StepMessages::default() };
+    trace.steps[3].messages = StepMessages {
+        crashed: vec!["r1".into()],
+        restarted: vec!["r1".into()],
+        partition: Some(Partition::Heal),
+        ..StepMessages::by("r1")
+    };
+    let page = report(&[fixture.run()], &[]).index;
+    let lines: Vec<&str> =
+        page.split("<div class=\"msgs\">").skip(1).map(|s| &s[..s.find("</div>").unwrap()]).collect();
+    assert_eq!(
+        lines,
+        [
+            "<b>the network splits into {TM, r1} | {r2}</b>",
+            "<b>r2 restarts</b>",
+            "r1 <b>crashes</b> · <b>restarts</b> · <b>the network heals</b>",
+        ]
+    );
 }
