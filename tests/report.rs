@@ -495,6 +495,9 @@ impl Scripted {
             for node in &m.crashed {
                 alive.remove(node);
             }
+            for node in &m.restarted {
+                alive.insert(node.clone());
+            }
         }
         (alive, network, last)
     }
@@ -727,31 +730,138 @@ struct ChartLabel {
     bottom: i32,
     width: i32,
     height: i32,
+    /// The arrow whose group holds the label (its own arrow), if any.
+    arrow: Option<usize>,
 }
 
-/// The message, crash and duplication labels of each sequence chart in
-/// `page`, boxed from the SVG's own coordinates: 7 px a character (the
-/// charts' monospace font, 11 px), from the font's ascent above the baseline
-/// to its descent below.
-fn chart_labels(page: &str) -> Vec<ChartLabel> {
-    let attribute = |tag: &str, name: &str| -> Option<String> {
-        let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
-        Some(tag[start..][..tag[start..].find('"')?].to_string())
-    };
+/// A straight piece of an arrow of a sequence chart: the line of a message,
+/// its arrowhead, the cross of a lost message, a message's loop to its own
+/// sender (as a polyline), or the bracket of a lasso's loop.
+struct ChartArrow {
+    chart: usize,
+    /// The arrow's index among the chart's message groups; `None` for the
+    /// loop bracket.
+    arrow: Option<usize>,
+    from: (f64, f64),
+    to: (f64, f64),
+}
+
+/// The value of attribute `name` in `tag`.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    Some(tag[start..][..tag[start..].find('"')?].to_string())
+}
+
+/// The pieces of an SVG path of the charts' commands (`M`, `L`, `H`, `V`,
+/// `C`, `Z`, and `l`, `m`), cubics cut into 16 chords.
+fn path_pieces(d: &str) -> Vec<((f64, f64), (f64, f64))> {
+    let mut tokens: Vec<String> = Vec::new();
+    for c in d.chars() {
+        if c.is_ascii_alphabetic() {
+            tokens.push(c.to_string());
+            tokens.push(String::new());
+        } else if c == ' ' || c == ',' {
+            tokens.push(String::new());
+        } else if c == '-' && !tokens.last().is_some_and(|t| t.is_empty()) {
+            tokens.push(c.to_string());
+        } else {
+            tokens.last_mut().expect("a path starts with a command").push(c);
+        }
+    }
+    let tokens: Vec<String> = tokens.into_iter().filter(|t| !t.is_empty()).collect();
+    let mut pieces = Vec::new();
+    let (mut at, mut start) = ((0.0, 0.0), (0.0, 0.0));
+    let mut i = 0;
+    let number = |i: usize| -> f64 { tokens[i].parse().unwrap_or_else(|_| panic!("a number in {d}")) };
+    while i < tokens.len() {
+        let command = tokens[i].clone();
+        i += 1;
+        let next = match command.as_str() {
+            "M" | "L" => (number(i), number(i + 1)),
+            "m" | "l" => (at.0 + number(i), at.1 + number(i + 1)),
+            "H" => (number(i), at.1),
+            "V" => (at.0, number(i)),
+            "C" => (number(i + 4), number(i + 5)),
+            "Z" => start,
+            other => panic!("the charts draw no {other} in a path: {d}"),
+        };
+        match command.as_str() {
+            "M" | "m" => start = next,
+            "C" => {
+                let (c1, c2) = ((number(i), number(i + 1)), (number(i + 2), number(i + 3)));
+                let point = |t: f64| {
+                    let u = 1.0 - t;
+                    let mix = |a: f64, b: f64, c: f64, e: f64| {
+                        u * u * u * a + 3.0 * u * u * t * b + 3.0 * u * t * t * c + t * t * t * e
+                    };
+                    (mix(at.0, c1.0, c2.0, next.0), mix(at.1, c1.1, c2.1, next.1))
+                };
+                for k in 0..16 {
+                    pieces.push((point(f64::from(k) / 16.0), point(f64::from(k + 1) / 16.0)));
+                }
+            }
+            _ => pieces.push((at, next)),
+        }
+        i += match command.as_str() {
+            "M" | "L" | "m" | "l" => 2,
+            "H" | "V" => 1,
+            "C" => 6,
+            _ => 0,
+        };
+        at = next;
+    }
+    pieces
+}
+
+/// The labels of each sequence chart in `page` (messages, notes of crashes,
+/// restarts, duplications, partitions and heals), boxed from the SVG's own
+/// coordinates: 7 px a character (the charts' monospace font, 11 px), from
+/// the font's ascent above the baseline to its descent below; and the
+/// pieces of every arrow.
+fn chart_layout(page: &str) -> (Vec<ChartLabel>, Vec<ChartArrow>) {
     let mut labels = Vec::new();
+    let mut arrows = Vec::new();
     for (c, chart) in page.split("<svg ").skip(1).enumerate() {
         let chart = &chart[..chart.find("</svg>").unwrap()];
-        if attribute(chart.split('>').next().unwrap(), "class").as_deref() != Some("msc") {
+        let head = chart.split('>').next().unwrap();
+        if attribute(head, "class").as_deref() != Some("msc") {
             continue;
         }
-        let head = chart.split('>').next().unwrap();
         let width: i32 = attribute(head, "width").unwrap().parse().unwrap();
         let height: i32 = attribute(head, "height").unwrap().parse().unwrap();
-        for piece in chart.split("<text ").skip(1) {
-            let (tag, rest) = piece.split_once('>').unwrap();
-            let tag = &format!(" {tag}");
+        // Each group is flat: from its opening tag to the next `</g>`.
+        let mut groups: Vec<(usize, usize, Option<usize>)> = Vec::new();
+        let mut messages = 0;
+        for (at, _) in chart.match_indices("<g class=\"") {
+            let tag = &chart[at..][..chart[at..].find('>').unwrap()];
             let class = attribute(tag, "class").unwrap();
-            if !["ml", "cl", "dl"].contains(&class.as_str()) {
+            let arrow = match class.as_str() {
+                "loop" => None,
+                _ if class.split(' ').next() == Some("msg") => {
+                    messages += 1;
+                    Some(messages - 1)
+                }
+                _ => continue,
+            };
+            let end = at + chart[at..].find("</g>").unwrap();
+            groups.push((at, end, arrow));
+            let group = &chart[at..end];
+            for (start, _) in group.match_indices("<line ").chain(group.match_indices("<path ")) {
+                let tag = &group[start..][..group[start..].find('>').unwrap()];
+                let pieces = if tag.starts_with("<line ") {
+                    let get = |name: &str| -> f64 { attribute(tag, name).unwrap().parse().unwrap() };
+                    vec![((get("x1"), get("y1")), (get("x2"), get("y2")))]
+                } else {
+                    path_pieces(&attribute(tag, "d").unwrap())
+                };
+                arrows.extend(pieces.into_iter().map(|(from, to)| ChartArrow { chart: c, arrow, from, to }));
+            }
+        }
+        for (at, _) in chart.match_indices("<text ") {
+            let piece = &chart[at + "<text".len()..];
+            let (tag, rest) = piece.split_once('>').unwrap();
+            let class = attribute(tag, "class").unwrap();
+            if !["ml", "cl", "dl", "rl", "pl"].contains(&class.as_str()) {
                 continue;
             }
             let text = rest[..rest.find("</text>").unwrap()]
@@ -769,6 +879,7 @@ fn chart_labels(page: &str) -> Vec<ChartLabel> {
                 "end" => x - length,
                 _ => x,
             };
+            let arrow = groups.iter().find(|(start, end, _)| (*start..*end).contains(&at)).and_then(|g| g.2);
             labels.push(ChartLabel {
                 chart: c,
                 text,
@@ -778,26 +889,33 @@ fn chart_labels(page: &str) -> Vec<ChartLabel> {
                 bottom: y + 3,
                 width,
                 height,
+                arrow,
             });
         }
     }
-    labels
+    (labels, arrows)
 }
 
-#[test]
-fn the_bundled_sequence_charts_keep_their_labels_apart_and_inside() {
-    let dir = tempfile::tempdir().unwrap();
-    let specs =
-        ["raft-election-liveness-split-vote-2.cfg", "abd-bug-skip-write-back-3x2x2.cfg", "dynamo-partition-2x2x1.cfg"];
-    let mut args = vec!["check".to_string()];
-    args.extend(specs.iter().map(|s| root().join("specs").join(s).display().to_string()));
-    args.extend(["--quiet", "--threads", "2", "--report"].map(String::from));
-    args.push(dir.path().display().to_string());
-    let run = cli(&args.iter().map(String::as_str).collect::<Vec<_>>());
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let labels = chart_labels(&read(&dir.path().join("index.html")));
-    let charts: std::collections::BTreeSet<usize> = labels.iter().map(|l| l.chart).collect();
-    assert_eq!(charts.len(), 3, "a sequence chart with labels per spec");
+/// Whether `arrow` runs through the inside of `label`'s box: some point of
+/// it, taken every half pixel, lies more than half a pixel inside.
+fn runs_through(arrow: &ChartArrow, label: &ChartLabel) -> bool {
+    let ((x1, y1), (x2, y2)) = (arrow.from, arrow.to);
+    let steps = ((x2 - x1).hypot(y2 - y1) * 2.0).ceil().max(1.0) as usize;
+    (0..=steps).any(|k| {
+        let t = k as f64 / steps as f64;
+        let (x, y) = (x1 + (x2 - x1) * t, y1 + (y2 - y1) * t);
+        x > f64::from(label.left) + 0.5
+            && x < f64::from(label.right) - 0.5
+            && y > f64::from(label.top) + 0.5
+            && y < f64::from(label.bottom) - 0.5
+    })
+}
+
+/// What is wrong with the layout of the sequence charts in `page`: a label
+/// cut at a chart's edge, overlapping another label, or crossed by an arrow
+/// other than its own.
+fn layout_problems(page: &str) -> Vec<String> {
+    let (labels, arrows) = chart_layout(page);
     let mut problems = Vec::new();
     for (i, a) in labels.iter().enumerate() {
         if a.left < 0 || a.top < 0 || a.right > a.width || a.bottom > a.height {
@@ -810,8 +928,58 @@ fn the_bundled_sequence_charts_keep_their_labels_apart_and_inside() {
                 problems.push(format!("{} overlaps {}", a.text, b.text));
             }
         }
+        let crossing = arrows.iter().filter(|r| r.chart == a.chart && (r.arrow.is_none() || r.arrow != a.arrow));
+        let crossed: BTreeSet<Option<usize>> = crossing.filter(|r| runs_through(r, a)).map(|r| r.arrow).collect();
+        for arrow in crossed {
+            match arrow {
+                Some(k) => problems.push(format!("{} is crossed by arrow {k} of chart {}", a.text, a.chart)),
+                None => problems.push(format!("{} is crossed by the loop of chart {}", a.text, a.chart)),
+            }
+        }
     }
-    assert_eq!(problems, Vec::<String>::new());
+    problems
+}
+
+#[test]
+fn the_bundled_sequence_charts_keep_their_labels_apart_off_the_arrows_and_inside() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs = [
+        "raft-election-liveness-split-vote-2.cfg",
+        "abd-bug-skip-write-back-3x2x2.cfg",
+        "dynamo-partition-2x2x1.cfg",
+        "threephase-partition-2.cfg",
+    ];
+    let mut args = vec!["check".to_string()];
+    args.extend(specs.iter().map(|s| root().join("specs").join(s).display().to_string()));
+    args.extend(["--quiet", "--threads", "2", "--report"].map(String::from));
+    args.push(dir.path().display().to_string());
+    let run = cli(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = read(&dir.path().join("index.html"));
+    let (labels, arrows) = chart_layout(&page);
+    let charts: BTreeSet<usize> = labels.iter().map(|l| l.chart).collect();
+    assert_eq!(charts.len(), 4, "a sequence chart with labels per spec");
+    assert!(arrows.iter().any(|a| a.arrow.is_none()), "the split vote is a lasso, with its loop bracket");
+    assert_eq!(layout_problems(&page), Vec::<String>::new());
+    // Dynamo's and three-phase commit's counterexamples partition the
+    // network: each side is a band, labelled where the partition starts.
+    assert_eq!(page.matches("<g class=\"part\" ").count(), 2);
+    assert!(page.contains(">partition {r1, c2} | {r2, c1}</text>"), "Dynamo's sides");
+    assert!(page.contains(">partition {TM, r2} | {r1}</text>"), "ThreePhase's sides");
+}
+
+#[test]
+fn the_layout_check_sees_a_label_on_another_arrow() {
+    // Two arrows crossing: a label centred on one lies on the other.
+    let page = r#"<svg xmlns="http://www.w3.org/2000/svg" class="msc" width="200" height="100">
+<g class="msg"><title>a</title><line x1="0" y1="0" x2="100" y2="100"/><text class="ml" x="50" y="54">A</text></g>
+<g class="msg"><title>b</title><line x1="100" y1="0" x2="0" y2="100"/></g>
+<g class="loop"><path d="M150 90H160V10H158"/></g></svg>"#;
+    assert_eq!(layout_problems(page), vec!["A is crossed by arrow 1 of chart 0".to_string()]);
+    let (_, arrows) = chart_layout(page);
+    assert_eq!(arrows.len(), 5, "two lines and the bracket's three pieces");
+    let moved = page.replace(r#"x="50" y="54">A"#, r#"x="60" y="20">A"#);
+    assert_eq!(layout_problems(&moved), Vec::<String>::new());
 }
 
 #[test]

@@ -104,8 +104,8 @@ pub mod spec {
     pub use crate::error::ConfigError;
     pub use crate::model::{
         ActionNames, ActionTable, Constraint, ConstraintKind, Declare, Envelope, Fairness, Invariant, InvariantKind,
-        Model, Permutation, Permutations, Predicate, Property, PropertyKind, StateCodec, StatePredicate, StepMessages,
-        StepPredicate, Strength, Symmetry, SymmetryKind,
+        Model, Partition, Permutation, Permutations, Predicate, Property, PropertyKind, StateCodec, StatePredicate,
+        StepMessages, StepPredicate, Strength, Symmetry, SymmetryKind,
     };
     pub use crate::value::Value;
     pub use crate::value_serde::variables_of;

@@ -125,9 +125,10 @@ pub trait Model: Sized + Send + Sync {
         Vec::new()
     }
 
-    /// Which node takes the step `from -action-> to`, and which messages the
-    /// step sends, delivers, drops or duplicates and which nodes crash in it:
-    /// what a message sequence chart draws. The chart matches a delivery to
+    /// Which node takes the step `from -action-> to`, which messages the
+    /// step sends, delivers, drops or duplicates, which nodes crash or
+    /// restart in it and whether it partitions or heals the network: what a
+    /// message sequence chart draws. The chart matches a delivery to
     /// its send by the envelope (sender, receiver and message), so a model
     /// names messages rather than letting the renderer guess from strings.
     ///
@@ -717,7 +718,16 @@ impl<M: Model> Permutations<M> {
 pub use crate::symmetry::Permutation;
 
 /// What one step does between the nodes of a distributed protocol, for
-/// message sequence charts ([`Model::step_messages`]).
+/// message sequence charts ([`Model::step_messages`]): who acts, the messages
+/// sent, delivered, lost and duplicated, and the faults that change which
+/// nodes can take steps (`crashed`, `restarted`) and which can reach each
+/// other (`partition`).
+///
+/// Only changes are told: a chart draws a node as down from the step that
+/// crashes it to the step that restarts it, and a partition's sides as groups
+/// from the step that splits the network to the step that heals it (or the
+/// end of the trace). A step that says nothing about them leaves them as
+/// they were.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct StepMessages {
     /// The node that takes the step, one of [`Model::nodes`]; `None` for a step
@@ -734,6 +744,29 @@ pub struct StepMessages {
     pub duplicated: Vec<Envelope>,
     /// Nodes that crash in this step.
     pub crashed: Vec<String>,
+    /// Nodes that come back up in this step after a crash. A node both here
+    /// and in `crashed` crashes and restarts within the step, as Raft's
+    /// `Restart` does: it is never drawn as down.
+    pub restarted: Vec<String>,
+    /// How the step changes the network's connectivity: `None` when it does
+    /// not (most steps), `Some(Partition::Split(sides))` when the network
+    /// splits, or splits differently, and `Some(Partition::Heal)` when every
+    /// node can reach every other again.
+    pub partition: Option<Partition>,
+}
+
+/// A change of the network's connectivity in one step
+/// ([`StepMessages::partition`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Partition {
+    /// From this step on, the nodes are split into these sides, each a group
+    /// of nodes that reach one another and no node of another side; a node
+    /// the model leaves out of every side belongs to none. Sides are drawn in
+    /// the order given, and should not share a node (a chart puts a shared
+    /// node in the first side that lists it).
+    Split(Vec<Vec<String>>),
+    /// From this step on, the network is whole again.
+    Heal,
 }
 
 impl StepMessages {

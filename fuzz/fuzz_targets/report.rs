@@ -12,7 +12,7 @@
 //! command line that does not start with `::`.
 #![no_main]
 
-use checker::spec::{Envelope, StepMessages};
+use checker::spec::{Envelope, Partition, StepMessages};
 use checker::{
     ActionCoverage, Check, CheckKind, Counterexample, Expect, Lasso, Named, Outcome, Span, Stats, StopReason, Trace,
     TraceAction, TraceStep, Value, Verdict,
@@ -71,6 +71,12 @@ impl Strings {
                     dropped: if kind % 3 == 0 { vec![Envelope::new(self.take(), self.take(), Value::Int(3))] } else { vec![] },
                     duplicated: vec![],
                     crashed: if kind % 5 == 0 { vec![self.take()] } else { vec![] },
+                    restarted: if kind % 7 == 0 { vec![self.take()] } else { vec![] },
+                    partition: match kind % 11 {
+                        0 => Some(Partition::Split(vec![vec![self.take(), self.take()], vec![self.take()]])),
+                        1 => Some(Partition::Heal),
+                        _ => None,
+                    },
                 }
             };
             steps.push(TraceStep {

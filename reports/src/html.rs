@@ -706,12 +706,22 @@ fn messages(out: &mut String, step: &checker::TraceStep) {
             );
         }
     }
-    for node in &m.crashed {
-        if m.actor.as_ref() == Some(node) {
-            parts.push("<b>crashes</b>".to_string());
-        } else {
-            parts.push(format!("<b>{} crashes</b>", escape(node)));
+    for (verb, nodes) in [("crashes", &m.crashed), ("restarts", &m.restarted)] {
+        for node in nodes {
+            if m.actor.as_ref() == Some(node) {
+                parts.push(format!("<b>{verb}</b>"));
+            } else {
+                parts.push(format!("<b>{} {verb}</b>", escape(node)));
+            }
         }
+    }
+    match &m.partition {
+        Some(checker::spec::Partition::Split(sides)) => {
+            let sides: Vec<String> = sides.iter().map(|side| format!("{{{}}}", side.join(", "))).collect();
+            parts.push(format!("<b>the network splits into {}</b>", escape(&sides.join(" | "))));
+        }
+        Some(checker::spec::Partition::Heal) => parts.push("<b>the network heals</b>".to_string()),
+        None => {}
     }
     let line = match (&m.actor, parts.is_empty()) {
         (Some(actor), true) => format!("by {}", escape(actor)),

@@ -456,7 +456,7 @@ impl Model for Abd {
                 chart.step(Some(self.cluster.client_node(usize::from(*c))), None, &from.net, &to.net)
             }
             AbdAction::Deliver(p) => chart.step(Some(p.to), Some(p), &from.net, &to.net),
-            AbdAction::Fault(f) => chart.fault(f),
+            AbdAction::Fault(f) => chart.fault(&self.faults, f),
         })
     }
 

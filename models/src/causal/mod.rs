@@ -439,7 +439,7 @@ impl Model for CausalStore {
             CausalAction::Read { replica, .. } => StepMessages::by(self.replica_name(*replica)),
             CausalAction::Write { replica, .. } => chart.step(Some(*replica), None, &from.network, &to.network),
             CausalAction::Receive(p) => chart.step(Some(p.to), Some(p), &from.network, &to.network),
-            CausalAction::Fault(fault) => chart.fault(fault),
+            CausalAction::Fault(fault) => chart.fault(&self.faults, fault),
         })
     }
 

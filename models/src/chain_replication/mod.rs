@@ -564,7 +564,7 @@ impl Model for ChainReplication {
             }
             ChainAction::RemoveServer(_) => chart.step(None, None, &from.net, &to.net),
             ChainAction::Deliver(p) => chart.step(Some(p.to), Some(p), &from.net, &to.net),
-            ChainAction::Fault(f) => chart.fault(f),
+            ChainAction::Fault(f) => chart.fault(&self.faults, f),
         })
     }
 

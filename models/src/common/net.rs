@@ -73,9 +73,10 @@
 //! [`Chart`] turns steps into [`StepMessages`]: messages sent by a protocol
 //! step (the multiset difference between the network before and after it),
 //! the packet it delivers, and what each fault does (dropped, duplicated,
-//! crashed). A model gives it the names of its nodes and how to show a message.
+//! crashed, restarted, the two sides of a partition, healed). A model gives
+//! it the names of its nodes and how to show a message.
 
-use checker::spec::{ConfigError, Constants, Envelope, StepMessages, Value};
+use checker::spec::{ConfigError, Constants, Envelope, Partition, StepMessages, Value};
 
 /// A node of the network: an index below [`NODE_MAX`].
 pub type NodeId = u8;
@@ -585,16 +586,23 @@ impl<M: Clone + Ord> Chart<'_, M> {
         step
     }
 
-    /// What a fault step draws: a lost or duplicated message, a crashed node;
-    /// restarts, partitions and heals draw nothing but the step's label.
-    pub fn fault(&self, fault: &Fault<M>) -> StepMessages {
+    /// What a fault step draws: a lost or duplicated message, a crashed or
+    /// restarted node, or the network splitting into two sides (the group
+    /// of node 0 first, each in node order) or healing. No node acts: every
+    /// fault is the environment's step.
+    pub fn fault(&self, faults: &Faults, fault: &Fault<M>) -> StepMessages {
         let mut step = StepMessages::default();
         match fault {
             Fault::Drop(p) => step.dropped.push(self.envelope(p)),
             Fault::Duplicate(p) => step.duplicated.push(self.envelope(p)),
             Fault::Crash(n) => step.crashed.push((self.node)(*n)),
-            Fault::Restart(n) => step.actor = Some((self.node)(*n)),
-            Fault::Partition(_) | Fault::Heal => {}
+            Fault::Restart(n) => step.restarted.push((self.node)(*n)),
+            Fault::Partition(group) => {
+                let side = |set: NodeSet| (0..faults.nodes).filter(|n| set >> n & 1 == 1).map(self.node).collect();
+                let rest = all_nodes(usize::from(faults.nodes)) & !group;
+                step.partition = Some(Partition::Split(vec![side(*group), side(rest)]));
+            }
+            Fault::Heal => step.partition = Some(Partition::Heal),
         }
         step
     }

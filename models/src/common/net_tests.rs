@@ -268,10 +268,45 @@ fn charts_show_sends_deliveries_and_faults() {
     assert_eq!((step.delivered[0].from.as_str(), step.delivered[0].label.as_str()), ("n0", "m1"));
     assert_eq!(step.sent.len(), 2, "two copies sent are two envelopes");
     assert!(step.sent.iter().all(|e| e.from == "n1" && e.to == "n0" && e.label == "m2"));
-    let dropped = chart.fault(&Fault::Drop(Packet::new(0, 1, 1)));
+    let dropped = chart.fault(&faults, &Fault::Drop(Packet::new(0, 1, 1)));
     assert_eq!(dropped.dropped.len(), 1);
-    assert_eq!(chart.fault(&Fault::Crash(1)).crashed, vec!["n1".to_string()]);
+    assert_eq!(chart.fault(&faults, &Fault::Crash(1)).crashed, vec!["n1".to_string()]);
     assert_eq!(Fault::<u8>::Partition(0b01).format(2, names, |m| m.to_string()), "Partition({n0} | {n1})".to_string());
     let vars = chart.variables(&Faults { loss: 1, ..faults }, &after);
     assert_eq!(vars.iter().map(|(n, _)| *n).collect::<Vec<_>>(), vec!["network", "down", "partition", "faults"]);
+}
+
+#[test]
+fn charts_show_restarts_partitions_and_heals_as_the_environment_steps() {
+    let faults = Faults::reliable(4);
+    let names = |n: NodeId| format!("n{n}");
+    let message = |m: &u8| Value::Int(i64::from(*m));
+    let label = |m: &u8| format!("m{m}");
+    let chart = Chart { node: &names, message: &message, label: &label };
+    let restart = chart.fault(&faults, &Fault::Restart(2));
+    assert_eq!(restart.restarted, vec!["n2".to_string()]);
+    assert_eq!(restart.actor, None, "the environment restarts a node");
+    assert!(restart.crashed.is_empty() && restart.partition.is_none());
+    // {n0, n3} | {n1, n2}: the group of node 0 first, each side in node order.
+    let split = chart.fault(&faults, &Fault::Partition(0b1001));
+    let sides = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    assert_eq!(split.partition, Some(Partition::Split(vec![sides(&["n0", "n3"]), sides(&["n1", "n2"])])));
+    assert_eq!(split.actor, None);
+    assert!(split.restarted.is_empty() && split.crashed.is_empty());
+    let heal = chart.fault(&faults, &Fault::Heal);
+    assert_eq!(heal, StepMessages { partition: Some(Partition::Heal), ..StepMessages::default() });
+    // Every split the network offers has two non-empty sides covering every node once.
+    let mut steps = Vec::new();
+    let network: Network<u8> = Network::new();
+    network.faults(&Faults { partitions: 1, ..faults }, &mut steps);
+    let splits: Vec<StepMessages> = steps.iter().map(|(f, _)| chart.fault(&faults, f)).collect();
+    assert_eq!(splits.len(), 7, "2^4 / 2 - 1 ways to split four nodes in two");
+    for step in splits {
+        let Some(Partition::Split(split)) = step.partition else { panic!("{step:?}") };
+        assert_eq!(split.len(), 2);
+        assert!(split.iter().all(|side| !side.is_empty()), "{split:?}");
+        let mut all: Vec<String> = split.concat();
+        all.sort();
+        assert_eq!(all, sides(&["n0", "n1", "n2", "n3"]));
+    }
 }

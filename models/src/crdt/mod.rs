@@ -622,7 +622,7 @@ impl<T: CrdtType> Model for Crdt<T> {
             CrdtAction::Update { replica, .. } => StepMessages::by(self.replica_name(*replica)),
             CrdtAction::Send { from: sender, .. } => chart.step(Some(*sender), None, &from.network, &to.network),
             CrdtAction::Receive(p) => chart.step(Some(p.to), Some(p), &from.network, &to.network),
-            CrdtAction::Fault(fault) => chart.fault(fault),
+            CrdtAction::Fault(fault) => chart.fault(&self.faults, fault),
         })
     }
 

@@ -526,7 +526,7 @@ impl Model for Dynamo {
             }
             DynamoAction::Deliver(p) => chart.step(Some(p.to), Some(p), &from.net, &to.net),
             DynamoAction::AntiEntropy(i, _) => chart.step(Some(*i), None, &from.net, &to.net),
-            DynamoAction::Fault(f) => chart.fault(f),
+            DynamoAction::Fault(f) => chart.fault(&self.faults, f),
         })
     }
 

@@ -2,7 +2,7 @@
 //! shortest counterexamples of the configurations that give up consistency,
 //! and convergence.
 
-use checker::spec::Model;
+use checker::spec::{Model, Partition, StepMessages};
 
 use super::*;
 use crate::common::cluster::testing::{after_first_write, names};
@@ -76,6 +76,21 @@ fn an_available_store_under_a_partition_is_not_linearizable() {
     assert_eq!(name, "Linearizable");
     assert_eq!(trace.len(), 10);
     assert!(trace.last().expect("a trace").net.partition().is_some());
+    // Its chart: one step splits the four nodes in two sides, none heals.
+    let charts: Vec<StepMessages> = trace
+        .windows(2)
+        .map(|pair| {
+            let mut steps = Vec::new();
+            model.next(&pair[0], &mut steps);
+            let (action, _) = steps.iter().find(|(_, to)| *to == pair[1]).expect("a step of the trace");
+            model.step_messages(&pair[0], action, &pair[1])
+        })
+        .collect();
+    let changes: Vec<&Partition> = charts.iter().filter_map(|c| c.partition.as_ref()).collect();
+    let [Partition::Split(sides)] = changes[..] else { panic!("{changes:?}") };
+    let mut nodes: Vec<&str> = sides.iter().flatten().map(String::as_str).collect();
+    nodes.sort();
+    assert_eq!((sides.len(), nodes), (2, vec!["c1", "c2", "r1", "r2"]));
     // Without Available, the same partition keeps reads fresh (operations block).
     let strict = dynamo(2, 2, 1, 2, 2, false, Faults { partitions: 1, ..Faults::reliable(4) });
     assert_eq!(explore(&strict, INVARIANTS, &[], None).violation, None);

@@ -456,7 +456,7 @@ impl Model for Gossip {
         self.with_chart(|chart| match action {
             GossipAction::Gossip { from: sender, .. } => chart.step(Some(*sender), None, &from.network, &to.network),
             GossipAction::Receive(p) => chart.step(Some(p.to), Some(p), &from.network, &to.network),
-            GossipAction::Fault(fault) => chart.fault(fault),
+            GossipAction::Fault(fault) => chart.fault(&self.faults, fault),
         })
     }
 

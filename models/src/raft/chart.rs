@@ -11,7 +11,8 @@
 //! and the `HandleAppendEntriesRequest` cases that step down, truncate or
 //! append before replying) deliver nothing yet: the message is drawn as
 //! delivered when it is consumed. `DuplicateMessage` and `DropMessage` are
-//! steps of the network, and `Restart(i)` crashes `i`.
+//! steps of the network, and `Restart(i)` crashes `i` and restarts it at once
+//! (it keeps only what raft.tla keeps on stable storage).
 
 use checker::spec::{Envelope, StepMessages, Value};
 
@@ -110,9 +111,13 @@ impl Raft {
         match *action {
             RaftAction::DuplicateMessage(_) => StepMessages { duplicated: envelopes(&rose), ..StepMessages::default() },
             RaftAction::DropMessage(_) => StepMessages { dropped: envelopes(&fell), ..StepMessages::default() },
-            RaftAction::Restart(i) => {
-                StepMessages { crashed: vec![self.server_name(i).to_string()], ..StepMessages::by(self.server_name(i)) }
-            }
+            // raft.tla's Restart is a crash and a recovery from stable
+            // storage in one step: the server is never down between steps.
+            RaftAction::Restart(i) => StepMessages {
+                crashed: vec![self.server_name(i).to_string()],
+                restarted: vec![self.server_name(i).to_string()],
+                ..StepMessages::by(self.server_name(i))
+            },
             RaftAction::Timeout(i)
             | RaftAction::RequestVote(i, _)
             | RaftAction::BecomeLeader(i)

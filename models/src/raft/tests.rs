@@ -144,6 +144,22 @@ fn charts_draw_requests_and_replies_between_servers() {
     assert_eq!(model.format_action(&action), "RequestVote(s1, s2)");
 }
 
+#[test]
+fn a_restart_is_charted_as_a_crash_and_a_restart_in_one_step() {
+    // raft.tla's Restart: the server loses its volatile state and is back at
+    // once, so a chart never draws it as down.
+    let model = raft(2, 0, Settings::bounded(2, 0, 1));
+    let init = RaftState::init(2);
+    let mut steps = Vec::new();
+    model.next(&init, &mut steps);
+    let (action, restarted) = *steps.iter().find(|(a, _)| *a == RaftAction::Restart(1)).expect("s2 can restart");
+    let chart = model.step_messages(&init, &action, &restarted);
+    assert_eq!(chart.actor.as_deref(), Some("s2"));
+    assert_eq!(chart.crashed, vec!["s2".to_string()]);
+    assert_eq!(chart.restarted, vec!["s2".to_string()]);
+    assert_eq!(chart.partition, None);
+}
+
 // The seeded bugs whose shortest counterexamples take the reference explorer
 // more than a moment: 55 thousand, 152 thousand and 10 million states before
 // the violation. Seconds in a release build, far longer in a debug one, so

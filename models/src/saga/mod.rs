@@ -531,7 +531,7 @@ impl Model for Saga {
             SagaAction::ExecuteStep(p) | SagaAction::FailStep(p) | SagaAction::Deliver(p) => {
                 chart.step(Some(p.to), Some(p), &from.net, &to.net)
             }
-            SagaAction::Fault(f) => chart.fault(f),
+            SagaAction::Fault(f) => chart.fault(&self.faults, f),
         })
     }
 

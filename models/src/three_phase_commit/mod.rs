@@ -623,7 +623,7 @@ impl Model for ThreePhase {
                 chart.step(Some(Self::node(usize::from(*r))), None, &from.net, &to.net)
             }
             ThreePhaseAction::Deliver(p) => chart.step(Some(p.to), Some(p), &from.net, &to.net),
-            ThreePhaseAction::Fault(f) => chart.fault(f),
+            ThreePhaseAction::Fault(f) => chart.fault(&self.faults, f),
         })
     }
 

@@ -1,3 +1,4 @@
+use checker::spec::{Partition, StepMessages};
 use checker::{Expect, Named, Span, Value};
 
 use super::csp_source;
@@ -55,8 +56,9 @@ fn the_report_stays_small() {
     // Step navigation, keys without a click, moving between counterexamples,
     // the summary filter and the spec text's highlight.
     assert!(JS.len() < 7_000, "the script is {} bytes", JS.len());
-    // A light and a dark palette, and a layout for phones.
-    assert!(CSS.len() < 9_000, "the stylesheet is {} bytes", CSS.len());
+    // A light and a dark palette, a layout for phones, the spec text pane and
+    // the chart's partition bands and down lifelines.
+    assert!(CSS.len() < 10_000, "the stylesheet is {} bytes", CSS.len());
     assert!(page.len() < 80_000, "the page is {} bytes", page.len());
 }
 
@@ -352,5 +354,34 @@ fn hostile_spec_text_is_escaped_and_keeps_its_lines() {
         )),
         "{}",
         lines[3]
+    );
+}
+
+#[test]
+fn the_steps_say_which_nodes_restart_and_how_the_network_splits_and_heals() {
+    let mut fixture = invariant_violation(Expect::Ok);
+    let checker::Verdict::Violated(checker::Counterexample::Trace(trace)) = &mut fixture.outcome.checks[2].verdict
+    else {
+        unreachable!()
+    };
+    let sides = vec![vec!["TM".to_string(), "r1".to_string()], vec!["r2".to_string()]];
+    trace.steps[1].messages = StepMessages { partition: Some(Partition::Split(sides)), ..StepMessages::default() };
+    trace.steps[2].messages = StepMessages { restarted: vec!["r2".into()], ..StepMessages::default() };
+    trace.steps[3].messages = StepMessages {
+        crashed: vec!["r1".into()],
+        restarted: vec!["r1".into()],
+        partition: Some(Partition::Heal),
+        ..StepMessages::by("r1")
+    };
+    let page = report(&[fixture.run()], &[]).index;
+    let lines: Vec<&str> =
+        page.split("<div class=\"msgs\">").skip(1).map(|s| &s[..s.find("</div>").unwrap()]).collect();
+    assert_eq!(
+        lines,
+        [
+            "<b>the network splits into {TM, r1} | {r2}</b>",
+            "<b>r2 restarts</b>",
+            "r1 <b>crashes</b> · <b>restarts</b> · <b>the network heals</b>",
+        ]
     );
 }
