@@ -138,29 +138,6 @@ fn two_p_set_counts_match_the_python_transcription() {
     assert_eq!(counts(&crdt(two_p_set(2), 2, 2, 2, 1, 1)), (67152, 238653, 17));
 }
 
-// The benchmark instances, bench/specs/crdt-*.cfg (over a million states
-// each; crdt.py with no --check takes minutes): scripts/test runs them in a
-// release build (`cargo test --release -- --ignored`).
-// crdt.py GCounter 3 2 2 --loss 1: distinct 1941208 generated 8354233 depth 25
-// crdt.py PNCounter 3 1 2 --loss 2 --duplication 2: distinct 1061334 generated 4516645 depth 18
-// crdt.py LWWRegister 3 1 2 --loss 1 --duplication 1: distinct 1338816 generated 5101741 depth 20
-// crdt.py ORSet 3 1 2 --loss 2 --duplication 1 --elements 2: distinct 1436616 generated 6064387 depth 22
-// crdt.py TwoPSet 3 1 2 --loss 2 --duplication 1 --elements 2: distinct 1222308 generated 5079835 depth 22
-#[test]
-#[ignore = "a release-build test: scripts/test runs it with --release --ignored"]
-fn benchmark_instances_have_the_transcriptions_counts() {
-    fn whole<T: CrdtType>(model: &Crdt<T>) -> (u64, u64, u32) {
-        let explored = explore(model, &["TypeOK"], &[], None);
-        assert_eq!(explored.violation.map(|v| v.0), None);
-        (explored.distinct, explored.generated, explored.depth)
-    }
-    assert_eq!(whole(&crdt(g_counter(GCounterBug::None), 3, 2, 2, 1, 0)), (1_941_208, 8_354_233, 25));
-    assert_eq!(whole(&crdt(PNCounter, 3, 1, 2, 2, 2)), (1_061_334, 4_516_645, 18));
-    assert_eq!(whole(&crdt(lww(LWWBug::None), 3, 1, 2, 1, 1)), (1_338_816, 5_101_741, 20));
-    assert_eq!(whole(&crdt(or_set(2, ORSetBug::None), 3, 1, 2, 2, 1)), (1_436_616, 6_064_387, 22));
-    assert_eq!(whole(&crdt(two_p_set(2), 3, 1, 2, 2, 1)), (1_222_308, 5_079_835, 22));
-}
-
 // crdt.py GCounter 2 1 2 --loss 1 --duplication 1 --bug SumMerge --check TypeOK,StrongConvergence: 6 states.
 // By hand: r1 increments and sends to r2, r2 merges and sends back, r1 merges
 // its own increment a second time (or: r1 sends, the network duplicates, r2

@@ -88,15 +88,3 @@ fn a_request_is_broadcast_and_acknowledged() {
     assert_eq!((received.req(1, 0), received.clock(1)), (1, 2));
     assert_eq!(received.channel(1, 0), &[Message::Ack]);
 }
-
-// TLC's counts for MCLamportMutex.cfg (N = 3, maxClock = 6), from the
-// tlaplus/Examples manifest.json: 724,274 distinct states, 2,729,079
-// generated, depth 61.
-#[test]
-#[ignore = "a release-build test: scripts/test runs it with --release --ignored"]
-fn three_processes_have_tlcs_counts() {
-    let model = LamportMutex::<InlineState>::new(3, 6);
-    let explored = explore(&model, INVARIANTS, &["ClockConstraint"], None);
-    assert_eq!(explored.violation, None);
-    assert_eq!(explored.distinct_generated_depth(), (724_274, 2_729_079, 61));
-}

@@ -94,17 +94,6 @@ fn three_acceptors_and_two_values_have_the_transcriptions_counts() {
     }
 }
 
-// Ballots 0..2: 185,369 distinct states, 1,361,380 generated, depth 25 (paxos_tla.py,
-// `--big`). Several seconds in a debug build: scripts/test runs it in a
-// release build (`cargo test --release -- --ignored`).
-#[test]
-#[ignore = "a release-build test: scripts/test runs it with --release --ignored"]
-fn three_acceptors_and_ballots_to_two_have_the_transcriptions_counts() {
-    let explored = explore(&paxos(3, 2, 2, Bug::None), ALL, &[], None);
-    assert_eq!(explored.violation, None);
-    assert_eq!(counts(&explored), (185_369, 1_361_380, 25));
-}
-
 // The seeded bugs and flexible quorums change which steps are enabled; their
 // whole state spaces (no invariant stops the search) agree with paxos_tla.py.
 // Quorum2 plays no part in Next, so majorities with singleton phase-2 quorums

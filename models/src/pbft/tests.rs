@@ -89,26 +89,6 @@ fn a_view_change_that_ignores_prepared_certificates_loses_an_executed_request() 
     assert_eq!(steps.iter().filter(|s| s.starts_with("NewView(r2")).count(), 1, "{steps:?}");
 }
 
-// pbft.py 4 0 2 1 SmallPreparedCertificate: a trace of 19 states, after
-// 705373 distinct states. By hand, 18 steps: the byzantine primary r1
-// pre-prepares v1 and v2 (2); r2 prepares v1 and r3 v2, and with a
-// certificate of 2 (the pre-prepare and one prepare) both are prepared in
-// view 0 (4); r2 commits v1, r4 prepares and commits it, r1 commits it, and
-// r2 executes v1 (9). r3 and r2 move to view 1 reporting v2 and v1, and r1
-// reports r3's certificate for v2 (12): both certificates are of view 0, so
-// the new primary r2 may re-propose v2 (13); r3 prepares v2 in view 1 (14),
-// r3, r2 and r1 commit it (17), and r3 executes v2 (18). Fewer fail: the
-// commit quorums of v1 and v2 need 3 senders each, and the view change 3.
-// Seven hundred thousand states: a release-build test.
-#[test]
-#[ignore = "a release-build test: scripts/test runs it with --release --ignored"]
-fn a_prepared_certificate_of_2f_lets_two_requests_prepare_in_one_view() {
-    let model = pbft(4, 1, 1, Bug::SmallPreparedCertificate);
-    let (name, trace) = explore(&model, &["Agreement"], &[], None).violation.expect("two requests execute");
-    assert_eq!(name, "Agreement");
-    assert_eq!(trace.len(), 19);
-}
-
 #[test]
 fn messages_are_numbered_one_to_one() {
     for model in [

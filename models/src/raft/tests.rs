@@ -160,36 +160,6 @@ fn a_restart_is_charted_as_a_crash_and_a_restart_in_one_step() {
     assert_eq!(chart.partition, None);
 }
 
-// The seeded bugs whose shortest counterexamples take the reference explorer
-// more than a moment: 55 thousand, 152 thousand and 10 million states before
-// the violation. Seconds in a release build, far longer in a debug one, so
-// the test is ignored by a plain `cargo test` and scripts/test runs it with
-// `cargo test --release -- --ignored`.
-// TermNotPersisted, 19 steps: s1 votes for itself in term 2, restarts into
-// term 1 with no vote, times out into term 2 again and votes for s2 as well;
-// s1 (votes s1, s2) and s2 (votes s1, s3) both lead term 2. raft_tla.py
-// --bugs finds the same length without symmetry.
-// SkipLogUpToDateCheck, 25 steps: s1 leads term 2 and commits an entry on s1
-// and s2; s3, with an empty log, times out twice into term 3 and wins s2's
-// vote. raft_tla.py --bugs finds the same length.
-// CommitPreviousTerm (Figure 8), 51 steps with Timeouts = "Staggered"
-// (bench/specs/raft-bug-figure8-staggered-3.cfg): the hand-written 55-step
-// story of the test below, with two elections overlapped and s2 as the
-// term-3 and term-5 leader. The bound on timeouts only removes
-// interleavings: the search without it (bench/specs/raft-bug-figure8-3.cfg,
-// 91 million states) finds the same length.
-#[test]
-#[ignore = "a release-build test: scripts/test runs it with --release --ignored"]
-fn seeded_bugs_that_need_long_traces_have_their_shortest_counterexamples() {
-    let model = buggy(0, 2, 0, true, Bug::TermNotPersisted);
-    assert_eq!(shortest_violation(&model), ("ElectionSafety", 20));
-    let model = buggy(1, 3, 1, false, Bug::SkipLogUpToDateCheck);
-    assert_eq!(shortest_violation(&model), ("LeaderCompleteness", 26));
-    let staggered = Settings { staggered: true, bug: Bug::CommitPreviousTerm, ..reliable(5, 1, 1) };
-    let model = raft(3, 1, staggered);
-    assert_eq!(shortest_violation(&model), ("LeaderCompleteness", 52));
-}
-
 /// Follows `labels` from `Init`: each names one step by a prefix of its label,
 /// which exactly one successor must match (with one message in flight, a
 /// handler's server and sender name its message). Returns every state, the
