@@ -52,7 +52,7 @@ fn comparable(output: &Output) -> serde_json::Value {
     let text = String::from_utf8_lossy(&output.stdout);
     let mut json: serde_json::Value = serde_json::from_str(text.trim())
         .unwrap_or_else(|e| panic!("{e}: {text}\n{}", String::from_utf8_lossy(&output.stderr)));
-    for key in ["seconds", "states_per_second", "threads", "store_bytes", "bytes_per_state"] {
+    for key in ["seconds", "states_per_second", "threads", "processes", "store_bytes", "bytes_per_state"] {
         json.as_object_mut().unwrap().remove(key).unwrap_or_else(|| panic!("no {key} in {json}"));
     }
     json
@@ -85,6 +85,8 @@ fn two_and_three_processes_find_what_one_machine_finds() {
                 // Only process 0 reports.
                 assert_eq!(output.stdout.is_empty(), i != 0, "{spec}, process {i} of {n}");
             }
+            let json: serde_json::Value = serde_json::from_slice(&outputs[0].stdout).unwrap();
+            assert_eq!((json["processes"].as_u64(), json["threads"].as_u64()), (Some(n as u64), Some(1)), "{json}");
             assert_eq!(comparable(&outputs[0]), expected, "{spec} on {n} processes");
         }
     }

@@ -660,6 +660,7 @@ impl Finished {
             expect_written: self.spec.expect_written,
             strategy: settings.strategy.name(),
             threads: settings.threads,
+            processes: settings.cluster.as_ref().map_or(1, |cluster| cluster.addresses.len()),
             seconds: self.seconds,
             outcome: &self.outcome,
             locations: self.locations(),

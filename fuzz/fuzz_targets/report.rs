@@ -172,6 +172,7 @@ fuzz_target!(|data: &[u8]| {
         expect_written: shape & 2 == 0,
         strategy: &strategy,
         threads: usize::from(shape),
+        processes: 1 + usize::from(shape % 3),
         seconds: f64::from(shape) / 7.0,
         outcome: &outcome,
         locations,

@@ -38,6 +38,7 @@ impl Fixture {
             expect_written: true,
             strategy: self.strategy,
             threads: self.threads,
+            processes: 1,
             seconds: self.seconds,
             outcome: &self.outcome,
             locations: self.locations.clone(),

@@ -263,7 +263,7 @@ fn spec_section(out: &mut String, r: usize, run: &SpecRun, traces: &[(CheckTrace
         .collect();
     fact("Constants", if constants.is_empty() { "(none)".to_string() } else { constants.join("<br>") });
     fact("Expect", format!("<code>{}</code>", escape(&expect_text(run.expect))));
-    fact("Run", format!("{}, {}, {:.2} s", escape(run.strategy), plural(run.threads as u64, "thread"), run.seconds));
+    fact("Run", format!("{}, {}, {:.2} s", escape(run.strategy), run.workers(), run.seconds));
     if run.strategy == "simulate" {
         let steps: u64 = run.outcome.coverage.iter().map(|action| action.steps).sum();
         fact(

@@ -59,8 +59,10 @@ pub struct Spec {
     pub seconds: f64,
     /// Distinct states per second, or `null` when no time was measured.
     pub states_per_second: Option<f64>,
-    /// Worker threads.
+    /// Worker threads (in each process of a distributed run).
     pub threads: usize,
+    /// Processes of a distributed run; 1 on one machine.
+    pub processes: usize,
     /// `bfs`, `dfs` or `simulate`.
     pub strategy: String,
     /// Estimated probability that a fingerprint collision hid a state.
@@ -171,6 +173,7 @@ pub fn spec_json(run: &SpecRun) -> Spec {
         seconds: run.seconds,
         states_per_second: crate::states_per_second(run),
         threads: run.threads,
+        processes: run.processes,
         strategy: run.strategy.to_string(),
         collision_probability: stats.collision_probability,
         fingerprint_bits: stats.fingerprint_bits,

@@ -102,10 +102,7 @@ pub fn junit(runs: &[SpecRun], errors: &[SpecError]) -> String {
         let mut properties = vec![("model".to_string(), run.model.to_string())];
         properties.extend(run.constants.iter().map(|(name, value)| (format!("constant {name}"), value.clone())));
         properties.push(("expect".to_string(), crate::expect_text(run.expect)));
-        properties.push((
-            "strategy".to_string(),
-            format!("{}, {}", run.strategy, crate::text::plural(run.threads as u64, "thread")),
-        ));
+        properties.push(("strategy".to_string(), format!("{}, {}", run.strategy, run.workers())));
         let stats = &run.outcome.stats;
         properties.push(("distinct states".to_string(), stats.distinct_states.to_string()));
         properties.push(("generated states".to_string(), stats.generated_states.to_string()));

@@ -49,6 +49,7 @@
 //!     expect_written: true,
 //!     strategy: "bfs",
 //!     threads: 1,
+//!     processes: 1,
 //!     seconds: 0.5,
 //!     outcome: &outcome,
 //!     locations: vec![("BelowThree".into(), checker::Span { line: 4, column: 11 })],
@@ -105,8 +106,10 @@ pub struct SpecRun<'a> {
     pub expect_written: bool,
     /// The exploration strategy: `bfs`, `dfs` or `simulate`.
     pub strategy: &'a str,
-    /// Worker threads used.
+    /// Worker threads used (in each process of a distributed run).
     pub threads: usize,
+    /// Processes of a distributed run (`--processes`); 1 on one machine.
+    pub processes: usize,
     /// Wall-clock duration of the run.
     pub seconds: f64,
     /// What the run found.
@@ -118,6 +121,17 @@ pub struct SpecRun<'a> {
 }
 
 impl SpecRun<'_> {
+    /// Who ran the search: `2 threads`, or `2 processes x 1 thread` for a
+    /// distributed run.
+    pub fn workers(&self) -> String {
+        let threads = text::plural(self.threads as u64, "thread");
+        if self.processes > 1 {
+            format!("{} processes x {threads}", text::thousands(self.processes as u64))
+        } else {
+            threads
+        }
+    }
+
     /// Where the spec names the item `name`, if it says.
     pub fn location(&self, name: &str) -> Option<Span> {
         self.locations.iter().find(|(n, _)| n == name).map(|(_, span)| *span)

@@ -83,3 +83,17 @@ fn a_run_stopped_at_a_limit_is_incomplete() {
 fn a_witnessed_sometimes_passes() {
     assert_eq!(status(&witness().run()), Status::Pass);
 }
+
+#[test]
+fn a_distributed_run_names_its_processes_and_the_threads_of_each() {
+    let fixture = pass();
+    let mut run = fixture.run();
+    run.threads = 1;
+    assert_eq!(run.workers(), "1 thread");
+    run.processes = 3;
+    assert_eq!(run.workers(), "3 processes x 1 thread");
+    let text = crate::text::report(&run);
+    assert!(text.contains(&format!("{}, 3 processes x 1 thread\n", run.strategy)), "{text}");
+    let json = crate::json::render_json_line(&run);
+    assert!(json.contains("\"threads\":1,\"processes\":3,"), "{json}");
+}

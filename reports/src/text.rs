@@ -125,7 +125,7 @@ pub fn brief(run: &SpecRun) -> String {
     for (name, value) in &run.constants {
         let _ = write!(setting, ", {name} = {value}");
     }
-    let _ = writeln!(out, "  {}; {}, {}", printable(&setting), run.strategy, plural(run.threads as u64, "thread"));
+    let _ = writeln!(out, "  {}; {}, {}", printable(&setting), run.strategy, run.workers());
     let stats = &run.outcome.stats;
     let found = if run.strategy == "simulate" {
         let steps: u64 = run.outcome.coverage.iter().map(|action| action.steps).sum();
@@ -243,8 +243,7 @@ fn header(out: &mut String, run: &SpecRun) {
     for (i, (name, value)) in run.constants.iter().enumerate() {
         fields.push((if i == 0 { "Constants" } else { "" }, format!("{name} = {value}")));
     }
-    let threads = plural(run.threads as u64, "thread");
-    fields.push(("Strategy", format!("{}, {threads}", run.strategy)));
+    fields.push(("Strategy", format!("{}, {}", run.strategy, run.workers())));
     fields.push(("Expect", expect_text(run.expect)));
     fields.push(("Result", status(run).to_string()));
     for (label, value) in fields {
