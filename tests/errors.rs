@@ -425,6 +425,8 @@ fn a_symmetry_the_model_does_not_respect_gives_153_unless_the_audit_is_off() {
     let run = cli_with(&registry, &["check", path.to_str().unwrap(), "--quiet"]);
     assert_eq!(run.code, 153, "{}", run.stderr);
     assert!(run.stderr.contains("the symmetry Mirror is not respected: next is not symmetric"), "{}", run.stderr);
+    // It names the state where the model and its canonical form part, with the trace to it.
+    assert!(run.stderr.contains("\n  state: 4\n  trace to that state (5 states):\n"), "{}", run.stderr);
     // The hole the audit closes: without it, 7 is never looked at and the run passes.
     let run = cli_with(&registry, &["check", path.to_str().unwrap(), "--quiet", "--symmetry-audit", "off"]);
     assert_eq!(run.code, 0, "{}", run.stderr);

@@ -2,7 +2,8 @@
 //! checkpoint, and `--resume` finishes it with exactly the counts of an
 //! uninterrupted run; SIGKILL mid-checkpoint leaves a temporary file that the
 //! next run removes; a checkpoint of another build is refused; progress lines
-//! on a piped stderr never block the run.
+//! on a piped stderr never block the run; an endless simulation stops at
+//! `--max-seconds` and at SIGINT.
 //! (The only tests outside `tests/`: they need the built binary, which only
 //! this package's integration tests are given.)
 
@@ -145,4 +146,41 @@ fn a_checkpoint_written_by_another_build_is_refused() {
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert_eq!(refused.status.code(), Some(15), "{stderr}");
     assert!(stderr.contains("was written for another run (build: `executable CRC-32"), "{stderr}");
+}
+
+#[test]
+fn a_simulation_stops_at_the_time_limit_and_at_sigint() {
+    // A hundred million walks of Paxos would take hours: only the limit or
+    // the signal ends the run, each within a second of it.
+    let flags = [
+        "check",
+        "bench/specs/paxos-3x2-3.cfg",
+        "--strategy",
+        "simulate",
+        "--traces",
+        "100000000",
+        "--json",
+        "--quiet",
+        "--no-report",
+    ];
+    let started = Instant::now();
+    let timed = bivalent(&[&flags[..], &["--max-seconds", "1"]].concat()).output().unwrap();
+    let elapsed = started.elapsed();
+    let stderr = String::from_utf8_lossy(&timed.stderr);
+    assert_eq!(timed.status.code(), Some(3), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&timed.stdout).expect("one JSON line");
+    assert_eq!(json["stopped"], "time_limit", "{json}");
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+
+    let child = bivalent(&flags).spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    let signalled = Instant::now();
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) }, 0);
+    let interrupted = child.wait_with_output().unwrap();
+    assert!(signalled.elapsed() < Duration::from_secs(10), "{:?}", signalled.elapsed());
+    let stderr = String::from_utf8_lossy(&interrupted.stderr);
+    assert_eq!(interrupted.status.code(), Some(3), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&interrupted.stdout).expect("one JSON line");
+    assert_eq!(json["stopped"], "interrupted", "{json}");
 }
