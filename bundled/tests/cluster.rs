@@ -1,8 +1,9 @@
 //! Distributed checks on this machine: 2 and 3 processes of the real binary
 //! against a single-machine run of the same spec (counts, verdicts, coverage
 //! and counterexamples, from the JSON line); a killed process ends the others
-//! without a verdict; a process that never comes ends the others after the
-//! connect timeout; what a distributed search cannot check is refused.
+//! without a verdict, and so does a frozen one after the peer timeout; a
+//! process that never comes ends the others after the connect timeout; what
+//! a distributed search cannot check is refused.
 
 use std::net::TcpListener;
 use std::process::{Child, Output};
@@ -132,6 +133,30 @@ fn a_killed_process_ends_the_others_without_a_verdict() {
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("connection to another process of the cluster broke"), "{stderr}");
     // No verdict: neither the spec's block (`...cfg: PASS`) nor the summary.
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!stdout.contains("PASS") && !stdout.contains("1 spec:"), "{stdout}");
+}
+
+#[test]
+fn a_frozen_process_ends_the_others_after_the_peer_timeout() {
+    let spec = "bench/specs/twophase-7.cfg";
+    let hosts = hostfile(2);
+    let flags = ["--quiet", "--no-report", "--threads", "1", "--peer-timeout", "2"];
+    let first = start(spec, &hosts, 2, 0, &flags);
+    let mut second = start(spec, &hosts, 2, 1, &flags);
+    std::thread::sleep(Duration::from_millis(1500));
+    // Stopped, its connections stay open: only its silence tells.
+    let pid = second.id() as libc::pid_t;
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGSTOP) }, 0);
+    let frozen = Instant::now();
+    let output = wait(first, Duration::from_secs(30));
+    let waited = frozen.elapsed();
+    unsafe { libc::kill(pid, libc::SIGKILL) };
+    second.wait().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("process 1 sent no heartbeat for 2 s"), "{stderr}");
+    assert!(waited >= Duration::from_secs(1) && waited < Duration::from_secs(10), "{waited:?}: {stderr}");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(!stdout.contains("PASS") && !stdout.contains("1 spec:"), "{stdout}");
 }

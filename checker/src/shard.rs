@@ -9,11 +9,12 @@
 //! parents. A level takes two rounds:
 //!
 //! 1. expansion: each worker expands its frontier and sends each successor
-//!    (fingerprint, parent, position among the parent's successors, action,
-//!    encoded state) to the successor's owner; when the round ends, each
-//!    owner seals what it received: a state not in its table is stored with
-//!    the smallest parent among its discoverers (the first step from it), as
-//!    the single-machine search does, so traces are the same;
+//!    it does not own (fingerprint, parent, position among the parent's
+//!    successors, action, encoded state) to the successor's owner; an owner
+//!    takes each successor as it comes (its own unencoded), keeping those not
+//!    in its table with the smallest parent among their discoverers (the
+//!    first step from them), as the single-machine search does, so traces are
+//!    the same; when the round ends, it stores and checks them;
 //! 2. summary: each worker sends every worker what the level found (counts,
 //!    coverage, violations, a stop or an error); every worker merges the same
 //!    summaries in the same order, so all take the same decision: the next
@@ -23,6 +24,7 @@
 //! owners, one round per hop (each owner tells every worker), and every
 //! worker replays them through `next` and returns the same [`Outcome`].
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use crate::check::{catch_model_panic, Explored, Found, Plan};
@@ -123,6 +125,16 @@ enum Phase {
     Trace,
 }
 
+/// A state new to this worker's table that arrived in this level, with the
+/// least `(parent, position)` it arrived with so far, and that step's action.
+struct Arrival<S> {
+    parent: u64,
+    position: u32,
+    action: u32,
+    fp: u64,
+    state: S,
+}
+
 /// What one worker found in one level (or in the initial states).
 #[derive(Clone, Debug, Default)]
 struct Summary {
@@ -167,8 +179,11 @@ struct Worker<'m, M: Model> {
     initial: bool,
     /// This worker's part of the fingerprint table: fingerprint to parent.
     table: Table,
+    /// States new to `table` that arrived this level: fingerprint to index in `arrivals`.
+    fresh: Table,
+    arrivals: Vec<Arrival<M::State>>,
     frontier: Vec<(M::State, u64)>,
-    /// Messages received this round.
+    /// Summaries or parents received this round (successors are taken as they come).
     inbox: Vec<Vec<u8>>,
     /// What this worker found since the last summary.
     local: Summary,
@@ -215,6 +230,8 @@ impl<'m, M: Model> Worker<'m, M> {
             level: 1,
             initial: true,
             table: Table::default(),
+            fresh: Table::default(),
+            arrivals: Vec::new(),
             frontier: Vec::new(),
             inbox: Vec::new(),
             local: empty.clone(),
@@ -282,7 +299,9 @@ impl<'m, M: Model> Worker<'m, M> {
                 catch_model_panic(|| self.check_state(&state, fp, 1, None))?;
                 continue;
             }
-            if self.sent.worth_sending(fp, u64::ROOT, 0, seq as u32) {
+            if owner(fp, self.workers) == self.worker {
+                self.arrive(fp, u64::ROOT, seq as u32, crate::bfs::NO_ACTION, || Ok(state))?;
+            } else if self.sent.worth_sending(fp, u64::ROOT, 0, seq as u32) {
                 out.push(&self.codec, fp, u64::ROOT, seq as u32, crate::bfs::NO_ACTION, &state);
             }
         }
@@ -354,7 +373,10 @@ impl<'m, M: Model> Worker<'m, M> {
             }
             let plan = &self.plan;
             if plan.step_allowed(state, &action, &next) && plan.in_constraint(&next) {
-                if self.sent.worth_sending(next_fp, fp, depth, seq as u32) {
+                if owner(next_fp, self.workers) == self.worker {
+                    // Its own successors a worker takes as they are, unencoded.
+                    self.arrive(next_fp, fp, seq as u32, action_index as u32, || Ok(next))?;
+                } else if self.sent.worth_sending(next_fp, fp, depth, seq as u32) {
                     out.push(&self.codec, next_fp, fp, seq as u32, action_index as u32, &next);
                 }
             } else {
@@ -364,48 +386,81 @@ impl<'m, M: Model> Worker<'m, M> {
         Ok(())
     }
 
-    /// Stores the states received this round that are new, each with its
-    /// smallest parent, and makes them the frontier.
-    fn seal(&mut self, depth: u32) -> Result<(), CheckError> {
-        let inbox = std::mem::take(&mut self.inbox);
-        // (fingerprint, parent, position, action, message, offset of the state, its length)
-        let mut entries: Vec<(u64, u64, u32, u32, usize, usize, usize)> = Vec::new();
-        for (m, message) in inbox.iter().enumerate() {
-            let mut at = 0;
-            while at < message.len() {
-                let bytes = message.get(at..at + RECORD).ok_or_else(|| garbled("a successor record"))?;
-                let u64_at = |i: usize| u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
-                let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().expect("4 bytes"));
-                let len = u32_at(24) as usize;
-                entries.push((u64_at(0), u64_at(8), u32_at(16), u32_at(20), m, at + RECORD, len));
-                at += RECORD + len;
+    /// Takes a successor (or initial state) this worker owns: if it is not
+    /// in the table, it is new in this level, and of the steps that found it
+    /// the one with the least `(parent, position)` is kept, as the
+    /// single-machine search keeps the first. `state` is called once per new
+    /// state (a state that arrives again is not decoded again).
+    fn arrive(
+        &mut self,
+        fp: u64,
+        parent: u64,
+        position: u32,
+        action: u32,
+        state: impl FnOnce() -> Result<M::State, CheckError>,
+    ) -> Result<(), CheckError> {
+        if self.table.contains_key(&fp) {
+            return Ok(());
+        }
+        match self.fresh.entry(fp) {
+            Entry::Occupied(slot) => {
+                let known = &mut self.arrivals[*slot.get() as usize];
+                if (parent, position) < (known.parent, known.position) {
+                    (known.parent, known.position, known.action) = (parent, position, action);
+                }
             }
-            if at != message.len() {
-                return Err(garbled("a successor record"));
+            Entry::Vacant(slot) => {
+                let state = state()?;
+                slot.insert(self.arrivals.len() as u64);
+                self.arrivals.push(Arrival { parent, position, action, fp, state });
             }
         }
-        entries.sort_unstable_by_key(|e| (e.0, e.1, e.2));
-        let mut last = None;
-        for &(fp, parent, _, action, m, at, len) in &entries {
-            if last == Some(fp) {
-                continue;
+        Ok(())
+    }
+
+    /// Takes a message of successor records from another worker.
+    fn absorb(&mut self, message: &[u8]) -> Result<(), CheckError> {
+        let decode = self.codec.decode;
+        let mut at = 0;
+        while at < message.len() {
+            let bytes = message.get(at..at + RECORD).ok_or_else(|| garbled("a successor record"))?;
+            let u64_at = |i: usize| u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
+            let u32_at = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().expect("4 bytes"));
+            let (fp, parent, position, action) = (u64_at(0), u64_at(8), u32_at(16), u32_at(20));
+            let len = u32_at(24) as usize;
+            let state = message.get(at + RECORD..at + RECORD + len).ok_or_else(|| garbled("a state"))?;
+            if owner(fp, self.workers) != self.worker
+                || (action != crate::bfs::NO_ACTION && action as usize >= self.plan.action_names.len())
+            {
+                return Err(garbled("a successor record"));
             }
-            last = Some(fp);
-            if self.table.contains_key(&fp) {
-                continue;
-            }
-            let bytes = inbox[m].get(at..at + len).ok_or_else(|| garbled("a state"))?;
-            let state = (self.codec.decode)(bytes).ok_or_else(|| {
-                CheckError::Model(Box::new(ModelError {
-                    kind: ModelErrorKind::Panic,
-                    message: "the model's state codec (Model::state_codec) cannot decode a state it encoded, so \
-                              states cannot be sent to other processes"
-                        .into(),
-                    state: None,
-                    action: None,
-                    trace: None,
-                }))
+            self.arrive(fp, parent, position, action, || {
+                decode(state).ok_or_else(|| {
+                    CheckError::Model(Box::new(ModelError {
+                        kind: ModelErrorKind::Panic,
+                        message: "the model's state codec (Model::state_codec) cannot decode a state it encoded, \
+                                  so states cannot be sent to other processes"
+                            .into(),
+                        state: None,
+                        action: None,
+                        trace: None,
+                    }))
+                })
             })?;
+            at += RECORD + len;
+        }
+        Ok(())
+    }
+
+    /// Stores the states that arrived this level, each with its smallest
+    /// parent, checks them and makes them the frontier.
+    fn seal(&mut self, depth: u32) -> Result<(), CheckError> {
+        self.fresh.clear();
+        let mut arrivals = std::mem::take(&mut self.arrivals);
+        // The frontier in fingerprint order, whatever order the messages came in.
+        arrivals.sort_unstable_by_key(|a| a.fp);
+        self.frontier.reserve(arrivals.len());
+        for Arrival { parent, action, fp, state, .. } in arrivals {
             self.table.insert(fp, parent);
             self.local.new_states += 1;
             if action != crate::bfs::NO_ACTION {
@@ -655,7 +710,17 @@ impl<M: Model> Shard for Worker<'_, M> {
     }
 
     fn receive(&mut self, message: Vec<u8>) {
-        self.inbox.push(message);
+        match self.phase {
+            // Successors are taken as they come: only the new states are kept.
+            Phase::Init | Phase::Expand => {
+                if self.error.is_none() {
+                    if let Err(error) = self.absorb(&message) {
+                        self.fail(error);
+                    }
+                }
+            }
+            Phase::Summary | Phase::Trace => self.inbox.push(message),
+        }
     }
 
     fn end_round(&mut self) -> Round {
@@ -667,7 +732,8 @@ impl<M: Model> Shard for Worker<'_, M> {
                         self.fail(error);
                     }
                 } else {
-                    self.inbox.clear();
+                    self.fresh.clear();
+                    self.arrivals.clear();
                 }
                 self.phase = Phase::Summary;
                 Round::Continue

@@ -697,8 +697,12 @@ fn distributed_check(
             distributed::Fatal::ConnectionLost(cause) => (
                 ExitCode::Incomplete,
                 format!(
-                    "the connection to another process of the cluster broke ({cause}): a process failed or was                      killed, so this run has no verdict"
+                    "the connection to another process of the cluster broke ({cause}): a process failed or was killed, so this run has no verdict"
                 ),
+            ),
+            distributed::Fatal::PeerSilent(cause) => (
+                ExitCode::Incomplete,
+                format!("{cause} (its connections are still open), so this run has no verdict; see --peer-timeout"),
             ),
             distributed::Fatal::WorkerPanicked(cause) => {
                 (ExitCode::Internal, format!("internal error: a worker of this process crashed: {cause}"))

@@ -130,7 +130,7 @@ impl Settings {
     }
 }
 
-/// `--processes`, `--process`, `--hostfile`, `--port` and `--connect-timeout`.
+/// `--processes`, `--process`, `--hostfile`, `--port`, `--connect-timeout` and `--peer-timeout`.
 fn cluster(args: &CheckArgs, processes: usize, threads: usize) -> Result<distributed::Cluster, String> {
     let processes = whole("--processes", processes as u64, 1, PROCESSES_MAX as u64, "")? as usize;
     let process = args.process.unwrap_or(0);
@@ -138,6 +138,7 @@ fn cluster(args: &CheckArgs, processes: usize, threads: usize) -> Result<distrib
         return Err(format!("--process {process} is out of range: valid values are 0 to {}", processes - 1));
     }
     let timeout = positive("--connect-timeout", args.connect_timeout, SECONDS_MAX, "seconds")?;
+    let peer_timeout = positive("--peer-timeout", args.peer_timeout, SECONDS_MAX, "seconds")?;
     let addresses = match &args.hostfile {
         None => (0..processes)
             .map(|i| {
@@ -150,7 +151,13 @@ fn cluster(args: &CheckArgs, processes: usize, threads: usize) -> Result<distrib
             .collect::<Result<Vec<_>, _>>()?,
         Some(path) => hostfile(path, processes)?,
     };
-    Ok(distributed::Cluster { addresses, process, threads, connect_timeout: Duration::from_secs_f64(timeout) })
+    Ok(distributed::Cluster {
+        addresses,
+        process,
+        threads,
+        connect_timeout: Duration::from_secs_f64(timeout),
+        peer_timeout: Duration::from_secs_f64(peer_timeout),
+    })
 }
 
 /// The first `processes` addresses of a hostfile: `host:port` a line, blank

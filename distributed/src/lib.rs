@@ -13,12 +13,17 @@
 //! process that never comes up is an error after a timeout, not a wait
 //! forever); after that, a process that dies closes its connections, the
 //! others' receiving threads fail, and [`Fatal::ConnectionLost`] ends them.
+//! A process that stops without closing them (frozen, or its host cut off)
+//! stops its heartbeats: every pair of processes has a second connection on
+//! which each sends a byte a second, and silence for
+//! [`Cluster::peer_timeout`] is [`Fatal::PeerSilent`].
 
 use std::cell::RefCell;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream, ToSocketAddrs};
 use std::panic::{self, AssertUnwindSafe};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Once};
 use std::time::{Duration, Instant};
 
@@ -44,6 +49,8 @@ pub struct Cluster {
     pub threads: usize,
     /// How long to wait for the other processes to connect.
     pub connect_timeout: Duration,
+    /// How long another process may send no heartbeat before this one gives up.
+    pub peer_timeout: Duration,
 }
 
 /// What ends a process of a cluster at once, whatever its workers are doing.
@@ -51,6 +58,9 @@ pub struct Cluster {
 pub enum Fatal {
     /// The connection to another process broke: it failed or was killed.
     ConnectionLost(String),
+    /// Another process sent no heartbeat for [`Cluster::peer_timeout`],
+    /// with its connections still open: it is frozen, or cut off.
+    PeerSilent(String),
     /// A worker thread of this process crashed (a bug of bivalent).
     WorkerPanicked(String),
 }
@@ -84,7 +94,10 @@ pub fn run(
         return Ok((Err(error), Traffic::default()));
     }
     watch_connections(fatal.clone());
-    let sockets = connect(cluster)?;
+    let (sockets, beats) = connect(cluster)?;
+    // Silence after this process's search ended is no concern of its own.
+    let searching = Arc::new(AtomicBool::new(true));
+    heartbeat(cluster, beats, searching.clone(), fatal.clone());
     let hooks = Hooks::default();
     let local = ProcessBuilder::new_typed_vector(cluster.threads, hooks.refill.clone(), hooks.spill.clone());
     let (builders, guard) = initialize_networking_from_sockets(local, sockets, cluster.process, cluster.threads, hooks)
@@ -105,6 +118,7 @@ pub fn run(
         }
     })?;
     let mut results = guards.join().into_iter();
+    searching.store(false, Ordering::SeqCst);
     // Every worker ends with the same result: this process reports its first worker's.
     let first = results.next().ok_or("no worker ran")?.map_err(|e| format!("a worker crashed: {e}"))?;
     let mut traffic = first.1;
@@ -195,11 +209,18 @@ fn search(
     (result, traffic)
 }
 
+/// The connections of this process to each other process, by process index.
+type Sockets = Vec<Option<TcpStream>>;
+
+/// Marks a connection's index as the heartbeat connection's.
+const HEARTBEAT: u64 = 1 << 63;
+
 /// Connects this process to every other, as timely's own set-up does (each
 /// process connects to the ones before it and accepts the ones after it,
 /// which send their index first), but within `connect_timeout` and without
-/// printing to stdout.
-fn connect(cluster: &Cluster) -> Result<Vec<Option<TcpStream>>, String> {
+/// printing to stdout; and, the same way, a second connection per pair for
+/// heartbeats (its index sent with [`HEARTBEAT`] set).
+fn connect(cluster: &Cluster) -> Result<(Sockets, Sockets), String> {
     let deadline = Instant::now() + cluster.connect_timeout;
     let me = cluster.process;
     let listener = if me + 1 < cluster.addresses.len() {
@@ -211,28 +232,37 @@ fn connect(cluster: &Cluster) -> Result<Vec<Option<TcpStream>>, String> {
     } else {
         None
     };
-    let mut sockets: Vec<Option<TcpStream>> = (0..cluster.addresses.len()).map(|_| None).collect();
+    let mut sockets: Sockets = (0..cluster.addresses.len()).map(|_| None).collect();
+    let mut beats: Sockets = (0..cluster.addresses.len()).map(|_| None).collect();
     for (index, address) in cluster.addresses.iter().enumerate().take(me) {
-        let stream = loop {
-            let attempt = address
-                .to_socket_addrs()
-                .map_err(|e| format!("process {index}'s address {address}: {e}"))?
-                .find_map(|a| TcpStream::connect_timeout(&a, Duration::from_secs(1)).ok());
-            if let Some(stream) = attempt {
-                break stream;
+        for tag in [0, HEARTBEAT] {
+            let stream = loop {
+                let attempt = address
+                    .to_socket_addrs()
+                    .map_err(|e| format!("process {index}'s address {address}: {e}"))?
+                    .find_map(|a| TcpStream::connect_timeout(&a, Duration::from_secs(1)).ok());
+                if let Some(stream) = attempt {
+                    break stream;
+                }
+                if Instant::now() >= deadline {
+                    return Err(timeout(cluster, &format!("process {index} at {address} did not accept a connection")));
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            };
+            let mut stream = stream;
+            stream.set_nodelay(true).map_err(|e| e.to_string())?;
+            stream
+                .write_all(&(me as u64 | tag).to_be_bytes())
+                .map_err(|e| format!("process {index} at {address}: {e}"))?;
+            if tag == HEARTBEAT {
+                beats[index] = Some(stream);
+            } else {
+                sockets[index] = Some(stream);
             }
-            if Instant::now() >= deadline {
-                return Err(timeout(cluster, &format!("process {index} at {address} did not accept a connection")));
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        };
-        let mut stream = stream;
-        stream.set_nodelay(true).map_err(|e| e.to_string())?;
-        stream.write_all(&(me as u64).to_be_bytes()).map_err(|e| format!("process {index} at {address}: {e}"))?;
-        sockets[index] = Some(stream);
+        }
     }
     if let Some(listener) = listener {
-        while sockets[me + 1..].iter().any(Option::is_none) {
+        while sockets[me + 1..].iter().chain(&beats[me + 1..]).any(Option::is_none) {
             match listener.accept() {
                 Ok((mut stream, _)) => {
                     stream.set_nonblocking(false).map_err(|e| e.to_string())?;
@@ -242,20 +272,24 @@ fn connect(cluster: &Cluster) -> Result<Vec<Option<TcpStream>>, String> {
                         continue;
                     }
                     stream.set_read_timeout(None).map_err(|e| e.to_string())?;
-                    let index = u64::from_be_bytes(index) as usize;
-                    if index <= me || index >= sockets.len() || sockets[index].is_some() {
+                    let index = u64::from_be_bytes(index);
+                    let slots = if index & HEARTBEAT != 0 { &mut beats } else { &mut sockets };
+                    let index = (index & !HEARTBEAT) as usize;
+                    if index <= me || index >= slots.len() || slots[index].is_some() {
                         return Err(format!(
                             "process {me}: a connection claimed to come from process {index}; is another cluster \
                              using the same ports?"
                         ));
                     }
                     stream.set_nodelay(true).map_err(|e| e.to_string())?;
-                    sockets[index] = Some(stream);
+                    slots[index] = Some(stream);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                     if Instant::now() >= deadline {
-                        let missing: Vec<String> =
-                            (me + 1..sockets.len()).filter(|&i| sockets[i].is_none()).map(|i| i.to_string()).collect();
+                        let missing: Vec<String> = (me + 1..sockets.len())
+                            .filter(|&i| sockets[i].is_none() || beats[i].is_none())
+                            .map(|i| i.to_string())
+                            .collect();
                         return Err(timeout(cluster, &format!("processes {} did not connect", missing.join(", "))));
                     }
                     std::thread::sleep(Duration::from_millis(20));
@@ -264,7 +298,50 @@ fn connect(cluster: &Cluster) -> Result<Vec<Option<TcpStream>>, String> {
             }
         }
     }
-    Ok(sockets)
+    Ok((sockets, beats))
+}
+
+/// Sends a byte a second on each heartbeat connection, and calls `fatal`
+/// when one stays silent for the peer timeout while `searching`. A peer that
+/// ends closes its connection, which ends its threads here quietly: a
+/// process that died is [`Fatal::ConnectionLost`], reported by timely's
+/// connections, and one that finished is no failure.
+fn heartbeat(cluster: &Cluster, beats: Sockets, searching: Arc<AtomicBool>, fatal: Arc<dyn Fn(Fatal) + Send + Sync>) {
+    let timeout = cluster.peer_timeout;
+    let every = (timeout / 4).min(Duration::from_secs(1));
+    for (peer, stream) in beats.into_iter().enumerate() {
+        let Some(mut stream) = stream else { continue };
+        let Ok(mut writer) = stream.try_clone() else { continue };
+        std::thread::spawn(move || {
+            while writer.write_all(&[0]).is_ok() {
+                std::thread::sleep(every);
+            }
+        });
+        let (searching, fatal) = (searching.clone(), fatal.clone());
+        std::thread::spawn(move || {
+            if stream.set_read_timeout(Some(timeout)).is_err() {
+                return;
+            }
+            let mut byte = [0u8; 64];
+            loop {
+                match stream.read(&mut byte) {
+                    Ok(0) => return,
+                    Ok(_) => {}
+                    Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                        if searching.load(Ordering::SeqCst) {
+                            fatal(Fatal::PeerSilent(format!(
+                                "process {peer} sent no heartbeat for {} s: it is frozen or cut off",
+                                timeout.as_secs_f64()
+                            )));
+                        }
+                        return;
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => return,
+                }
+            }
+        });
+    }
 }
 
 fn timeout(cluster: &Cluster, what: &str) -> String {

@@ -10,12 +10,26 @@ use crate::{check, CheckConfig};
 /// round's messages in reverse order of sending (the transport promises no
 /// order), and returns worker 0's result.
 fn distributed<M: Model>(model: &M, config: &CheckConfig, workers: usize) -> Result<Outcome, CheckError> {
+    tampered(model, config, workers, |_, _| {})
+}
+
+/// [`distributed`], with `tamper(round, message)` called on every message
+/// before it is delivered.
+fn tampered<M: Model>(
+    model: &M,
+    config: &CheckConfig,
+    workers: usize,
+    mut tamper: impl FnMut(usize, &mut Vec<u8>),
+) -> Result<Outcome, CheckError> {
     let mut shards: Vec<Box<dyn Shard + '_>> =
         (0..workers).map(|w| shard(model, config, w, workers)).collect::<Result<_, _>>()?;
-    for _ in 0..10_000 {
+    for round in 0..10_000 {
         let mut mail: Vec<Vec<Vec<u8>>> = vec![Vec::new(); workers];
         for s in shards.iter_mut() {
-            s.send(&mut |to, message| mail[to].push(message));
+            s.send(&mut |to, mut message| {
+                tamper(round, &mut message);
+                mail[to].push(message)
+            });
         }
         for (s, inbox) in shards.iter_mut().zip(&mut mail) {
             for message in inbox.drain(..).rev() {
@@ -40,7 +54,7 @@ fn distributed<M: Model>(model: &M, config: &CheckConfig, workers: usize) -> Res
             }
             return results.swap_remove(0);
         }
-        assert!(results.is_empty(), "the workers disagree on the end of the search");
+        assert!(results.is_empty(), "the workers disagree on the end of the search: {results:?}");
     }
     panic!("the distributed search did not end");
 }
@@ -143,6 +157,40 @@ fn a_model_panic_on_any_worker_is_a_model_error() {
         // is the one the invariant panicked on, not the one expanded before it.
         assert_eq!(expected.state.as_deref(), Some("(2, 1)"));
         assert_eq!(got.state.as_deref(), Some("(2, 2)"));
+    }
+}
+
+#[test]
+fn a_garbled_message_in_any_round_is_an_error_on_every_worker_not_a_panic() {
+    let config = base().invariants(["InGrid"]).build();
+    // Even rounds send successors (round 0 the initial state, which here its
+    // owner keeps; odd rounds send summaries, whose decoding
+    // summaries_round_trip tests).
+    let cuts: [(&str, fn(&mut Vec<u8>)); 5] = [
+        ("cut short", |m| m.truncate(m.len() - 1)),
+        ("a byte more", |m| m.push(0)),
+        ("a length beyond the message", |m| m[24..28].copy_from_slice(&u32::MAX.to_le_bytes())),
+        // The fingerprint's bit 62 picks another owner among 2 or 3 workers.
+        ("another worker's state", |m| m[7] ^= 0x40),
+        ("an action index out of range", |m| m[20..24].copy_from_slice(&77u32.to_le_bytes())),
+    ];
+    for workers in [2, 3] {
+        for round in [2, 4, 6] {
+            for (what, cut) in cuts {
+                let mut done = false;
+                let result = tampered(&Grid { n: 4 }, &config, workers, |r, m| {
+                    if r == round && !done && m.len() >= RECORD {
+                        cut(m);
+                        done = true;
+                    }
+                });
+                assert!(done, "round {round} sent no successors");
+                match result {
+                    Err(CheckError::Model(e)) => assert!(e.message.contains("garbled"), "{what}: {}", e.message),
+                    other => panic!("{what} in round {round}, {workers} workers: {other:?}"),
+                }
+            }
+        }
     }
 }
 
