@@ -166,7 +166,8 @@ fn a_garbled_message_in_any_round_is_an_error_on_every_worker_not_a_panic() {
     // Even rounds send successors (round 0 the initial state, which here its
     // owner keeps; odd rounds send summaries, whose decoding
     // summaries_round_trip tests).
-    let cuts: [(&str, fn(&mut Vec<u8>)); 5] = [
+    type Cut = fn(&mut Vec<u8>);
+    let cuts: [(&str, Cut); 5] = [
         ("cut short", |m| m.truncate(m.len() - 1)),
         ("a byte more", |m| m.push(0)),
         ("a length beyond the message", |m| m[24..28].copy_from_slice(&u32::MAX.to_le_bytes())),
