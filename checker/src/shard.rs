@@ -42,6 +42,25 @@ const RECORD: usize = 8 + 8 + 4 + 4 + 4;
 
 type Table = HashMap<u64, u64, foldhash::fast::FixedState>;
 
+/// A worker's part of the fingerprint table: each state it stored, and each
+/// that arrived in the level under way, with the least `(parent, position)`
+/// it arrived with so far and that step's action.
+type Stored = HashMap<u64, Slot, foldhash::fast::FixedState>;
+
+#[derive(Clone, Copy)]
+struct Slot {
+    parent: u64,
+    /// [`SEALED`] once the state is stored (at the end of its level).
+    position: u32,
+    action: u32,
+}
+
+/// The position of a state stored in an earlier level: no arrival wins over it.
+const SEALED: u32 = u32::MAX;
+
+/// Bytes per entry of [`Stored`] (hashbrown's control byte aside).
+const SLOT_BYTES: u64 = std::mem::size_of::<(u64, Slot)>() as u64;
+
 /// One worker's part of a distributed search, driven by a transport.
 ///
 /// Every round, the transport calls [`Shard::send`] once, delivers each
@@ -125,12 +144,10 @@ enum Phase {
     Trace,
 }
 
-/// A state new to this worker's table that arrived in this level, with the
-/// least `(parent, position)` it arrived with so far, and that step's action.
+/// A state new to this worker's table that arrived in this level (its
+/// parent and action are in its [`Slot`], which every later arrival of it
+/// finds with the one lookup that tells whether it is new).
 struct Arrival<S> {
-    parent: u64,
-    position: u32,
-    action: u32,
     fp: u64,
     state: S,
 }
@@ -177,12 +194,12 @@ struct Worker<'m, M: Model> {
     level: u32,
     /// The summary being exchanged is the initial states'.
     initial: bool,
-    /// This worker's part of the fingerprint table: fingerprint to parent.
-    table: Table,
-    /// States new to `table` that arrived this level: fingerprint to index in `arrivals`.
-    fresh: Table,
+    /// This worker's part of the fingerprint table, with this level's arrivals.
+    table: Stored,
+    /// The states that arrived this level and were not in `table`.
     arrivals: Vec<Arrival<M::State>>,
-    frontier: Vec<(M::State, u64)>,
+    /// The states to expand: the last level's arrivals, sealed.
+    frontier: Vec<Arrival<M::State>>,
     /// Summaries or parents received this round (successors are taken as they come).
     inbox: Vec<Vec<u8>>,
     /// What this worker found since the last summary.
@@ -229,8 +246,7 @@ impl<'m, M: Model> Worker<'m, M> {
             phase: Phase::Init,
             level: 1,
             initial: true,
-            table: Table::default(),
-            fresh: Table::default(),
+            table: Stored::default(),
             arrivals: Vec::new(),
             frontier: Vec::new(),
             inbox: Vec::new(),
@@ -267,19 +283,7 @@ impl<'m, M: Model> Worker<'m, M> {
     /// Checks a state as the single-machine search checks a new one (or one
     /// outside the constraints, `from` its source): invariants and witnesses.
     fn check_state(&mut self, state: &M::State, fp: u64, depth: u32, from: Option<u64>) {
-        let plan = &self.plan;
-        let mut found = Vec::new();
-        for &(index, p) in &plan.state_invariants {
-            if !p(plan.model, state) {
-                found.push((index, Found { depth, fp, from }));
-            }
-        }
-        for &(index, p) in &plan.sometimes {
-            if p(plan.model, state) {
-                found.push((index, Found { depth, fp, from }));
-            }
-        }
-        for (index, f) in found {
+        for (index, f) in findings(&self.plan, state, fp, depth, from) {
             self.record(index, f);
         }
     }
@@ -310,13 +314,13 @@ impl<'m, M: Model> Worker<'m, M> {
 
     /// Expands the frontier, sending successors to their owners.
     fn send_successors(&mut self, out: &mut Outbox<'_>) -> Result<(), CheckError> {
-        let frontier = std::mem::take(&mut self.frontier);
+        let mut frontier = std::mem::take(&mut self.frontier);
         let depth = self.level;
         let mut buffer = Vec::new();
         let mut result = Ok(());
         let mut done = 0;
-        for (state, fp) in &frontier {
-            if let Some(stop) = self.watch.step(&self.config.limits, || self.table.capacity() as u64 * 16) {
+        for Arrival { state, fp, .. } in &frontier {
+            if let Some(stop) = self.watch.step(&self.config.limits, || self.table.capacity() as u64 * SLOT_BYTES) {
                 self.local.stop = Some(stop);
                 break;
             }
@@ -334,6 +338,9 @@ impl<'m, M: Model> Worker<'m, M> {
         if self.local.stop.is_none() && result.is_ok() {
             self.local.stop = self.config.limits.stop_now();
         }
+        // Its room, empty, goes back: sealing the level swaps it with the arrivals'.
+        frontier.clear();
+        self.frontier = frontier;
         result
     }
 
@@ -399,20 +406,19 @@ impl<'m, M: Model> Worker<'m, M> {
         action: u32,
         state: impl FnOnce() -> Result<M::State, CheckError>,
     ) -> Result<(), CheckError> {
-        if self.table.contains_key(&fp) {
-            return Ok(());
-        }
-        match self.fresh.entry(fp) {
-            Entry::Occupied(slot) => {
-                let known = &mut self.arrivals[*slot.get() as usize];
+        let position = position.min(SEALED - 1);
+        match self.table.entry(fp) {
+            Entry::Occupied(mut slot) => {
+                // Stored in an earlier level (SEALED), or a smaller step won already.
+                let known = slot.get_mut();
                 if (parent, position) < (known.parent, known.position) {
-                    (known.parent, known.position, known.action) = (parent, position, action);
+                    *known = Slot { parent, position, action };
                 }
             }
             Entry::Vacant(slot) => {
                 let state = state()?;
-                slot.insert(self.arrivals.len() as u64);
-                self.arrivals.push(Arrival { parent, position, action, fp, state });
+                slot.insert(Slot { parent, position, action });
+                self.arrivals.push(Arrival { fp, state });
             }
         }
         Ok(())
@@ -455,21 +461,28 @@ impl<'m, M: Model> Worker<'m, M> {
     /// Stores the states that arrived this level, each with its smallest
     /// parent, checks them and makes them the frontier.
     fn seal(&mut self, depth: u32) -> Result<(), CheckError> {
-        self.fresh.clear();
-        let mut arrivals = std::mem::take(&mut self.arrivals);
-        // The frontier in fingerprint order, whatever order the messages came in.
-        arrivals.sort_unstable_by_key(|a| a.fp);
-        self.frontier.reserve(arrivals.len());
-        for Arrival { parent, action, fp, state, .. } in arrivals {
-            self.table.insert(fp, parent);
+        // The arrivals become the frontier, in fingerprint order whatever
+        // order the messages came in; the frontier's room (empty since its
+        // expansion) takes the next level's arrivals.
+        std::mem::swap(&mut self.frontier, &mut self.arrivals);
+        self.arrivals.clear();
+        self.frontier.sort_unstable_by_key(|a| a.fp);
+        for i in 0..self.frontier.len() {
+            let fp = self.frontier[i].fp;
+            let slot = self.table.get_mut(&fp).expect("an arrival has a slot");
+            let action = slot.action;
+            slot.position = SEALED;
             self.local.new_states += 1;
             if action != crate::bfs::NO_ACTION {
                 self.local.distinct_steps[action as usize] += 1;
             }
-            let plan = &self.plan;
-            catch_model_panic(|| plan.check_canonical(&state))?.map_err(|e| with_state(e, &state))?;
-            catch_model_panic(|| self.check_state(&state, fp, depth, None)).map_err(|e| with_state(e, &state))?;
-            self.frontier.push((state, fp));
+            let (plan, state) = (&self.plan, &self.frontier[i].state);
+            catch_model_panic(|| plan.check_canonical(state))?.map_err(|e| with_state(e, state))?;
+            let found =
+                catch_model_panic(|| findings(plan, state, fp, depth, None)).map_err(|e| with_state(e, state))?;
+            for (index, f) in found {
+                self.record(index, f);
+            }
         }
         Ok(())
     }
@@ -573,7 +586,7 @@ impl<'m, M: Model> Worker<'m, M> {
 
     /// Starts walking the parents of the states on the counterexamples.
     fn start_trace(&mut self) -> Round {
-        self.frontier = Vec::new();
+        (self.frontier, self.arrivals) = (Vec::new(), Vec::new());
         if self.failed.is_none() {
             self.pending = self.total.found.iter().flatten().map(|f| f.from.unwrap_or(f.fp)).collect();
             self.pending.sort_unstable();
@@ -674,7 +687,7 @@ impl<M: Model> Shard for Worker<'_, M> {
                 }
             }
             Phase::Summary => {
-                self.local.store_bytes = (self.table.capacity() * 16) as u64;
+                self.local.store_bytes = self.table.capacity() as u64 * SLOT_BYTES;
                 if let Some(error) = &self.error {
                     self.local.error = Some(Failure::of(error));
                 }
@@ -694,7 +707,7 @@ impl<M: Model> Shard for Worker<'_, M> {
                 let mut answer = Vec::new();
                 for &fp in &self.pending {
                     if owner(fp, self.workers) == self.worker {
-                        if let Some(&parent) = self.table.get(&fp) {
+                        if let Some(&Slot { parent, .. }) = self.table.get(&fp) {
                             answer.extend_from_slice(&fp.to_le_bytes());
                             answer.extend_from_slice(&parent.to_le_bytes());
                         }
@@ -732,8 +745,10 @@ impl<M: Model> Shard for Worker<'_, M> {
                         self.fail(error);
                     }
                 } else {
-                    self.fresh.clear();
-                    self.arrivals.clear();
+                    // The search ends: the level's arrivals are dropped unstored.
+                    for Arrival { fp, .. } in self.arrivals.drain(..) {
+                        self.table.remove(&fp);
+                    }
                 }
                 self.phase = Phase::Summary;
                 Round::Continue
@@ -742,6 +757,29 @@ impl<M: Model> Shard for Worker<'_, M> {
             Phase::Trace => self.trace_round(),
         }
     }
+}
+
+/// The state invariants `state` violates and the witnesses it is, as
+/// findings at `depth` (`from` its source, for a state outside the constraints).
+fn findings<M: Model>(
+    plan: &Plan<'_, M>,
+    state: &M::State,
+    fp: u64,
+    depth: u32,
+    from: Option<u64>,
+) -> Vec<(usize, Found<u64>)> {
+    let mut found = Vec::new();
+    for &(index, p) in &plan.state_invariants {
+        if !p(plan.model, state) {
+            found.push((index, Found { depth, fp, from }));
+        }
+    }
+    for &(index, p) in &plan.sometimes {
+        if p(plan.model, state) {
+            found.push((index, Found { depth, fp, from }));
+        }
+    }
+    found
 }
 
 /// Slots of [`Sent`]: 1.5 MiB per worker.
@@ -805,7 +843,7 @@ impl<'s> Outbox<'s> {
         batch.extend_from_slice(&(self.scratch.len() as u32).to_le_bytes());
         batch.extend_from_slice(&self.scratch);
         if batch.len() >= BATCH {
-            let full = std::mem::take(batch);
+            let full = std::mem::replace(batch, Vec::with_capacity(BATCH + BATCH / 4));
             self.send_to(to, full);
         }
     }

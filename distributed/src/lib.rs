@@ -247,7 +247,7 @@ fn connect(cluster: &Cluster) -> Result<(Sockets, Sockets), String> {
                 if Instant::now() >= deadline {
                     return Err(timeout(cluster, &format!("process {index} at {address} did not accept a connection")));
                 }
-                std::thread::sleep(Duration::from_millis(50));
+                std::thread::sleep(Duration::from_millis(5));
             };
             let mut stream = stream;
             stream.set_nodelay(true).map_err(|e| e.to_string())?;
@@ -292,7 +292,7 @@ fn connect(cluster: &Cluster) -> Result<(Sockets, Sockets), String> {
                             .collect();
                         return Err(timeout(cluster, &format!("processes {} did not connect", missing.join(", "))));
                     }
-                    std::thread::sleep(Duration::from_millis(20));
+                    std::thread::sleep(Duration::from_millis(2));
                 }
                 Err(e) => return Err(format!("process {me} cannot accept connections: {e}")),
             }
