@@ -409,9 +409,9 @@ impl<'m, M: Model> Worker<'m, M> {
         let position = position.min(SEALED - 1);
         match self.table.entry(fp) {
             Entry::Occupied(mut slot) => {
-                // Stored in an earlier level (SEALED), or a smaller step won already.
+                // Stored in an earlier level, or a smaller step came first.
                 let known = slot.get_mut();
-                if (parent, position) < (known.parent, known.position) {
+                if known.position != SEALED && (parent, position) < (known.parent, known.position) {
                     *known = Slot { parent, position, action };
                 }
             }
