@@ -24,7 +24,6 @@
 //! owners, one round per hop (each owner tells every worker), and every
 //! worker replays them through `next` and returns the same [`Outcome`].
 
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use crate::check::{catch_model_panic, Explored, Found, Plan};
@@ -42,24 +41,8 @@ const RECORD: usize = 8 + 8 + 4 + 4 + 4;
 
 type Table = HashMap<u64, u64, foldhash::fast::FixedState>;
 
-/// A worker's part of the fingerprint table: each state it stored, and each
-/// that arrived in the level under way, with the least `(parent, position)`
-/// it arrived with so far and that step's action.
-type Stored = HashMap<u64, Slot, foldhash::fast::FixedState>;
-
-#[derive(Clone, Copy)]
-struct Slot {
-    parent: u64,
-    /// [`SEALED`] once the state is stored (at the end of its level).
-    position: u32,
-    action: u32,
-}
-
-/// The position of a state stored in an earlier level: no arrival wins over it.
-const SEALED: u32 = u32::MAX;
-
-/// Bytes per entry of [`Stored`] (hashbrown's control byte aside).
-const SLOT_BYTES: u64 = std::mem::size_of::<(u64, Slot)>() as u64;
+mod owned;
+use owned::{Owned, Slot, SEALED};
 
 /// One worker's part of a distributed search, driven by a transport.
 ///
@@ -195,7 +178,9 @@ struct Worker<'m, M: Model> {
     /// The summary being exchanged is the initial states'.
     initial: bool,
     /// This worker's part of the fingerprint table, with this level's arrivals.
-    table: Stored,
+    table: Owned,
+    /// The fingerprints of the successors being taken (kept for its room).
+    fingerprints: Vec<u64>,
     /// The states that arrived this level and were not in `table`.
     arrivals: Vec<Arrival<M::State>>,
     /// The states to expand: the last level's arrivals, sealed.
@@ -246,7 +231,8 @@ impl<'m, M: Model> Worker<'m, M> {
             phase: Phase::Init,
             level: 1,
             initial: true,
-            table: Stored::default(),
+            table: Owned::new(),
+            fingerprints: Vec::new(),
             arrivals: Vec::new(),
             frontier: Vec::new(),
             inbox: Vec::new(),
@@ -303,9 +289,12 @@ impl<'m, M: Model> Worker<'m, M> {
                 catch_model_panic(|| self.check_state(&state, fp, 1, None))?;
                 continue;
             }
+            if !self.sent.worth_sending(fp, u64::ROOT, 0, seq as u32) {
+                continue;
+            }
             if owner(fp, self.workers) == self.worker {
                 self.arrive(fp, u64::ROOT, seq as u32, crate::bfs::NO_ACTION, || Ok(state))?;
-            } else if self.sent.worth_sending(fp, u64::ROOT, 0, seq as u32) {
+            } else {
                 out.push(&self.codec, fp, u64::ROOT, seq as u32, crate::bfs::NO_ACTION, &state);
             }
         }
@@ -320,7 +309,7 @@ impl<'m, M: Model> Worker<'m, M> {
         let mut result = Ok(());
         let mut done = 0;
         for Arrival { state, fp, .. } in &frontier {
-            if let Some(stop) = self.watch.step(&self.config.limits, || self.table.capacity() as u64 * SLOT_BYTES) {
+            if let Some(stop) = self.watch.step(&self.config.limits, || self.table.bytes()) {
                 self.local.stop = Some(stop);
                 break;
             }
@@ -364,9 +353,20 @@ impl<'m, M: Model> Worker<'m, M> {
                 self.record(index, Found { depth, fp, from: None });
             }
         }
-        for (seq, (action, next)) in buffer.drain(..).enumerate() {
+        // Fingerprint every successor and prefetch what it will be looked up
+        // in first, so that the cache misses overlap instead of queueing.
+        let mut fingerprints = std::mem::take(&mut self.fingerprints);
+        fingerprints.clear();
+        for (_, next) in buffer.iter() {
+            let next_fp = self.plan.fingerprint::<u64>(next);
+            self.sent.prefetch(next_fp);
+            if owner(next_fp, self.workers) == self.worker {
+                self.table.prefetch(next_fp);
+            }
+            fingerprints.push(next_fp);
+        }
+        for (seq, ((action, next), &next_fp)) in buffer.drain(..).zip(&fingerprints).enumerate() {
             let plan = &self.plan;
-            let next_fp = plan.fingerprint::<u64>(&next);
             let action_index = plan.action_index(&action);
             self.local.steps[action_index] += 1;
             let mut found = Vec::new();
@@ -380,16 +380,20 @@ impl<'m, M: Model> Worker<'m, M> {
             }
             let plan = &self.plan;
             if plan.step_allowed(state, &action, &next) && plan.in_constraint(&next) {
-                if owner(next_fp, self.workers) == self.worker {
-                    // Its own successors a worker takes as they are, unencoded.
-                    self.arrive(next_fp, fp, seq as u32, action_index as u32, || Ok(next))?;
-                } else if self.sent.worth_sending(next_fp, fp, depth, seq as u32) {
-                    out.push(&self.codec, next_fp, fp, seq as u32, action_index as u32, &next);
+                // The cache drops most repeats before the table's lookup (a cache miss).
+                if self.sent.worth_sending(next_fp, fp, depth, seq as u32) {
+                    if owner(next_fp, self.workers) == self.worker {
+                        // Its own successors a worker takes as they are, unencoded.
+                        self.arrive(next_fp, fp, seq as u32, action_index as u32, || Ok(next))?;
+                    } else {
+                        out.push(&self.codec, next_fp, fp, seq as u32, action_index as u32, &next);
+                    }
                 }
             } else {
                 self.check_state(&next, next_fp, depth + 1, Some(fp));
             }
         }
+        self.fingerprints = fingerprints;
         Ok(())
     }
 
@@ -407,19 +411,17 @@ impl<'m, M: Model> Worker<'m, M> {
         state: impl FnOnce() -> Result<M::State, CheckError>,
     ) -> Result<(), CheckError> {
         let position = position.min(SEALED - 1);
-        match self.table.entry(fp) {
-            Entry::Occupied(mut slot) => {
-                // Stored in an earlier level, or a smaller step came first.
-                let known = slot.get_mut();
-                if known.position != SEALED && (parent, position) < (known.parent, known.position) {
-                    *known = Slot { parent, position, action };
-                }
-            }
-            Entry::Vacant(slot) => {
-                let state = state()?;
-                slot.insert(Slot { parent, position, action });
-                self.arrivals.push(Arrival { fp, state });
-            }
+        let (slot, new) = self.table.entry(fp);
+        if new {
+            // Sealed at once: if `state` fails, the search ends with the
+            // error, and a later arrival must not count as a win.
+            *slot = Slot { fp, parent, position: SEALED, action };
+            let state = state()?;
+            slot.position = position;
+            self.arrivals.push(Arrival { fp, state });
+        } else if slot.position != SEALED && (parent, position) < (slot.parent, slot.position) {
+            // Not stored in an earlier level, and smaller than the steps before it.
+            *slot = Slot { fp, parent, position, action };
         }
         Ok(())
     }
@@ -427,6 +429,13 @@ impl<'m, M: Model> Worker<'m, M> {
     /// Takes a message of successor records from another worker.
     fn absorb(&mut self, message: &[u8]) -> Result<(), CheckError> {
         let decode = self.codec.decode;
+        // The table's entries of the message's records, prefetched first (a
+        // message is a batch of about a thousand records).
+        let mut at = 0;
+        while let Some(bytes) = message.get(at..at + RECORD) {
+            self.table.prefetch(u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")));
+            at += RECORD + u32::from_le_bytes(bytes[24..28].try_into().expect("4 bytes")) as usize;
+        }
         let mut at = 0;
         while at < message.len() {
             let bytes = message.get(at..at + RECORD).ok_or_else(|| garbled("a successor record"))?;
@@ -469,7 +478,7 @@ impl<'m, M: Model> Worker<'m, M> {
         self.frontier.sort_unstable_by_key(|a| a.fp);
         for i in 0..self.frontier.len() {
             let fp = self.frontier[i].fp;
-            let slot = self.table.get_mut(&fp).expect("an arrival has a slot");
+            let slot = self.table.get_mut(fp).expect("an arrival has a slot");
             let action = slot.action;
             slot.position = SEALED;
             self.local.new_states += 1;
@@ -687,7 +696,7 @@ impl<M: Model> Shard for Worker<'_, M> {
                 }
             }
             Phase::Summary => {
-                self.local.store_bytes = self.table.capacity() as u64 * SLOT_BYTES;
+                self.local.store_bytes = self.table.bytes();
                 if let Some(error) = &self.error {
                     self.local.error = Some(Failure::of(error));
                 }
@@ -707,7 +716,7 @@ impl<M: Model> Shard for Worker<'_, M> {
                 let mut answer = Vec::new();
                 for &fp in &self.pending {
                     if owner(fp, self.workers) == self.worker {
-                        if let Some(&Slot { parent, .. }) = self.table.get(&fp) {
+                        if let Some(&Slot { parent, .. }) = self.table.get(fp) {
                             answer.extend_from_slice(&fp.to_le_bytes());
                             answer.extend_from_slice(&parent.to_le_bytes());
                         }
@@ -745,10 +754,8 @@ impl<M: Model> Shard for Worker<'_, M> {
                         self.fail(error);
                     }
                 } else {
-                    // The search ends: the level's arrivals are dropped unstored.
-                    for Arrival { fp, .. } in self.arrivals.drain(..) {
-                        self.table.remove(&fp);
-                    }
+                    // The search ends with the error: the level's arrivals are dropped.
+                    self.arrivals.clear();
                 }
                 self.phase = Phase::Summary;
                 Round::Continue
@@ -785,13 +792,14 @@ fn findings<M: Model>(
 /// Slots of [`Sent`]: 1.5 MiB per worker.
 const SENT_SLOTS: usize = 1 << 16;
 
-/// The fingerprints this worker sent lately, direct-mapped, each with the
-/// least `(parent, position)` it was sent with and the level. Sending a
-/// successor again changes nothing when its fingerprint went out in an
-/// earlier level (its owner has stored it since) or in this level with a
-/// smaller `(parent, position)` (the owner keeps the least): such records are
-/// dropped before they are encoded. A slot taken by another fingerprint only
-/// means more records are sent, never fewer of the ones that matter.
+/// The fingerprints this worker sent lately (or took itself, as their
+/// owner), direct-mapped, each with the least `(parent, position)` it was
+/// sent with and the level. Sending a successor again changes nothing when
+/// its fingerprint went out in an earlier level (its owner has stored it
+/// since) or in this level with a smaller `(parent, position)` (the owner
+/// keeps the least): such records are dropped before they are encoded, or
+/// looked up in the table. A slot taken by another fingerprint only means
+/// more records are sent, never fewer of the ones that matter.
 struct Sent {
     /// `(fingerprint, parent, level << 32 | position)`; fingerprint 0 is none.
     slots: Vec<(u64, u64, u64)>,
@@ -800,6 +808,11 @@ struct Sent {
 impl Sent {
     fn new() -> Sent {
         Sent { slots: vec![(0, 0, 0); SENT_SLOTS] }
+    }
+
+    #[inline]
+    fn prefetch(&self, fp: u64) {
+        owned::prefetch(&self.slots[fp as usize & (SENT_SLOTS - 1)]);
     }
 
     /// Whether the record must be sent; if so, remembers it.
