@@ -789,8 +789,8 @@ fn findings<M: Model>(
     found
 }
 
-/// Slots of [`Sent`]: 1.5 MiB per worker.
-const SENT_SLOTS: usize = 1 << 16;
+/// Slots of [`Sent`]: 6 MiB per worker.
+const SENT_SLOTS: usize = 1 << 18;
 
 /// The fingerprints this worker sent lately (or took itself, as their
 /// owner), direct-mapped, each with the least `(parent, position)` it was
