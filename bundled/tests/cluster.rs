@@ -1,7 +1,8 @@
 //! Distributed checks on this machine: 2 and 3 processes of the real binary
 //! against a single-machine run of the same spec (counts, verdicts, coverage
 //! and counterexamples, from the JSON line); a killed process ends the others
-//! without a verdict, and so does a frozen one after the peer timeout; a
+//! without a verdict, and so does a frozen one after the peer timeout; the
+//! launcher starts processes here and over ssh (a stand-in `ssh`); a
 //! process that never comes ends the others after the connect timeout; what
 //! a distributed search cannot check is refused.
 
@@ -114,6 +115,41 @@ fn the_launcher_starts_the_processes_and_exits_with_the_verdict() {
     let launched = wait(launched, Duration::from_secs(60));
     assert_eq!(launched.status.code(), single.status.code(), "{}", String::from_utf8_lossy(&launched.stderr));
     assert_eq!(comparable(&launched), comparable(&single));
+}
+
+#[test]
+fn the_launcher_starts_the_processes_of_other_hosts_over_ssh() {
+    // An `ssh` first on the PATH that runs the command line here, as ssh
+    // runs it on the host (in the user's shell), and notes the host.
+    let bin = tempfile::tempdir().unwrap();
+    let log = bin.path().join("hosts.log");
+    let ssh = bin.path().join("ssh");
+    std::fs::write(&ssh, format!("#!/bin/sh\necho \"$1\" >> '{}'\nexec sh -c \"$2\"\n", log.display())).unwrap();
+    std::fs::set_permissions(&ssh, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    // Process 0 here; processes 1 and 2 on "other hosts", 127.0.0.2 and
+    // 127.0.0.3 (loopback addresses too, so that they can listen here).
+    let ports = free_ports(3);
+    let hosts = tempfile::NamedTempFile::new().unwrap();
+    let lines = format!("127.0.0.1:{}\n127.0.0.2:{}\n127.0.0.3:{}\n", ports[0], ports[1], ports[2]);
+    std::fs::write(hosts.path(), lines).unwrap();
+    let spec = "specs/paxos-bug-ignore-vote-3x2-1.cfg";
+    let flags = ["--json", "--quiet", "--no-report", "--threads", "1"];
+    let single = bivalent(&[&["check", spec][..], &flags].concat()).output().unwrap();
+    let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default());
+    let hostfile = hosts.path().to_str().unwrap();
+    let launched =
+        bivalent(&[&["cluster", "--processes", "3", "--hostfile", hostfile, "--", spec][..], &flags].concat())
+            .env("PATH", path)
+            .spawn()
+            .unwrap();
+    let launched = wait(launched, Duration::from_secs(60));
+    assert_eq!(launched.status.code(), single.status.code(), "{}", String::from_utf8_lossy(&launched.stderr));
+    let launched = comparable(&launched);
+    assert_eq!(launched, comparable(&single));
+    assert_eq!(launched["verdict_detail"], "expected violation of Consistency", "the seeded bug is found");
+    let mut called: Vec<String> = std::fs::read_to_string(&log).unwrap().lines().map(String::from).collect();
+    called.sort();
+    assert_eq!(called, ["127.0.0.2", "127.0.0.3"]);
 }
 
 #[test]
