@@ -76,10 +76,11 @@ fn two_and_three_processes_find_what_one_machine_finds() {
         let single = bivalent(&[&["check", spec][..], &FLAGS, &["2"]].concat()).output().unwrap();
         assert_eq!(single.status.code(), Some(code), "{spec}: {}", String::from_utf8_lossy(&single.stderr));
         let expected = comparable(&single);
-        for n in [2, 3] {
+        // Processes x threads: several threads per process too, each a worker.
+        for (n, threads) in [(2, "1"), (3, "1"), (2, "2")] {
             let hosts = hostfile(n);
             let children: Vec<Child> =
-                (0..n).map(|i| start(spec, &hosts, n, i, &[&FLAGS[..], &["1"]].concat())).collect();
+                (0..n).map(|i| start(spec, &hosts, n, i, &[&FLAGS[..], &[threads]].concat())).collect();
             let outputs: Vec<Output> = children.into_iter().map(|c| wait(c, Duration::from_secs(60))).collect();
             for (i, output) in outputs.iter().enumerate() {
                 let stderr = String::from_utf8_lossy(&output.stderr);
@@ -88,8 +89,9 @@ fn two_and_three_processes_find_what_one_machine_finds() {
                 assert_eq!(output.stdout.is_empty(), i != 0, "{spec}, process {i} of {n}");
             }
             let json: serde_json::Value = serde_json::from_slice(&outputs[0].stdout).unwrap();
-            assert_eq!((json["processes"].as_u64(), json["threads"].as_u64()), (Some(n as u64), Some(1)), "{json}");
-            assert_eq!(comparable(&outputs[0]), expected, "{spec} on {n} processes");
+            assert_eq!(json["processes"].as_u64(), Some(n as u64), "{json}");
+            assert_eq!(json["threads"].to_string(), threads, "{json}");
+            assert_eq!(comparable(&outputs[0]), expected, "{spec} on {n} processes x {threads} threads");
         }
     }
 }
