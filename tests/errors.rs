@@ -303,6 +303,19 @@ fn every_numeric_flag_out_of_range_gives_150_naming_the_flag_the_value_and_the_r
             &["--checkpoint-minutes", "inf"],
             "--checkpoint-minutes inf is out of range: valid values are more than 0 and at most 1000000 (minutes)",
         ),
+        // Below a second, a peer's heartbeats (every 250 ms) could seem late.
+        (
+            &["--processes", "2", "--peer-timeout", "0.5"],
+            "--peer-timeout 0.5 is out of range: valid values are 1 to 1000000000 (seconds)",
+        ),
+        (
+            &["--processes", "2", "--peer-timeout", "NaN"],
+            "--peer-timeout NaN is out of range: valid values are 1 to 1000000000 (seconds)",
+        ),
+        (
+            &["--processes", "2", "--connect-timeout", "0"],
+            "--connect-timeout 0.0 is out of range: valid values are more than 0 and at most 1000000000 (seconds)",
+        ),
     ];
     for (flags, message) in cases {
         let mut args = vec!["check", spec, "--quiet", "--no-report"];

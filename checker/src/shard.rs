@@ -183,6 +183,10 @@ struct Worker<'m, M: Model> {
     fingerprints: Vec<u64>,
     /// The states that arrived this level and were not in `table`.
     arrivals: Vec<Arrival<M::State>>,
+    /// Under a symmetry, where each arrival is in `arrivals`: a fingerprint
+    /// stands for a class of states there, and the state kept must be the
+    /// winning step's, as on one machine (without one, it is the same state).
+    places: HashMap<u64, u32, foldhash::fast::FixedState>,
     /// The states to expand: the last level's arrivals, sealed.
     frontier: Vec<Arrival<M::State>>,
     /// Summaries or parents received this round (successors are taken as they come).
@@ -234,6 +238,7 @@ impl<'m, M: Model> Worker<'m, M> {
             table: Owned::new(),
             fingerprints: Vec::new(),
             arrivals: Vec::new(),
+            places: HashMap::default(),
             frontier: Vec::new(),
             inbox: Vec::new(),
             local: empty.clone(),
@@ -418,10 +423,17 @@ impl<'m, M: Model> Worker<'m, M> {
             *slot = Slot { fp, parent, position: SEALED, action };
             let state = state()?;
             slot.position = position;
+            if self.plan.symmetry.is_some() {
+                let place = u32::try_from(self.arrivals.len()).map_err(|_| too_many())?;
+                self.places.insert(fp, place);
+            }
             self.arrivals.push(Arrival { fp, state });
         } else if slot.position != SEALED && (parent, position) < (slot.parent, slot.position) {
             // Not stored in an earlier level, and smaller than the steps before it.
             *slot = Slot { fp, parent, position, action };
+            if let Some(&place) = self.places.get(&fp) {
+                self.arrivals[place as usize].state = state()?;
+            }
         }
         Ok(())
     }
@@ -431,10 +443,11 @@ impl<'m, M: Model> Worker<'m, M> {
         let decode = self.codec.decode;
         // The table's entries of the message's records, prefetched first (a
         // message is a batch of about a thousand records).
-        let mut at = 0;
-        while let Some(bytes) = message.get(at..at + RECORD) {
+        let mut at: usize = 0;
+        while let Some(bytes) = message.get(at..at.saturating_add(RECORD)) {
             self.table.prefetch(u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")));
-            at += RECORD + u32::from_le_bytes(bytes[24..28].try_into().expect("4 bytes")) as usize;
+            let len = u32::from_le_bytes(bytes[24..28].try_into().expect("4 bytes")) as usize;
+            at = at.saturating_add(RECORD).saturating_add(len);
         }
         let mut at = 0;
         while at < message.len() {
@@ -444,7 +457,10 @@ impl<'m, M: Model> Worker<'m, M> {
             let (fp, parent, position, action) = (u64_at(0), u64_at(8), u32_at(16), u32_at(20));
             let len = u32_at(24) as usize;
             let state = message.get(at + RECORD..at + RECORD + len).ok_or_else(|| garbled("a state"))?;
-            if owner(fp, self.workers) != self.worker
+            // Fingerprints are 63 bits and never 0.
+            if fp == 0
+                || fp >> 63 != 0
+                || owner(fp, self.workers) != self.worker
                 || (action != crate::bfs::NO_ACTION && action as usize >= self.plan.action_names.len())
             {
                 return Err(garbled("a successor record"));
@@ -475,6 +491,7 @@ impl<'m, M: Model> Worker<'m, M> {
         // expansion) takes the next level's arrivals.
         std::mem::swap(&mut self.frontier, &mut self.arrivals);
         self.arrivals.clear();
+        self.places.clear();
         self.frontier.sort_unstable_by_key(|a| a.fp);
         for i in 0..self.frontier.len() {
             let fp = self.frontier[i].fp;
@@ -764,6 +781,15 @@ impl<M: Model> Shard for Worker<'_, M> {
             Phase::Trace => self.trace_round(),
         }
     }
+}
+
+/// The error for a level with more new states at one worker than a `u32` counts.
+fn too_many() -> CheckError {
+    ConfigError::Unsupported {
+        span: Default::default(),
+        message: "more than 4,294,967,295 new states in one level at one worker; use more workers".into(),
+    }
+    .into()
 }
 
 /// The state invariants `state` violates and the witnesses it is, as

@@ -174,8 +174,9 @@ pub struct CheckArgs {
     /// Seconds to wait for every process of the cluster to connect.
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0, requires = "processes")]
     pub connect_timeout: f64,
-    /// Seconds another process of the cluster may send no heartbeat (it sends one a second) before this
-    /// one ends the run without a verdict: a process frozen or cut off with its connections open.
+    /// Seconds (at least 1) another process of the cluster may send no heartbeat (it sends one every
+    /// 250 ms) before this one ends the run without a verdict: a process frozen or cut off with its
+    /// connections open.
     #[arg(long, value_name = "SECONDS", default_value_t = 15.0, requires = "processes")]
     pub peer_timeout: f64,
     /// Print what each process of a cluster sent and its peak memory on stderr (for benchmarks).

@@ -138,7 +138,13 @@ fn cluster(args: &CheckArgs, processes: usize, threads: usize) -> Result<distrib
         return Err(format!("--process {process} is out of range: valid values are 0 to {}", processes - 1));
     }
     let timeout = positive("--connect-timeout", args.connect_timeout, SECONDS_MAX, "seconds")?;
-    let peer_timeout = positive("--peer-timeout", args.peer_timeout, SECONDS_MAX, "seconds")?;
+    // At least a second: the others send a heartbeat every 250 ms, whatever their own timeout.
+    let peer_timeout = args.peer_timeout;
+    if !(1.0..=SECONDS_MAX).contains(&peer_timeout) {
+        return Err(format!(
+            "--peer-timeout {peer_timeout:?} is out of range: valid values are 1 to {SECONDS_MAX} (seconds)"
+        ));
+    }
     let addresses = match &args.hostfile {
         None => (0..processes)
             .map(|i| {

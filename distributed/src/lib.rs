@@ -15,7 +15,7 @@
 //! others' receiving threads fail, and [`Fatal::ConnectionLost`] ends them.
 //! A process that stops without closing them (frozen, or its host cut off)
 //! stops its heartbeats: every pair of processes has a second connection on
-//! which each sends a byte a second, and silence for
+//! which each sends a byte every 250 ms, and silence for
 //! [`Cluster::peer_timeout`] is [`Fatal::PeerSilent`].
 
 use std::cell::RefCell;
@@ -255,6 +255,7 @@ fn connect(cluster: &Cluster) -> Result<(Sockets, Sockets), String> {
                 .write_all(&(me as u64 | tag).to_be_bytes())
                 .map_err(|e| format!("process {index} at {address}: {e}"))?;
             if tag == HEARTBEAT {
+                beat(&stream);
                 beats[index] = Some(stream);
             } else {
                 sockets[index] = Some(stream);
@@ -273,7 +274,8 @@ fn connect(cluster: &Cluster) -> Result<(Sockets, Sockets), String> {
                     }
                     stream.set_read_timeout(None).map_err(|e| e.to_string())?;
                     let index = u64::from_be_bytes(index);
-                    let slots = if index & HEARTBEAT != 0 { &mut beats } else { &mut sockets };
+                    let heartbeats = index & HEARTBEAT != 0;
+                    let slots = if heartbeats { &mut beats } else { &mut sockets };
                     let index = (index & !HEARTBEAT) as usize;
                     if index <= me || index >= slots.len() || slots[index].is_some() {
                         return Err(format!(
@@ -282,6 +284,9 @@ fn connect(cluster: &Cluster) -> Result<(Sockets, Sockets), String> {
                         ));
                     }
                     stream.set_nodelay(true).map_err(|e| e.to_string())?;
+                    if heartbeats {
+                        beat(&stream);
+                    }
                     slots[index] = Some(stream);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
@@ -301,22 +306,31 @@ fn connect(cluster: &Cluster) -> Result<(Sockets, Sockets), String> {
     Ok((sockets, beats))
 }
 
-/// Sends a byte a second on each heartbeat connection, and calls `fatal`
-/// when one stays silent for the peer timeout while `searching`. A peer that
-/// ends closes its connection, which ends its threads here quietly: a
+/// How often a process sends a heartbeat: the same for every process,
+/// whatever its own `--peer-timeout` (at least a second).
+const BEAT_EVERY: Duration = Duration::from_millis(250);
+
+/// Sends a heartbeat on `stream` every [`BEAT_EVERY`], from the moment the
+/// connection is made (its peer may still wait for others to connect)
+/// until it closes.
+fn beat(stream: &TcpStream) {
+    let Ok(mut writer) = stream.try_clone() else { return };
+    std::thread::spawn(move || {
+        while writer.write_all(&[0]).is_ok() {
+            std::thread::sleep(BEAT_EVERY);
+        }
+    });
+}
+
+/// Calls `fatal` when a heartbeat connection stays silent for the peer
+/// timeout while `searching` (its writer started when it was made). A peer
+/// that ends closes its connection, which ends its thread here quietly: a
 /// process that died is [`Fatal::ConnectionLost`], reported by timely's
 /// connections, and one that finished is no failure.
 fn heartbeat(cluster: &Cluster, beats: Sockets, searching: Arc<AtomicBool>, fatal: Arc<dyn Fn(Fatal) + Send + Sync>) {
     let timeout = cluster.peer_timeout;
-    let every = (timeout / 4).min(Duration::from_secs(1));
     for (peer, stream) in beats.into_iter().enumerate() {
         let Some(mut stream) = stream else { continue };
-        let Ok(mut writer) = stream.try_clone() else { continue };
-        std::thread::spawn(move || {
-            while writer.write_all(&[0]).is_ok() {
-                std::thread::sleep(every);
-            }
-        });
         let (searching, fatal) = (searching.clone(), fatal.clone());
         std::thread::spawn(move || {
             if stream.set_read_timeout(Some(timeout)).is_err() {

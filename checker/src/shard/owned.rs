@@ -57,13 +57,19 @@ impl Owned {
         prefetch(&self.slots[fp as usize & (self.slots.len() - 1)]);
     }
 
-    /// The entry of `fp`, if it has one.
+    /// The entry of `fp`, if it has one (never for 0, the empty entries' mark).
     pub(super) fn get(&self, fp: u64) -> Option<&Slot> {
+        if fp == 0 {
+            return None;
+        }
         let slot = &self.slots[self.index(fp)];
         (slot.fp == fp).then_some(slot)
     }
 
     pub(super) fn get_mut(&mut self, fp: u64) -> Option<&mut Slot> {
+        if fp == 0 {
+            return None;
+        }
         let i = self.index(fp);
         let slot = &mut self.slots[i];
         (slot.fp == fp).then_some(slot)
@@ -140,6 +146,7 @@ mod tests {
             assert_eq!(table.get(fp).map(|s| s.parent), Some(parent));
         }
         assert_eq!(table.get(12345 << 20), None);
+        assert_eq!(table.get(0), None);
         table.get_mut(1 << 40).expect("present").position = SEALED;
         assert_eq!(table.get(1 << 40).map(|s| s.position), Some(SEALED));
         assert!(table.slots.len() * 3 >= table.len * 4);

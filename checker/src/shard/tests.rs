@@ -167,13 +167,15 @@ fn a_garbled_message_in_any_round_is_an_error_on_every_worker_not_a_panic() {
     // owner keeps; odd rounds send summaries, whose decoding
     // summaries_round_trip tests).
     type Cut = fn(&mut Vec<u8>);
-    let cuts: [(&str, Cut); 5] = [
+    let cuts: [(&str, Cut); 7] = [
         ("cut short", |m| m.truncate(m.len() - 1)),
         ("a byte more", |m| m.push(0)),
         ("a length beyond the message", |m| m[24..28].copy_from_slice(&u32::MAX.to_le_bytes())),
         // The fingerprint's bit 62 picks another owner among 2 or 3 workers.
         ("another worker's state", |m| m[7] ^= 0x40),
         ("an action index out of range", |m| m[20..24].copy_from_slice(&77u32.to_le_bytes())),
+        ("fingerprint 0", |m| m[..8].copy_from_slice(&0u64.to_le_bytes())),
+        ("a fingerprint of 64 bits", |m| m[7] |= 0x80),
     ];
     for workers in [2, 3] {
         for round in [2, 4, 6] {
@@ -309,5 +311,64 @@ fn steps_back_to_stored_states_change_no_parent() {
         let outcome = same(&Ring { n }, &base().invariants(["NotLast"]).build());
         assert!(matches!(outcome.check("NotLast").map(|c| &c.verdict), Some(crate::Verdict::Violated(_))));
         same(&Ring { n }, &base().invariants(["NotLast"]).continue_after_violation(true).build());
+    }
+}
+
+/// Pairs `(x, y)` mod n under the symmetry swapping x and y, with six
+/// actions: a class's fingerprint is reached by different states of the
+/// class, and which one is kept decides the order of the next level's
+/// successors, so the coverage and the traces.
+struct Pairs {
+    n: u32,
+}
+
+impl Model for Pairs {
+    type State = (u32, u32);
+    type Action = &'static str;
+
+    fn init(&self, states: &mut Vec<(u32, u32)>) {
+        states.push((0, 0));
+    }
+
+    fn next(&self, &(x, y): &(u32, u32), steps: &mut Vec<(&'static str, (u32, u32))>) {
+        let n = self.n;
+        steps.push(("A", ((x + 1) % n, y)));
+        steps.push(("B", (x, (y + 1) % n)));
+        steps.push(("C", ((y + 1) % n, x)));
+        steps.push(("D", (y, (x + 1) % n)));
+        steps.push(("E", ((x * 3 + 1) % n, y)));
+        steps.push(("F", (x, (y * 3 + 1) % n)));
+    }
+
+    fn action_name(&self, action: &&'static str) -> &'static str {
+        action
+    }
+
+    fn action_names(&self) -> Vec<&'static str> {
+        vec!["A", "B", "C", "D", "E", "F"]
+    }
+
+    fn invariants(&self) -> Vec<crate::model::Invariant<Self>> {
+        vec![crate::model::Invariant::state("NotFar", |m, s: &(u32, u32)| {
+            !(s.0.max(s.1) == m.n - 1 && s.0.min(s.1) == m.n / 2)
+        })]
+    }
+
+    fn symmetries(&self) -> Vec<crate::model::Symmetry<Self>> {
+        vec![crate::model::Symmetry::canonicalizer("Swap", |_, s: &(u32, u32)| (s.0.min(s.1), s.0.max(s.1)))]
+    }
+
+    fn state_codec(&self) -> Option<StateCodec<(u32, u32)>> {
+        Some(StateCodec::serde())
+    }
+}
+
+#[test]
+fn under_a_symmetry_the_winning_steps_state_is_kept_as_on_one_machine() {
+    for n in [7, 13, 40, 101] {
+        for keep_going in [false, true] {
+            let config = base().invariants(["NotFar"]).symmetry("Swap").continue_after_violation(keep_going).build();
+            same(&Pairs { n }, &config);
+        }
     }
 }
