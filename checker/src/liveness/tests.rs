@@ -1017,3 +1017,51 @@ fn verdicts_agree_with_the_naive_oracle_on_unions_and_splits_by_parameter() {
     // The corpus exercises both outcomes.
     assert!(seen[0] > 200 && seen[1] > 200, "{seen:?}");
 }
+
+#[test]
+fn the_lasso_recheck_refuses_a_lasso_that_does_not_violate_the_property() {
+    use super::{confirm, Expr, Temporal};
+    use crate::check::Plan;
+    use crate::error::{CheckError, ModelErrorKind};
+    use crate::trace::Path;
+    // 0 -B-> 1 -B-> 0, and A enabled at 1 only.
+    let m = GraphModel {
+        initial: vec![0],
+        edges: vec![(0, "B", 0, 1), (1, "B", 0, 0), (1, "A", 0, 5)],
+        ..Default::default()
+    };
+    let c = constrained(&m, 1);
+    let plan = Plan::new(&m, &c).unwrap();
+    let a = ACTIONS.iter().position(|&n| n == "A").unwrap() as u32;
+    let cycle: Path<GraphModel> = vec![(None, 0), (Some(("B", 0)), 1)];
+    let stutter: Path<GraphModel> = vec![(None, 0)];
+    let refused = |temporal: &Temporal, path: &Path<GraphModel>, loop_start: usize| {
+        let confirmed = confirm(&plan, temporal, path, loop_start);
+        match confirmed {
+            Ok(()) => false,
+            Err(CheckError::Model(e)) => {
+                assert_eq!(e.kind, ModelErrorKind::Nondeterminism);
+                assert!(e.message.starts_with("the replayed lasso does not violate the property"), "{}", e.message);
+                true
+            }
+            Err(e) => panic!("{e}"),
+        }
+    };
+    // <>FALSE fails on every behaviour, <>TRUE on none.
+    assert!(!refused(&Temporal::Eventually(Expr::Const(false)), &cycle, 0));
+    assert!(refused(&Temporal::Eventually(Expr::Const(true)), &cycle, 0));
+    // []<>ENABLED A: the cycle through 1 meets it, stuttering at 0 does not.
+    let often = Temporal::AlwaysEventually(Expr::Enabled(a));
+    assert!(refused(&often, &cycle, 0));
+    assert!(!refused(&often, &stutter, 0));
+    // <>[]~ENABLED A: the cycle through 1 fails it, stuttering at 0 meets it.
+    let finally = Temporal::EventuallyAlways(Expr::Not(Box::new(Expr::Enabled(a))));
+    assert!(!refused(&finally, &cycle, 0));
+    assert!(refused(&finally, &stutter, 0));
+    // TRUE ~> ENABLED A: met on the cycle (A is enabled at 1 on it), not by stuttering at 0.
+    let leads = Temporal::LeadsTo(Expr::Const(true), Expr::Enabled(a));
+    assert!(refused(&leads, &cycle, 0));
+    assert!(!refused(&leads, &stutter, 0));
+    // []ENABLED A: fails at 0 on both.
+    assert!(!refused(&Temporal::Always(Expr::Enabled(a)), &cycle, 0));
+}
