@@ -217,6 +217,46 @@ fn junit_into_a_fifo_a_device_or_a_symlink_writes_through_it() {
 }
 
 #[test]
+fn temporaries_a_killed_run_left_beside_a_report_or_junit_file_are_removed() {
+    // A process that has ended: its id names no live process (until reused).
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let dead = gone.id();
+    gone.wait().unwrap();
+    let live = std::process::id();
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report");
+    let junit = dir.path().join("junit.xml");
+    let spec = root().join("specs/tcommit-3.cfg");
+    let run = || {
+        let output = bivalent(&["check", spec.to_str().unwrap(), "--quiet", "--junit", junit.to_str().unwrap()])
+            .args(["--report", report.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    };
+    // A first run writes the report; a second one was killed mid-write.
+    run();
+    let stale = [dir.path().join(format!("junit.xml.{dead}-0.tmp")), report.join(format!("index.html.{dead}-3.tmp"))];
+    // Kept: a live process's temporary, and files that only look alike.
+    let kept = [
+        dir.path().join(format!("junit.xml.{live}-0.tmp")),
+        dir.path().join(format!("other.xml.{dead}-0.tmp")),
+        dir.path().join(format!("junit.xml.{dead}.tmp")),
+        dir.path().join("notes.txt"),
+    ];
+    for path in stale.iter().chain(&kept) {
+        std::fs::write(path, "left behind").unwrap();
+    }
+    run();
+    for path in &stale {
+        assert!(!path.exists(), "{} is left", path.display());
+    }
+    for path in &kept {
+        assert!(path.exists(), "{} was removed", path.display());
+    }
+}
+
+#[test]
 fn the_default_report_folder_is_written_again_and_again() {
     let dir = tempfile::tempdir().unwrap();
     for spec in ["specs/twophase-bug-3.cfg", "specs/tcommit-3.cfg", "specs/twophase-bug-3.cfg"] {

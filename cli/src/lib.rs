@@ -435,6 +435,7 @@ pub(crate) fn write_file(path: &Path, contents: &str) -> std::io::Result<()> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
     }
+    remove_stale_file_temporaries(path);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let mut temporary = path.as_os_str().to_owned();
     temporary.push(format!(".{}-{n}.tmp", std::process::id()));
@@ -442,6 +443,26 @@ pub(crate) fn write_file(path: &Path, contents: &str) -> std::io::Result<()> {
     std::fs::write(&temporary, contents).and_then(|()| std::fs::rename(&temporary, path)).inspect_err(|_| {
         let _ = std::fs::remove_file(&temporary);
     })
+}
+
+/// Removes the temporaries of `path` that a run killed mid-write left
+/// (`<name>.<pid>-<n>.tmp` beside it, whose process is gone): only this
+/// file's, so that nothing else in a folder of the user's is touched.
+fn remove_stale_file_temporaries(path: &Path) {
+    let (Some(name), Some(parent)) = (path.file_name().and_then(|n| n.to_str()), path.parent()) else { return };
+    let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(tail) = file.to_str().and_then(|f| f.strip_prefix(name)).and_then(|t| t.strip_prefix('.')) else {
+            continue;
+        };
+        let Some((pid, n)) = tail.strip_suffix(".tmp").and_then(|t| t.split_once('-')) else { continue };
+        let (Ok(pid), Ok(_)) = (pid.parse::<u32>(), n.parse::<u64>()) else { continue };
+        if entry.file_type().is_ok_and(|t| t.is_file()) && !process_alive(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Writes `contents` to the output file `path` that the user named (such as
