@@ -84,6 +84,14 @@
 //!   during one write can see it, then not see it (which takes two
 //!   operations by one client, or three clients); with two clients doing
 //!   one operation each and `R + W > N` it holds.
+//! - `CausallyConsistent`: the history is causally consistent
+//!   ([`crate::common::causal`]), which linearizability implies. It holds
+//!   whenever each client does one operation, whatever the quorums and
+//!   faults: a client's only causal past is then the write its read
+//!   returns, so no read can miss a write before it (that is, a stale read
+//!   across clients is no causal anomaly). With two operations a client can
+//!   miss its own write: `R = W = 1`, the write acknowledged by one replica
+//!   and the read answered by another, returns 0 (read-your-writes fails).
 //! - `Convergence`, `<>[]Converged`: every replica eventually holds the same
 //!   version forever, under fairness of delivery and anti-entropy and with
 //!   the fault budgets spent ("after faults stop").
@@ -131,6 +139,7 @@ pub use dynamo_state::{Client, DynamoState, Message, Phase, Versions};
 
 use checker::spec::{ConfigError, Constants, Invariant, Model, Property, StateCodec, StepMessages, Value};
 
+use crate::common::causal::causally_consistent;
 use crate::common::cluster::{self, Cluster, Tag};
 use crate::common::linearizability::{linearizable, Call, Memo, Val};
 use crate::common::net::{Chart, Fault, Faults, NodeId, NodeSet, Packet};
@@ -166,6 +175,8 @@ pub struct Dynamo {
     faults: Faults,
     /// Verdicts of `Linearizable` per history.
     linearizable: Memo,
+    /// Verdicts of `CausallyConsistent` per history.
+    causal: Memo,
 }
 
 impl Dynamo {
@@ -191,7 +202,7 @@ impl Dynamo {
     /// Dynamo over `cluster`, on a network with `faults`.
     fn with_cluster(cluster: Cluster, available: bool, faults: Faults) -> Dynamo {
         let faults = cluster.network(faults);
-        Dynamo { cluster, available, faults, linearizable: Memo::new() }
+        Dynamo { cluster, available, faults, linearizable: Memo::new(), causal: Memo::new() }
     }
 
     /// The model a check spec's `CONSTANTS` describe.
@@ -355,6 +366,11 @@ impl Dynamo {
     /// `Linearizable`.
     pub fn is_linearizable(&self, s: &DynamoState) -> bool {
         s.history.returned() == 0 || self.linearizable.get(&s.history, |h| linearizable(h, 0))
+    }
+
+    /// `CausallyConsistent`: weaker than `Linearizable` ([`crate::common::causal`]).
+    pub fn is_causally_consistent(&self, s: &DynamoState) -> bool {
+        s.history.returned() == 0 || self.causal.get(&s.history, |h| causally_consistent(h, 0))
     }
 
     /// `Converged`: every replica holds the same version.
@@ -567,6 +583,7 @@ impl Model for Dynamo {
         vec![
             Invariant::state("NoStaleRead", |m, s| m.no_stale_read(s)),
             Invariant::state("Linearizable", |m, s| m.is_linearizable(s)),
+            Invariant::state("CausallyConsistent", |m, s| m.is_causally_consistent(s)),
         ]
     }
 

@@ -13,7 +13,8 @@ fn dynamo(n: usize, c: usize, ops: usize, r: usize, w: usize, available: bool, f
     Dynamo::new(names("r", n), names("c", c), ops, r, w, available, faults)
 }
 
-const INVARIANTS: &[&str] = &["NoStaleRead", "Linearizable"];
+// Linearizability implies causal consistency: where the first two hold, so must the third.
+const INVARIANTS: &[&str] = &["NoStaleRead", "Linearizable", "CausallyConsistent"];
 
 // dynamo.py 3 2 1: 13650 distinct states, 68999 generated, depth 13; both
 // invariants hold, every final state is converged.
@@ -128,4 +129,36 @@ fn actions_are_named_and_formatted() {
         .map(|(a, _)| model.format_action(a))
         .collect();
     assert_eq!(pulls, vec!["AntiEntropy(r2 <- r1)", "AntiEntropy(r3 <- r1)"]);
+}
+
+// With one operation per client, a read's causal past is the write it
+// returns and nothing else, so no read can miss a write in it: causal
+// consistency holds where linearizability fails (the stale read across
+// clients, and the CAP counterexample above).
+#[test]
+fn one_operation_per_client_is_causally_consistent_where_linearizability_fails() {
+    let partitioned = Faults { partitions: 1, ..Faults::reliable(4) };
+    for model in [dynamo(3, 2, 1, 1, 1, false, Faults::reliable(5)), dynamo(2, 2, 1, 2, 2, true, partitioned)] {
+        assert!(explore(&model, &["Linearizable"], &[], None).violation.is_some());
+        let explored = explore(&model, &["CausallyConsistent"], &[], None);
+        assert_eq!(explored.violation.map(|(name, _)| name), None);
+    }
+}
+
+// R = W = 1, one client doing two operations: it can miss its own write
+// (read-your-writes). Hand count, as for the stale read above: Write(c1)
+// (1), r1 stores it and acks, the write returns (3), Read(c1) (4), r2
+// answers 0 and the read returns it (6): a trace of 7 states.
+#[test]
+fn a_client_can_miss_its_own_write_when_quorums_do_not_intersect() {
+    let model = dynamo(3, 1, 2, 1, 1, false, Faults::reliable(4));
+    let explored = explore(&model, &["CausallyConsistent"], &[], None);
+    let (name, trace) = explored.violation.expect("read-your-writes fails");
+    assert_eq!(name, "CausallyConsistent");
+    assert_eq!(trace.len(), 7);
+    let end = trace.last().expect("a trace");
+    assert!(!model.is_linearizable(end) && !model.no_stale_read(end));
+    // With intersecting quorums the same client reads its write.
+    let explored = explore(&dynamo(3, 1, 2, 2, 2, false, Faults::reliable(4)), &["CausallyConsistent"], &[], None);
+    assert_eq!(explored.violation.map(|(name, _)| name), None);
 }
