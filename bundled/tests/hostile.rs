@@ -217,7 +217,7 @@ fn junit_into_a_fifo_a_device_or_a_symlink_writes_through_it() {
 }
 
 #[test]
-fn temporaries_a_killed_run_left_beside_a_report_or_junit_file_are_removed() {
+fn temporaries_a_killed_run_left_beside_a_report_junit_file_or_checkpoint_are_removed() {
     // A process that has ended: its id names no live process (until reused).
     let mut gone = std::process::Command::new("true").spawn().unwrap();
     let dead = gone.id();
@@ -251,6 +251,33 @@ fn temporaries_a_killed_run_left_beside_a_report_or_junit_file_are_removed() {
     for path in &stale {
         assert!(!path.exists(), "{} is left", path.display());
     }
+    for path in &kept {
+        assert!(path.exists(), "{} was removed", path.display());
+    }
+    // Checkpoint temporaries (`*.ckpt.<pid>.tmp`) in the checkpoint folder,
+    // swept before the search by the same code.
+    let checkpoints = dir.path().join("checkpoints");
+    std::fs::create_dir(&checkpoints).unwrap();
+    let stale = checkpoints.join(format!("tcommit-3-0000abcd.ckpt.{dead}.tmp"));
+    let kept = [
+        checkpoints.join(format!("tcommit-3-0000abcd.ckpt.{live}.tmp")),
+        checkpoints.join(format!("notes.txt.{dead}.tmp")),
+    ];
+    for path in kept.iter().chain([&stale]) {
+        std::fs::write(path, "left behind").unwrap();
+    }
+    let output = bivalent(&[
+        "check",
+        spec.to_str().unwrap(),
+        "--quiet",
+        "--no-report",
+        "--checkpoint",
+        checkpoints.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(!stale.exists(), "{} is left", stale.display());
     for path in &kept {
         assert!(path.exists(), "{} was removed", path.display());
     }

@@ -838,7 +838,7 @@ impl Sent {
 
     #[inline]
     fn prefetch(&self, fp: u64) {
-        owned::prefetch(&self.slots[fp as usize & (SENT_SLOTS - 1)]);
+        crate::store::prefetch(&self.slots[fp as usize & (SENT_SLOTS - 1)]);
     }
 
     /// Whether the record must be sent; if so, remembers it.

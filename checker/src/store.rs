@@ -267,16 +267,21 @@ impl Store<u64> for Table {
 
     #[inline]
     fn prefetch(&self, fp: u64) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            let slot = self.words[2 * self.home(fp)..].as_ptr();
-            // SAFETY: prefetching is a hint and never faults; the address is
-            // inside the table.
-            unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(slot.cast()) };
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = fp;
+        prefetch(&self.words[2 * self.home(fp)]);
     }
+}
+
+/// Hints that `value` will be read soon, so that the cache misses of several
+/// lookups overlap instead of queueing (the fingerprint tables' `prefetch`).
+#[inline]
+pub(crate) fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: prefetching is a hint and never faults; the address is a reference's.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>((value as *const T).cast())
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
 }
 
 /// The same contract on a sharded `DashMap`: the baseline, and the store for

@@ -446,23 +446,16 @@ pub(crate) fn write_file(path: &Path, contents: &str) -> std::io::Result<()> {
 }
 
 /// Removes the temporaries of `path` that a run killed mid-write left
-/// (`<name>.<pid>-<n>.tmp` beside it, whose process is gone): only this
-/// file's, so that nothing else in a folder of the user's is touched.
+/// (`<name>.<pid>-<n>.tmp` beside it): only this file's, so that nothing
+/// else in a folder of the user's is touched.
 fn remove_stale_file_temporaries(path: &Path) {
     let (Some(name), Some(parent)) = (path.file_name().and_then(|n| n.to_str()), path.parent()) else { return };
     let parent = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
-    let Ok(entries) = std::fs::read_dir(parent) else { return };
-    for entry in entries.flatten() {
-        let file = entry.file_name();
-        let Some(tail) = file.to_str().and_then(|f| f.strip_prefix(name)).and_then(|t| t.strip_prefix('.')) else {
-            continue;
-        };
-        let Some((pid, n)) = tail.strip_suffix(".tmp").and_then(|t| t.split_once('-')) else { continue };
-        let (Ok(pid), Ok(_)) = (pid.parse::<u32>(), n.parse::<u64>()) else { continue };
-        if entry.file_type().is_ok_and(|t| t.is_file()) && !process_alive(pid) {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
+    remove_dead_temporaries(parent, |file| {
+        let (pid, n) = file.strip_prefix(name)?.strip_prefix('.')?.strip_suffix(".tmp")?.split_once('-')?;
+        n.parse::<u64>().ok()?;
+        pid.parse().ok()
+    });
 }
 
 /// Writes `contents` to the output file `path` that the user named (such as
@@ -546,16 +539,19 @@ fn prepare_checkpoints(dir: &Path) -> Result<(), String> {
 /// Removes the temporary files of ours (`*.ckpt.<pid>.tmp`, and the probe's)
 /// whose process is gone: a run killed with SIGKILL cannot remove its own.
 fn remove_stale_temporaries(dir: &Path) {
+    remove_dead_temporaries(dir, |file| {
+        let (base, pid) = file.strip_suffix(".tmp")?.rsplit_once('.')?;
+        (base.ends_with(".ckpt") || base == ".bivalent-probe").then(|| pid.parse().ok())?
+    });
+}
+
+/// Removes the regular files in `dir` that `ours` names a writer process
+/// of (by its id) when that process is gone.
+fn remove_dead_temporaries(dir: &Path, ours: impl Fn(&str) -> Option<u32>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some((base, pid)) = name.to_str().and_then(|n| n.strip_suffix(".tmp")).and_then(|n| n.rsplit_once('.'))
-        else {
-            continue;
-        };
-        let ours = base.ends_with(".ckpt") || base == ".bivalent-probe";
-        let Ok(pid) = pid.parse::<u32>() else { continue };
-        if ours && entry.file_type().is_ok_and(|t| t.is_file()) && !process_alive(pid) {
+        let Some(pid) = entry.file_name().to_str().and_then(&ours) else { continue };
+        if entry.file_type().is_ok_and(|t| t.is_file()) && !process_alive(pid) {
             let _ = std::fs::remove_file(entry.path());
         }
     }

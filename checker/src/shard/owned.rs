@@ -54,7 +54,7 @@ impl Owned {
     /// Hints that `fp`'s entry will be looked at soon.
     #[inline]
     pub(super) fn prefetch(&self, fp: u64) {
-        prefetch(&self.slots[fp as usize & (self.slots.len() - 1)]);
+        crate::store::prefetch(&self.slots[fp as usize & (self.slots.len() - 1)]);
     }
 
     /// The entry of `fp`, if it has one (never for 0, the empty entries' mark).
@@ -102,19 +102,6 @@ impl Owned {
             self.slots[i] = slot;
         }
     }
-}
-
-/// Hints that `value` will be read soon, so that the cache misses of several
-/// lookups overlap instead of queueing.
-#[inline]
-pub(super) fn prefetch<T>(value: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: prefetching is a hint and never faults; the address is a reference's.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>((value as *const T).cast())
-    };
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
 }
 
 #[cfg(test)]
